@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgentFlan.Compilation;
+
+/// <summary>
+/// The lockfile of a compiled dataset (manifest.json): what went in (hashes), what came out (shards with
+/// their hashes), and the statistics. Same inputs give the same bytes: no timestamps, no absolute paths.
+/// </summary>
+public sealed record DatasetManifest
+{
+    public int FormatVersion { get; init; } = 1;
+
+    public required string Recipe { get; init; }
+
+    public required string CompilerVersion { get; init; }
+
+    public required int Seed { get; init; }
+
+    /// <summary>Hash of the resolved data-affecting recipe settings.</summary>
+    public required string SettingsHash { get; init; }
+
+    public required TokenizerInfo Tokenizer { get; init; }
+
+    public required string Template { get; init; }
+
+    public required int SequenceLength { get; init; }
+
+    public required IReadOnlyList<ShardInfo> Shards { get; init; }
+
+    public required DatasetStatistics Statistics { get; init; }
+
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions) + "\n";
+
+    public static DatasetManifest Load(string path) =>
+        JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(path), JsonOptions)
+        ?? throw new JsonException($"Manifest '{path}' is empty.");
+}
+
+/// <summary>A tokenizer's identity: a content hash, not its name. <see cref="EndOfText"/> closes every document.</summary>
+public sealed record TokenizerInfo(string Kind, string Name, string Hash, int VocabularySize, int EndOfText);
+
+/// <summary>A shard file (relative to the manifest) with its row count and SHA-256.</summary>
+public sealed record ShardInfo(string File, int Rows, long Documents, long Tokens, long SupervisedTokens, string Sha256);
+
+/// <summary>Counts for the report.</summary>
+public sealed record DatasetStatistics
+{
+    public long Conversations { get; init; }
+
+    public long Documents { get; init; }
+
+    public long Tokens { get; init; }
+
+    public long SupervisedTokens { get; init; }
+
+    public long PaddingTokens { get; init; }
+
+    public long Truncated { get; init; }
+
+    public long Dropped { get; init; }
+
+    public IReadOnlyDictionary<string, long> ConversationsByKind { get; init; } = new SortedDictionary<string, long>();
+
+    public IReadOnlyDictionary<string, long> SupervisedTokensByKind { get; init; } = new SortedDictionary<string, long>();
+}

@@ -1,0 +1,14 @@
+namespace AgentFlan.Conversations;
+
+/// <summary>
+/// The Agent-FLAN capabilities one assistant step exercises (DESIGN.md §1).
+/// <see cref="None"/> marks plain answers that are not part of an agent step.
+/// </summary>
+public enum Capability
+{
+    None,
+    Reasoning,
+    Retrieval,
+    Understanding,
+    InstructionFollowing,
+}

@@ -1,0 +1,9 @@
+namespace AgentFlan.Conversations;
+
+public enum Role
+{
+    System,
+    User,
+    Assistant,
+    Tool,
+}

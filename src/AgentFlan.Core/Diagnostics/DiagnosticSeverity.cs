@@ -1,0 +1,8 @@
+namespace AgentFlan.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Error,
+    Warning,
+    Message,
+}
