@@ -1,10 +1,44 @@
+using AgentFlan.Cli.Commands;
+
 namespace AgentFlan.Cli;
 
+/// <summary>`agentflan`: the same Core as the build, from a shell.</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private const string Usage = """
+        usage: agentflan <command> [arguments]
+
+        commands:
+          validate <recipe.yaml>...            check recipes; errors as file(line,col): error AFBnnnn: message
+          compile <recipe.yaml> [--out <dir>]  compile a recipe into shards + manifest.json + report.md
+          generate --format <f> --count <n> --seed <s> --out <path>
+                                               write synthetic conversations in a source format
+        exit codes: 0 success, 1 errors reported, 2 bad usage
+        """;
+
+    private static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    internal static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        Console.Error.WriteLine("usage: agentflan validate|compile <recipe>");
-        return args.Length == 0 ? 2 : 2;
+        if (args.Count == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Count == 0 ? stderr : stdout).WriteLine(Usage);
+            return args.Count == 0 ? 2 : 0;
+        }
+
+        var rest = args.Skip(1).ToArray();
+        switch (args[0])
+        {
+            case "validate":
+                return ValidateCommand.Run(rest, stdout, stderr);
+            case "compile":
+                return CompileCommand.Run(rest, stdout, stderr);
+            case "generate":
+                return GenerateCommand.Run(rest, stdout, stderr);
+            default:
+                stderr.WriteLine($"agentflan: unknown command '{args[0]}'.");
+                stderr.WriteLine(Usage);
+                return 2;
+        }
     }
 }

@@ -29,6 +29,8 @@ public static class DiagnosticCodes
 
     public const string TaskParameterInvalid = "AFB4001";
     public const string TrainerFailed = "AFB4002";
+    public const string NativeLibraryPatchFailed = "AFB4003";
+    public const string TargetUnavailable = "AFB4004";
 
     public const string TrainingConfigInvalid = "AFB5001";
     public const string TrainingDiverged = "AFB5002";
@@ -58,6 +60,8 @@ public static class DiagnosticCodes
         [CacheEntryCorrupt] = "A cache entry failed its integrity check; it is ignored and rebuilt.",
         [TaskParameterInvalid] = "An MSBuild task or target was used with invalid parameters.",
         [TrainerFailed] = "The trainer process failed or could not be started.",
+        [NativeLibraryPatchFailed] = "The Debian 12 loader fix for libLibTorchSharp.so could not be applied (the file is not the expected ELF).",
+        [TargetUnavailable] = "A target was invoked that this version does not provide yet.",
         [TrainingConfigInvalid] = "The trainer's configuration is invalid.",
         [TrainingDiverged] = "The training loss became NaN or infinite.",
         [TrainingDataMissing] = "The compiled training data the trainer needs is missing.",

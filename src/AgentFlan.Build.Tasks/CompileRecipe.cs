@@ -1,0 +1,70 @@
+using AgentFlan.Compilation;
+using AgentFlan.Diagnostics;
+using AgentFlan.Recipes;
+using Microsoft.Build.Framework;
+
+namespace AgentFlan.Build.Tasks;
+
+/// <summary>Compiles each given recipe (items from <see cref="ResolveRecipes"/>) into shards + manifest + report.</summary>
+public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    [Required]
+    public ITaskItem[] Recipes { get; set; } = [];
+
+    [Output]
+    public ITaskItem[] Manifests { get; set; } = [];
+
+    public void Cancel() => _cancel.Cancel();
+
+    public override bool Execute()
+    {
+        var manifests = new List<ITaskItem>();
+        foreach (var item in Recipes)
+        {
+            var path = item.GetMetadata("FullPath");
+            var dataDirectory = item.GetMetadata("DataDirectory");
+            if (string.IsNullOrEmpty(dataDirectory))
+            {
+                Log.Log(Diagnostic.Error(DiagnosticCodes.TaskParameterInvalid, "CompileRecipe needs items from ResolveRecipes (metadata DataDirectory is missing).", path));
+                continue;
+            }
+
+            try
+            {
+                var loaded = RecipeLoader.Load(path);
+                Log.Log(loaded.Diagnostics);
+                if (loaded.Recipe is not { } recipe)
+                {
+                    continue;
+                }
+
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                var result = RecipeCompiler.Compile(recipe, dataDirectory, _cancel.Token);
+                Log.Log(result.Diagnostics);
+                var stats = result.Manifest.Statistics;
+                Log.LogMessage(
+                    MessageImportance.High,
+                    $"AgentFlan: compiled recipe '{recipe.Name}': {stats.Conversations} conversations, {stats.Tokens} tokens ({stats.SupervisedTokens} supervised), {result.Manifest.Shards.Sum(s => s.Rows)} rows in {started.Elapsed.TotalSeconds:0.0} s -> {result.ManifestPath}");
+                manifests.Add(new Microsoft.Build.Utilities.TaskItem(result.ManifestPath));
+            }
+            catch (DiagnosticException e)
+            {
+                Log.Log(e.Diagnostics);
+            }
+            catch (OperationCanceledException)
+            {
+                Log.LogMessage(MessageImportance.High, $"AgentFlan: compile of '{path}' was cancelled; nothing was published.");
+                return false;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.LogInternalError(e, path);
+            }
+        }
+
+        Manifests = [.. manifests];
+        return !Log.HasLoggedErrors;
+    }
+}

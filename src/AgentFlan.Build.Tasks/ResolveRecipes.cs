@@ -1,0 +1,128 @@
+using AgentFlan.Diagnostics;
+using AgentFlan.IO;
+using AgentFlan.Recipes;
+using AgentFlan.Training;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace AgentFlan.Build.Tasks;
+
+/// <summary>
+/// Loads and validates every recipe (all errors, located), then writes two stamp files per recipe, each
+/// only when its content changed: <c>name.data.json</c> (everything that decides the compiled data) and
+/// <c>name.train.json</c> (the trainer's job). They are the Inputs of the compile and train targets, which
+/// is how MSBuild skips a recipe whose settings did not change (the _GenerateCompileDependencyCache idiom).
+/// </summary>
+public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
+{
+    [Required]
+    public ITaskItem[] Recipes { get; set; } = [];
+
+    /// <summary>Folder for the stamp files (under obj/).</summary>
+    [Required]
+    public string IntermediateDirectory { get; set; } = string.Empty;
+
+    /// <summary>Root of the outputs: each recipe gets <c>name/data/</c> and <c>name/run/</c> under it.</summary>
+    [Required]
+    public string OutputDirectory { get; set; } = string.Empty;
+
+    /// <summary>Each recipe with metadata RecipeName, DataStamp, DataDirectory, Manifest, TrainJob, RunDirectory, Summary.</summary>
+    [Output]
+    public ITaskItem[] ResolvedRecipes { get; set; } = [];
+
+    public override bool Execute()
+    {
+        var resolved = new List<ITaskItem>();
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in Recipes)
+        {
+            var path = item.GetMetadata("FullPath");
+            RecipeLoadResult result;
+            try
+            {
+                result = RecipeLoader.Load(path);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.LogInternalError(e, path);
+                continue;
+            }
+
+            Log.Log(result.Diagnostics);
+            if (result.Recipe is not { } recipe)
+            {
+                continue;
+            }
+
+            if (names.TryGetValue(recipe.Name, out var other))
+            {
+                Log.Log(Diagnostic.Error(DiagnosticCodes.TaskParameterInvalid, $"Recipe name '{recipe.Name}' is also used by '{other}'; outputs would collide. Give one of them another 'name'.", path, 1, 1));
+                continue;
+            }
+
+            names[recipe.Name] = path;
+            resolved.Add(Resolve(item, recipe));
+        }
+
+        ResolvedRecipes = [.. resolved];
+        return !Log.HasLoggedErrors;
+    }
+
+    private TaskItem Resolve(ITaskItem item, Recipe recipe)
+    {
+        var intermediate = Path.GetFullPath(IntermediateDirectory);
+        var dataDirectory = Path.GetFullPath(Path.Combine(OutputDirectory, recipe.Name, "data"));
+        var runDirectory = Path.GetFullPath(Path.Combine(OutputDirectory, recipe.Name, "run"));
+        var manifest = Path.Combine(dataDirectory, Compilation.RecipeCompiler.ManifestFileName);
+        var dataStamp = Path.Combine(intermediate, recipe.Name + ".data.json");
+        var trainJob = Path.Combine(intermediate, recipe.Name + ".train.json");
+
+        if (AtomicFile.WriteAllTextIfChanged(dataStamp, RecipeFingerprint.DataSettings(recipe) + SourceFingerprint(recipe)))
+        {
+            Log.LogMessage(MessageImportance.Normal, $"AgentFlan: data settings of recipe '{recipe.Name}' changed; its data will be recompiled.");
+        }
+
+        var job = new TrainingJob
+        {
+            Recipe = recipe.Name,
+            Seed = recipe.Training.Seed ?? recipe.Seed,
+            Manifest = manifest,
+            OutputDirectory = runDirectory,
+            Model = recipe.Model,
+            Training = recipe.Training,
+        };
+        AtomicFile.WriteAllTextIfChanged(trainJob, job.ToJson());
+
+        var output = new TaskItem(item);
+        output.SetMetadata("RecipeName", recipe.Name);
+        output.SetMetadata("DataStamp", dataStamp);
+        output.SetMetadata("DataDirectory", dataDirectory);
+        output.SetMetadata("Manifest", manifest);
+        output.SetMetadata("TrainJob", trainJob);
+        output.SetMetadata("RunDirectory", runDirectory);
+        output.SetMetadata("Summary", Path.Combine(runDirectory, "summary.json"));
+        return output;
+    }
+
+    /// <summary>
+    /// Size and write time of each source file: cheap to compute on every build, and enough for MSBuild to
+    /// notice an edited source. (The content-addressed stage cache decides what actually gets redone.)
+    /// </summary>
+    private static string SourceFingerprint(Recipe recipe)
+    {
+        var lines = new List<string>();
+        foreach (var source in recipe.Sources.Where(s => s.Path is not null))
+        {
+            var paths = Directory.Exists(source.Path)
+                ? Directory.EnumerateFiles(source.Path!, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                : (IEnumerable<string>)[source.Path!];
+            foreach (var path in paths)
+            {
+                var info = new FileInfo(path);
+                lines.Add($"{source.Name}\t{Path.GetRelativePath(recipe.Directory, path)}\t{info.Length}\t{info.LastWriteTimeUtc.Ticks}");
+            }
+        }
+
+        return string.Join("\n", lines);
+    }
+}

@@ -1,0 +1,65 @@
+using AgentFlan.Compilation;
+using AgentFlan.Diagnostics;
+using AgentFlan.Recipes;
+
+namespace AgentFlan.Cli.Commands;
+
+/// <summary>`agentflan compile`: what the build's compile step does, for one recipe.</summary>
+internal static class CompileCommand
+{
+    public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        string? recipePath = null, output = null;
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--out" && i + 1 < args.Count)
+            {
+                output = args[++i];
+            }
+            else if (recipePath is null && !args[i].StartsWith('-'))
+            {
+                recipePath = args[i];
+            }
+            else
+            {
+                stderr.WriteLine($"agentflan compile: unexpected argument '{args[i]}'.");
+                return 2;
+            }
+        }
+
+        if (recipePath is null)
+        {
+            stderr.WriteLine("usage: agentflan compile <recipe.yaml> [--out <dir>]");
+            return 2;
+        }
+
+        var loaded = RecipeLoader.Load(recipePath);
+        foreach (var diagnostic in loaded.Diagnostics)
+        {
+            stderr.WriteLine(diagnostic);
+        }
+
+        if (loaded.Recipe is not { } recipe)
+        {
+            return 1;
+        }
+
+        output ??= Path.Combine(recipe.Directory, "artifacts", recipe.Name, "data");
+        try
+        {
+            var result = RecipeCompiler.Compile(recipe, output);
+            var stats = result.Manifest.Statistics;
+            stdout.WriteLine($"{result.ManifestPath}: {stats.Conversations} conversations, {stats.Tokens} tokens, {stats.SupervisedTokens} supervised.");
+            return 0;
+        }
+        catch (DiagnosticException e)
+        {
+            foreach (var diagnostic in e.Diagnostics)
+            {
+                stderr.WriteLine(diagnostic);
+            }
+
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+namespace AgentFlan.Templates;
+
+/// <summary>The built-in chat templates, by the name a recipe uses.</summary>
+public static class ChatTemplates
+{
+    private static readonly Dictionary<string, ChatTemplate> ByName = new(StringComparer.Ordinal)
+    {
+        // The released Agent-FLAN model's README: U+0D46 and U+0D3F stand where special tokens were probably
+        // meant; we keep them literal (DESIGN.md §1).
+        ["agentflan"] = new ChatTemplate("agentflan", new RoleMarkers(
+            SystemBegin: "<|Human|>\u0D46", SystemEnd: "\n ",
+            UserBegin: "<|Human|>\u0D46", UserEnd: "\n ",
+            AssistantBegin: "<|Assistant|>\u0D46", AssistantEnd: "\u0D3F\n ",
+            ToolBegin: "<|Human|>\u0D46", ToolEnd: "\n ")),
+
+        // ChatML (Qwen 2.5 and many others).
+        ["chatml"] = new ChatTemplate("chatml", new RoleMarkers(
+            SystemBegin: "<|im_start|>system\n", SystemEnd: "<|im_end|>\n",
+            UserBegin: "<|im_start|>user\n", UserEnd: "<|im_end|>\n",
+            AssistantBegin: "<|im_start|>assistant\n", AssistantEnd: "<|im_end|>\n",
+            ToolBegin: "<|im_start|>tool\n", ToolEnd: "<|im_end|>\n")),
+    };
+
+    public static IReadOnlyCollection<string> Names => ByName.Keys;
+
+    public static ChatTemplate Get(string name) =>
+        ByName.TryGetValue(name, out var template)
+            ? template
+            : throw new ArgumentException($"Unknown chat template '{name}'.", nameof(name));
+}
