@@ -8,7 +8,8 @@ namespace AgentFlan.Build.Tasks;
 /// <summary>Compiles each given recipe (items from <see cref="ResolveRecipes"/>) into shards + manifest + report.</summary>
 public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableTask
 {
-    private readonly CancellationTokenSource _cancel = new();
+    // Created per Execute and disposed when it ends; Cancel may arrive from another thread at any time.
+    private volatile CancellationTokenSource? _cancel;
 
     [Required]
     public ITaskItem[] Recipes { get; set; } = [];
@@ -16,9 +17,23 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
     [Output]
     public ITaskItem[] Manifests { get; set; } = [];
 
-    public void Cancel() => _cancel.Cancel();
+    public void Cancel() => _cancel?.Cancel();
 
     public override bool Execute()
+    {
+        using var cancel = new CancellationTokenSource();
+        _cancel = cancel;
+        try
+        {
+            return Compile(cancel.Token);
+        }
+        finally
+        {
+            _cancel = null;
+        }
+    }
+
+    private bool Compile(CancellationToken cancellationToken)
     {
         var manifests = new List<ITaskItem>();
         foreach (var item in Recipes)
@@ -41,7 +56,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                 }
 
                 var started = System.Diagnostics.Stopwatch.StartNew();
-                var result = RecipeCompiler.Compile(recipe, dataDirectory, _cancel.Token);
+                var result = RecipeCompiler.Compile(recipe, dataDirectory, cancellationToken);
                 Log.Log(result.Diagnostics);
                 var stats = result.Manifest.Statistics;
                 Log.LogMessage(

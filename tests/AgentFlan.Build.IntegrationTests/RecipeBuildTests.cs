@@ -1,0 +1,50 @@
+namespace AgentFlan.Build.IntegrationTests;
+
+[TestClass]
+public sealed class RecipeBuildTests
+{
+    [TestMethod]
+    public void Build_compiles_recipes_then_skips_them_then_recompiles_only_the_edited_one()
+    {
+        using var project = new TestProject();
+        project.WriteRecipe("alpha", TestProject.SyntheticRecipe(40));
+        project.WriteRecipe("beta", TestProject.SyntheticRecipe(30));
+
+        var first = project.Build();
+        Assert.AreEqual(0, first.ExitCode, first.ToString());
+        StringAssert.Contains(first.Output, "compiled recipe 'alpha'");
+        StringAssert.Contains(first.Output, "compiled recipe 'beta'");
+        Assert.IsTrue(File.Exists(project.Path("artifacts", "alpha", "data", "manifest.json")));
+        Assert.IsTrue(File.Exists(project.Path("artifacts", "beta", "data", "report.md")));
+
+        var second = project.Build();
+        Assert.AreEqual(0, second.ExitCode, second.ToString());
+        Assert.IsFalse(second.Output.Contains("compiled recipe", StringComparison.Ordinal), second.Output);
+        StringAssert.Contains(second.Output, "Skipping target \"_AgentFlanCompileRecipes\" because all output files are up-to-date");
+
+        // Training settings do not touch the data.
+        project.WriteRecipe("beta", TestProject.SyntheticRecipe(30, steps: 9));
+        var trainingOnly = project.Build();
+        Assert.IsFalse(trainingOnly.Output.Contains("compiled recipe", StringComparison.Ordinal), trainingOnly.Output);
+
+        project.WriteRecipe("alpha", TestProject.SyntheticRecipe(45));
+        var third = project.Build();
+        Assert.AreEqual(0, third.ExitCode, third.ToString());
+        StringAssert.Contains(third.Output, "compiled recipe 'alpha'");
+        Assert.IsFalse(third.Output.Contains("compiled recipe 'beta'", StringComparison.Ordinal), third.Output);
+        StringAssert.Contains(third.Output, "Building target \"_AgentFlanCompileRecipes\" partially");
+    }
+
+    [TestMethod]
+    public void Malformed_recipe_fails_the_build_with_a_located_coded_error()
+    {
+        using var project = new TestProject();
+        project.WriteRecipe("broken", TestProject.SyntheticRecipe(10).Replace("  length: 128", "  lenght: 128", StringComparison.Ordinal));
+
+        var result = project.Build();
+
+        Assert.AreNotEqual(0, result.ExitCode);
+        StringAssert.Contains(result.Output, $"{project.Path("broken.recipe.yaml")}(7,3): error AFB0002: Unknown key 'sequence.lenght'. Did you mean 'length'?");
+        Assert.IsFalse(File.Exists(project.Path("artifacts", "broken", "data", "manifest.json")));
+    }
+}
