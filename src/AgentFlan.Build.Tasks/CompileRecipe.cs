@@ -38,7 +38,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         var manifests = new List<ITaskItem>();
         foreach (var item in Recipes)
         {
-            var path = item.GetMetadata("FullPath");
+            var path = item.GetMetadata("RecipePath") is { Length: > 0 } recipePath ? recipePath : item.GetMetadata("FullPath");
             var dataDirectory = item.GetMetadata("DataDirectory");
             if (string.IsNullOrEmpty(dataDirectory))
             {

@@ -26,7 +26,7 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
     [Required]
     public string OutputDirectory { get; set; } = string.Empty;
 
-    /// <summary>Each recipe with metadata RecipeName, DataStamp, DataDirectory, Manifest, TrainJob, RunDirectory, Summary.</summary>
+    /// <summary>Each recipe with metadata RecipePath, RecipeName, DataStamp, DataDirectory, Manifest, TrainJob, RunDirectory, Summary.</summary>
     [Output]
     public ITaskItem[] ResolvedRecipes { get; set; } = [];
 
@@ -94,6 +94,7 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
         AtomicFile.WriteAllTextIfChanged(trainJob, job.ToJson());
 
         var output = new TaskItem(item);
+        output.SetMetadata("RecipePath", recipe.FilePath);
         output.SetMetadata("RecipeName", recipe.Name);
         output.SetMetadata("DataStamp", dataStamp);
         output.SetMetadata("DataDirectory", dataDirectory);

@@ -11,8 +11,6 @@ internal static class Program
         commands:
           validate <recipe.yaml>...            check recipes; errors as file(line,col): error AFBnnnn: message
           compile <recipe.yaml> [--out <dir>]  compile a recipe into shards + manifest.json + report.md
-          generate --format <f> --count <n> --seed <s> --out <path>
-                                               write synthetic conversations in a source format
         exit codes: 0 success, 1 errors reported, 2 bad usage
         """;
 
@@ -33,8 +31,6 @@ internal static class Program
                 return ValidateCommand.Run(rest, stdout, stderr);
             case "compile":
                 return CompileCommand.Run(rest, stdout, stderr);
-            case "generate":
-                return GenerateCommand.Run(rest, stdout, stderr);
             default:
                 stderr.WriteLine($"agentflan: unknown command '{args[0]}'.");
                 stderr.WriteLine(Usage);

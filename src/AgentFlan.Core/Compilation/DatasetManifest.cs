@@ -67,6 +67,9 @@ public sealed record DatasetStatistics
 
     public long Dropped { get; init; }
 
+    /// <summary>Samples left out because no token of theirs is supervised (for example after truncation).</summary>
+    public long Unsupervised { get; init; }
+
     public IReadOnlyDictionary<string, long> ConversationsByKind { get; init; } = new SortedDictionary<string, long>();
 
     public IReadOnlyDictionary<string, long> SupervisedTokensByKind { get; init; } = new SortedDictionary<string, long>();

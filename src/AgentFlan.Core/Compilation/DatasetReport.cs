@@ -22,7 +22,8 @@ public static class DatasetReport
         text.Append(CultureInfo.InvariantCulture, $"| tokens | {s.Tokens} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| supervised tokens | {s.SupervisedTokens} ({Percent(s.SupervisedTokens, s.Tokens)}) |\n");
         text.Append(CultureInfo.InvariantCulture, $"| packing fill | {Percent(s.Tokens, s.Tokens + s.PaddingTokens)} |\n");
-        text.Append(CultureInfo.InvariantCulture, $"| truncated / dropped (over length) | {s.Truncated} / {s.Dropped} |\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"| truncated / dropped (over length) | {s.Truncated} / {s.Dropped} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| left out: no supervised token | {s.Unsupervised} |\n\n");
 
         text.Append("## By kind\n\n| kind | conversations | supervised tokens | share of supervised |\n|---|---:|---:|---:|\n");
         foreach (var (kind, count) in s.ConversationsByKind)

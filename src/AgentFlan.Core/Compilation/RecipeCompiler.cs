@@ -118,6 +118,7 @@ public static class RecipeCompiler
                 PaddingTokens = ((long)rows.Count * length) - tokens,
                 Truncated = truncated,
                 Dropped = dropped,
+                Unsupervised = unsupervised,
                 ConversationsByKind = conversationsByKind,
                 SupervisedTokensByKind = supervisedByKind,
             },

@@ -20,6 +20,11 @@ public static class SourceLoader
 
     private static IEnumerable<Conversation> Load(Recipe recipe, SourceSettings source, CancellationToken cancellationToken)
     {
+        if (source.Format == "synthetic")
+        {
+            return SyntheticSource.Generate(source, recipe.Seed, cancellationToken);
+        }
+
         throw new DiagnosticException(Diagnostic.Error(
             DiagnosticCodes.UnknownName,
             $"Source '{source.Name}': format '{source.Format}' has no reader in this build.",
