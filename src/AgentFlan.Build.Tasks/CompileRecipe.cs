@@ -14,6 +14,9 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
     [Required]
     public ITaskItem[] Recipes { get; set; } = [];
 
+    /// <summary>The same overrides ResolveRecipes applied.</summary>
+    public string? Overrides { get; set; }
+
     [Output]
     public ITaskItem[] Manifests { get; set; } = [];
 
@@ -48,8 +51,8 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
 
             try
             {
-                var loaded = RecipeLoader.Load(path);
-                Log.Log(loaded.Diagnostics);
+                var loaded = RecipeLoader.Load(path, Overrides);
+                Log.Log(loaded.Diagnostics.Where(d => d.IsError));
                 if (loaded.Recipe is not { } recipe)
                 {
                     continue;

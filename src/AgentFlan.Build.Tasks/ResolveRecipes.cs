@@ -26,6 +26,9 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
     [Required]
     public string OutputDirectory { get; set; } = string.Empty;
 
+    /// <summary>Command-line overrides applied to every recipe: <c>training.steps=10;seed=2</c> (from AgentFlanOverrides).</summary>
+    public string? Overrides { get; set; }
+
     /// <summary>Each recipe with metadata RecipePath, RecipeName, DataStamp, DataDirectory, Manifest, TrainJob, RunDirectory, Summary.</summary>
     [Output]
     public ITaskItem[] ResolvedRecipes { get; set; } = [];
@@ -40,7 +43,7 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
             RecipeLoadResult result;
             try
             {
-                result = RecipeLoader.Load(path);
+                result = RecipeLoader.Load(path, Overrides);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

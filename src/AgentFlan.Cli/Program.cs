@@ -9,7 +9,9 @@ internal static class Program
         usage: agentflan <command> [arguments]
 
         commands:
-          validate <recipe.yaml>...            check recipes; errors as file(line,col): error AFBnnnn: message
+          validate <recipe.yaml>... [--resolved] [--set path=value]...
+                                               check recipes; errors as file(line,col): error AFBnnnn: message;
+                                               --resolved prints the recipe after extends, defaults and overrides
           compile <recipe.yaml> [--out <dir>]  compile a recipe into shards + manifest.json + report.md
         exit codes: 0 success, 1 errors reported, 2 bad usage
         """;

@@ -20,6 +20,15 @@ public sealed record DatasetManifest
     /// <summary>Hash of the resolved data-affecting recipe settings.</summary>
     public required string SettingsHash { get; init; }
 
+    /// <summary>Command-line overrides applied on top of the recipe file, as <c>path=value</c>.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+
+    /// <summary>The recipe file and the files it extends, relative to the recipe.</summary>
+    public IReadOnlyList<string> RecipeFiles { get; init; } = [];
+
+    /// <summary>Every resolved data setting (what <see cref="SettingsHash"/> hashes): the experiment's lockfile.</summary>
+    public System.Text.Json.Nodes.JsonNode? Settings { get; init; }
+
     public required TokenizerInfo Tokenizer { get; init; }
 
     public required string Template { get; init; }

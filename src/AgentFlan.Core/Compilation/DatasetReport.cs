@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using AgentFlan.Conversations;
-using AgentFlan.Templates;
 using AgentFlan.Tokenization;
 
 namespace AgentFlan.Compilation;
@@ -9,7 +8,7 @@ namespace AgentFlan.Compilation;
 /// <summary>The human-readable report next to the manifest: counts, shares, and one sample with its mask.</summary>
 public static class DatasetReport
 {
-    public static string Render(DatasetManifest manifest, SampleTokenizer? sampler, Conversation? example, ChatTemplate template, LoadedTokenizer tokenizer)
+    public static string Render(DatasetManifest manifest, SampleTokenizer sampler, Conversation? example)
     {
         var s = manifest.Statistics;
         var text = new StringBuilder();
@@ -32,17 +31,17 @@ public static class DatasetReport
             text.Append(CultureInfo.InvariantCulture, $"| {kind} | {count} | {supervised} | {Percent(supervised, s.SupervisedTokens)} |\n");
         }
 
-        if (sampler is not null && example is not null)
+        if (example is not null)
         {
             text.Append("\n## Example with its loss mask\n\nSupervised text is shown between `⟦` and `⟧`.\n\n```text\n");
-            foreach (var segment in template.Render(example))
+            foreach (var segment in sampler.Segments(example))
             {
                 text.Append(segment.Supervised ? "⟦" + segment.Text + "⟧" : segment.Text);
             }
 
             text.Append("\n```\n");
             var tokens = sampler.Tokenize(example);
-            text.Append(CultureInfo.InvariantCulture, $"\n{tokens.Length} tokens, {tokens.SupervisedCount} supervised (tokenizer {tokenizer.Info.Name}).\n");
+            text.Append(CultureInfo.InvariantCulture, $"\n{tokens.Length} tokens, {tokens.SupervisedCount} supervised (tokenizer {manifest.Tokenizer.Name}).\n");
         }
 
         return text.ToString();

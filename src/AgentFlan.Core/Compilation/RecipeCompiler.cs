@@ -31,7 +31,7 @@ public static class RecipeCompiler
         var diagnostics = new List<Diagnostic>();
         var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
         var template = ChatTemplates.Get(recipe.Template);
-        var sampler = new SampleTokenizer(tokenizer, template);
+        var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking);
         int length = recipe.Sequence.Length;
 
         var samples = new List<TokenizedSample>();
@@ -105,6 +105,9 @@ public static class RecipeCompiler
             CompilerVersion = CompilerInfo.Version,
             Seed = recipe.Seed,
             SettingsHash = RecipeFingerprint.DataHash(recipe),
+            Overrides = [.. recipe.Overrides.Select(o => o.ToString())],
+            RecipeFiles = [.. recipe.Files.Select(f => Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'))],
+            Settings = System.Text.Json.Nodes.JsonNode.Parse(RecipeFingerprint.DataSettings(recipe)),
             Tokenizer = tokenizer.Info,
             Template = template.Name,
             SequenceLength = length,
@@ -124,7 +127,7 @@ public static class RecipeCompiler
             },
         };
 
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFileName), DatasetReport.Render(manifest, example is null ? null : sampler, example, template, tokenizer));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFileName), DatasetReport.Render(manifest, sampler, example));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
         return new CompileResult(manifestPath, manifest, diagnostics);

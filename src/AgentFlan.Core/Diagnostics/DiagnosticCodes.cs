@@ -16,6 +16,9 @@ public static class DiagnosticCodes
     public const string UnknownName = "AFB0007";
     public const string RecipeNotFound = "AFB0008";
     public const string DuplicateKey = "AFB0009";
+    public const string NotYetApplied = "AFB0010";
+    public const string InvalidOverride = "AFB0011";
+    public const string ExtendsCycle = "AFB0012";
 
     public const string SourceUnreadable = "AFB1001";
     public const string SourceEmpty = "AFB1002";
@@ -51,6 +54,9 @@ public static class DiagnosticCodes
         [UnknownName] = "A named choice (source format, template, tokenizer, model kind) is not known.",
         [RecipeNotFound] = "The recipe file itself does not exist.",
         [DuplicateKey] = "A key appears twice in the same YAML mapping.",
+        [NotYetApplied] = "A recipe setting is valid but this version does not apply it yet (warning; the message names what is missing).",
+        [InvalidOverride] = "A command-line override (AgentFlanOverrides) is malformed or names nothing in the recipe.",
+        [ExtendsCycle] = "Recipes extend each other in a cycle (or more than 16 deep).",
         [SourceUnreadable] = "A source file could not be read.",
         [SourceEmpty] = "A source produced no usable conversation.",
         [NoSupervisedTokens] = "No sample of the recipe has a supervised token.",

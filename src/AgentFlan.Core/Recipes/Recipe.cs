@@ -21,7 +21,28 @@ public sealed record Recipe
 
     public TokenizerSettings Tokenizer { get; init; } = new();
 
+    /// <summary>A built-in template name, or the absolute path of a template file (role markers in YAML).</summary>
     public string Template { get; init; } = "agentflan";
+
+    public AlignmentSettings Alignment { get; init; } = new();
+
+    public CapabilitySettings Capabilities { get; init; } = new();
+
+    public NegativeSettings Negatives { get; init; } = new();
+
+    public MixingSettings Mixing { get; init; } = new();
+
+    public MaskingSettings Masking { get; init; } = new();
+
+    public HeldOutSettings HeldOut { get; init; } = new();
+
+    public EvaluationSettings Evaluation { get; init; } = new();
+
+    /// <summary>The overrides applied on top of the file (recorded in the manifest).</summary>
+    public IReadOnlyList<RecipeOverride> Overrides { get; init; } = [];
+
+    /// <summary>The recipe file and the files it extends, nearest first.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
 
     public SequenceSettings Sequence { get; init; } = new();
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using AgentFlan.Compilation;
 using AgentFlan.Hashing;
 
@@ -7,27 +8,39 @@ namespace AgentFlan.Recipes;
 
 /// <summary>
 /// Canonical text of everything that decides a recipe's compiled data, and its hash. Paths are written
-/// relative to the recipe, so a moved or re-cloned repository gives the same fingerprint. Training and
-/// model settings are deliberately left out: changing them must not recompile the data.
+/// relative to the recipe and files it names by content (tokenizer, template), so a moved or re-cloned
+/// repository gives the same fingerprint. Model and training settings are left out on purpose: changing them
+/// retrains but never recompiles the data. Sections this version does not apply yet are included, so the
+/// version that applies them rebuilds.
 /// </summary>
 public static class RecipeFingerprint
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
 
     public static string DataSettings(Recipe recipe)
     {
         var sources = new JsonArray();
         foreach (var source in recipe.Sources)
         {
-            sources.Add(new JsonObject
-            {
-                ["name"] = source.Name,
-                ["format"] = source.Format,
-                ["path"] = source.Path is null ? null : Path.GetRelativePath(recipe.Directory, source.Path).Replace('\\', '/'),
-                ["count"] = source.Count,
-                ["seed"] = source.Seed,
-            });
+            var node = JsonSerializer.SerializeToNode(source, Options)!.AsObject();
+            node["path"] = source.Path is null ? null : Relative(recipe, source.Path);
+            sources.Add(node);
         }
+
+        var tokenizer = JsonSerializer.SerializeToNode(recipe.Tokenizer, Options)!.AsObject();
+        if (recipe.Tokenizer.Path is { } tokenizerPath)
+        {
+            tokenizer["path"] = File.Exists(tokenizerPath) ? ContentHash.OfFile(tokenizerPath) : Relative(recipe, tokenizerPath);
+        }
+
+        var template = Path.IsPathRooted(recipe.Template) && File.Exists(recipe.Template)
+            ? "file:" + ContentHash.OfFile(recipe.Template)
+            : recipe.Template;
 
         var root = new JsonObject
         {
@@ -35,17 +48,28 @@ public static class RecipeFingerprint
             ["compiler"] = CompilerInfo.Version,
             ["seed"] = recipe.Seed,
             ["sources"] = sources,
-            ["tokenizer"] = recipe.Tokenizer.Encoding,
-            ["template"] = recipe.Template,
-            ["sequence"] = new JsonObject
-            {
-                ["length"] = recipe.Sequence.Length,
-                ["packing"] = recipe.Sequence.Packing,
-                ["over_length"] = recipe.Sequence.OverLength.ToString().ToLowerInvariant(),
-            },
+            ["tokenizer"] = tokenizer,
+            ["template"] = template,
+            ["alignment"] = JsonSerializer.SerializeToNode(recipe.Alignment, Options),
+            ["capabilities"] = JsonSerializer.SerializeToNode(recipe.Capabilities, Options),
+            ["negatives"] = JsonSerializer.SerializeToNode(recipe.Negatives, Options),
+            ["mixing"] = JsonSerializer.SerializeToNode(recipe.Mixing, Options),
+            ["masking"] = JsonSerializer.SerializeToNode(recipe.Masking, Options),
+            ["held_out"] = JsonSerializer.SerializeToNode(recipe.HeldOut, Options),
+            ["sequence"] = JsonSerializer.SerializeToNode(recipe.Sequence, Options),
         };
-        return root.ToJsonString(Indented) + "\n";
+        return root.ToJsonString(Options) + "\n";
     }
 
     public static string DataHash(Recipe recipe) => ContentHash.OfText(DataSettings(recipe));
+
+    /// <summary>The whole resolved recipe (defaults, extends and overrides applied) as JSON, for people.</summary>
+    public static string Resolved(Recipe recipe)
+    {
+        var node = JsonSerializer.SerializeToNode(recipe, Options)!.AsObject();
+        node.Remove("directory");
+        return node.ToJsonString(Options) + "\n";
+    }
+
+    private static string Relative(Recipe recipe, string path) => Path.GetRelativePath(recipe.Directory, path).Replace('\\', '/');
 }

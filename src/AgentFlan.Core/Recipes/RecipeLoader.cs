@@ -2,14 +2,14 @@ using AgentFlan.Diagnostics;
 using AgentFlan.Templates;
 using AgentFlan.Tokenization;
 using AgentFlan.Training;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace AgentFlan.Recipes;
 
 /// <summary>
-/// Reads and validates a recipe. All problems are collected (file, line, column, code) before the caller
-/// decides to fail: a user fixes a recipe in one round, not one error per build.
+/// Reads and validates a recipe: <c>extends</c> resolved, overrides applied, every value typed and
+/// range-checked, every file resolved against the recipe's folder. All problems are collected (file, line,
+/// column, code) before the caller decides to fail: a user fixes a recipe in one round.
 /// </summary>
 public static class RecipeLoader
 {
@@ -17,80 +17,76 @@ public static class RecipeLoader
     public static IReadOnlyList<string> SourceFormats { get; } =
         ["synthetic", "agentflan", "agentinstruct", "toolbench", "toolllama", "glaive", "sharegpt", "openai"];
 
-    public static RecipeLoadResult Load(string path)
+    public static RecipeLoadResult Load(string path, string? overrides = null)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var parsed = RecipeOverride.Parse(overrides, diagnostics);
+        var result = Load(path, parsed);
+        return diagnostics.Count == 0 ? result : new RecipeLoadResult(null, [.. diagnostics, .. result.Diagnostics]);
+    }
+
+    public static RecipeLoadResult Load(string path, IReadOnlyList<RecipeOverride> overrides) => Read(path, overrides).Result;
+
+    /// <summary>Also returns every key the reader knows (as schema paths), for the schema consistency test.</summary>
+    internal static (RecipeLoadResult Result, IReadOnlySet<string> Keys) Read(string path, IReadOnlyList<RecipeOverride> overrides)
     {
         var file = Path.GetFullPath(path);
         var diagnostics = new List<Diagnostic>();
-        if (!File.Exists(file))
+        var document = RecipeDocument.Load(file, overrides, diagnostics);
+        if (document is null)
         {
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.RecipeNotFound, $"Recipe '{file}' does not exist.", file));
-            return new RecipeLoadResult(null, diagnostics);
+            return (new RecipeLoadResult(null, diagnostics), new HashSet<string>());
         }
 
-        YamlMappingNode root;
-        try
+        var context = new RecipeReadContext(document.Files, file, diagnostics);
+        var recipe = Read(new YamlMap(document.Root, context, string.Empty), file) with
         {
-            var stream = new YamlStream();
-            using (var reader = new StreamReader(file))
-            {
-                stream.Load(reader);
-            }
-
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
-            {
-                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntax, "A recipe must be a YAML mapping (key: value lines).", file, 1, 1));
-                return new RecipeLoadResult(null, diagnostics);
-            }
-
-            root = mapping;
-        }
-        catch (YamlException e)
-        {
-            var code = e.Message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase) ? DiagnosticCodes.DuplicateKey : DiagnosticCodes.YamlSyntax;
-            var message = (e.InnerException?.Message ?? e.Message).Trim();
-            diagnostics.Add(Diagnostic.Error(code, message, file, (int)e.Start.Line, (int)e.Start.Column));
-            return new RecipeLoadResult(null, diagnostics);
-        }
-
-        var map = new YamlMap(root, file, string.Empty, diagnostics);
-        var recipe = Read(map, file);
-        return new RecipeLoadResult(diagnostics.Any(d => d.IsError) ? null : recipe, diagnostics);
+            Overrides = overrides,
+            Files = document.Chain,
+        };
+        return (new RecipeLoadResult(diagnostics.Any(d => d.IsError) ? null : recipe, diagnostics), context.Keys);
     }
 
     private static Recipe Read(YamlMap map, string file)
     {
-        var name = map.String("name", Path.GetFileName(file).Split('.')[0])!;
-        var description = map.String("description");
-        var seed = map.Int("seed", 1234, 0);
-        var sources = ReadSources(map, Path.GetDirectoryName(file)!);
-        var tokenizer = ReadTokenizer(map.Map("tokenizer"));
-        var template = map.Choice("template", "agentflan", ChatTemplates.Names);
-        var sequence = ReadSequence(map.Map("sequence"));
-        var model = ReadModel(map.Map("model"));
-        var training = ReadTraining(map.Map("training"));
-        map.ReportUnknownKeys();
-        return new Recipe
+        var directory = Path.GetDirectoryName(file)!;
+        map.Has("$schema");
+        var recipe = new Recipe
         {
-            Name = name,
-            Description = description,
+            Name = map.String("name", Path.GetFileName(file).Split('.')[0])!,
+            Description = map.String("description"),
             FilePath = file,
-            Seed = seed,
-            Sources = sources,
-            Tokenizer = tokenizer,
-            Template = template,
-            Sequence = sequence,
-            Model = model,
-            Training = training,
+            Seed = map.Int("seed", 1234, 0),
+            Sources = ReadSources(map, directory),
+            Tokenizer = ReadTokenizer(map.Map("tokenizer"), directory),
+            Template = ReadTemplate(map, directory),
+            Alignment = RecipeSections.Alignment(map.Map("alignment")),
+            Capabilities = RecipeSections.Capabilities(map.Map("capabilities")),
+            Negatives = RecipeSections.Negatives(map.Map("negatives")),
+            Mixing = RecipeSections.Mixing(map.Map("mixing")),
+            Masking = RecipeSections.Masking(map.Map("masking")),
+            HeldOut = RecipeSections.HeldOut(map.Map("held_out")),
+            Evaluation = RecipeSections.Evaluation(map.Map("evaluation")),
+            Sequence = ReadSequence(map.Map("sequence")),
+            Model = RecipeSections.Model(map.Map("model"), directory),
+            Training = RecipeSections.Training(map.Map("training")),
         };
+        if (recipe.Negatives.Source is { } negatives && recipe.Sources.All(s => s.Name != negatives))
+        {
+            map.Error(DiagnosticCodes.UnknownName, map.Node, $"'negatives.source' names '{negatives}', which is not one of the recipe's sources.{YamlMap.DidYouMean(negatives, recipe.Sources.Select(s => s.Name))}");
+        }
+
+        map.ReportUnknownKeys();
+        return recipe;
     }
 
     private static List<SourceSettings> ReadSources(YamlMap map, string directory)
     {
         var sources = new List<SourceSettings>();
         var list = map.MapList("sources");
-        if (list is null)
+        if (list is null || list.Count == 0)
         {
-            if (!map.Has("sources"))
+            if (list is not null || !map.Has("sources"))
             {
                 map.Error(DiagnosticCodes.MissingKey, map.Node, "'sources' is required: name at least one corpus.");
             }
@@ -102,27 +98,35 @@ public static class RecipeLoader
         foreach (var item in list)
         {
             var name = item.String("name", required: true) ?? string.Empty;
-            var format = item.Choice("format", "synthetic", SourceFormats);
-            var count = item.Int("count", format == "synthetic" ? 200 : 0, 0);
-            var seed = item.OptionalInt("seed", 0);
-            string? path = null;
-            if (format == "synthetic")
+            if (!item.Has("format"))
             {
-                if (count == 0)
-                {
-                    item.Error(DiagnosticCodes.OutOfRange, item.Node, $"Source '{name}' generates no conversation: set 'count' above 0.");
-                }
+                item.Error(DiagnosticCodes.MissingKey, item.Node, $"Source '{name}' needs a 'format': one of {string.Join(", ", SourceFormats)}.");
+            }
+
+            // An unknown format is reported once; the checks that depend on the format are then skipped.
+            var format = item.Choice("format", string.Empty, SourceFormats);
+            var synthetic = format == "synthetic";
+            var count = item.Int("count", synthetic ? 200 : 0, 0);
+            string? path = null;
+            if (format.Length == 0)
+            {
+                item.Has("path");
+                item.Has("origin");
+            }
+            else if (!synthetic)
+            {
+                path = ResolveSourcePath(item, name, directory);
             }
             else
             {
-                var relative = item.String("path", required: true);
-                if (relative is not null)
+                if (item.Has("path") || item.Has("origin"))
                 {
-                    path = Path.GetFullPath(Path.Combine(directory, relative));
-                    if (!File.Exists(path) && !Directory.Exists(path))
-                    {
-                        item.Error(DiagnosticCodes.ReferencedFileMissing, item.Node, $"Source '{name}': '{relative}' does not exist (resolved to '{path}').");
-                    }
+                    item.Error(DiagnosticCodes.UnknownKey, item.Node, $"Source '{name}' is synthetic: it is generated, so 'path' and 'origin' do not apply.");
+                }
+
+                if (count == 0)
+                {
+                    item.Error(DiagnosticCodes.OutOfRange, item.Node, $"Source '{name}' generates no conversation: set 'count' above 0.");
                 }
             }
 
@@ -131,28 +135,124 @@ public static class RecipeLoader
                 item.Error(DiagnosticCodes.DuplicateKey, item.Node, $"Two sources are named '{name}'; source names must be unique.");
             }
 
+            sources.Add(new SourceSettings
+            {
+                Name = name,
+                Format = format,
+                Path = path,
+                Count = count,
+                Seed = item.OptionalInt("seed", 0),
+                Weight = item.Double("weight", 1.0, 0, 1000),
+                Tolerance = item.Double("tolerance", 0.05, 0, 1),
+                Options = ReadOptions(item.Map("options")),
+            });
             item.ReportUnknownKeys();
-            sources.Add(new SourceSettings { Name = name, Format = format, Path = path, Count = count, Seed = seed });
-        }
-
-        if (list.Count == 0)
-        {
-            map.Error(DiagnosticCodes.MissingKey, map.Node, "'sources' is empty: name at least one corpus.");
         }
 
         return sources;
     }
 
-    private static TokenizerSettings ReadTokenizer(YamlMap? map)
+    private static string? ResolveSourcePath(YamlMap item, string name, string directory)
+    {
+        var origin = item.String("origin");
+        var relative = item.String("path", required: true);
+        if (relative is null)
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(Path.Combine(directory, relative));
+        var exists = relative.Contains('*', StringComparison.Ordinal)
+            ? SourcePaths.Expand(path).Count > 0
+            : File.Exists(path) || Directory.Exists(path);
+        if (!exists)
+        {
+            var where = origin is null ? string.Empty : $" It comes from: {origin}.";
+            item.Error(DiagnosticCodes.ReferencedFileMissing, item.Node, $"Source '{name}': '{relative}' does not exist (resolved to '{path}').{where}");
+        }
+
+        return path;
+    }
+
+    private static SortedDictionary<string, string> ReadOptions(YamlMap? map)
+    {
+        var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (map is null)
+        {
+            return options;
+        }
+
+        foreach (var (key, value) in ((YamlMappingNode)map.Node).Children)
+        {
+            if (key is YamlScalarNode { Value: { } k } && value is YamlScalarNode { Value: { } v })
+            {
+                options[k] = v;
+            }
+            else
+            {
+                map.Error(DiagnosticCodes.WrongType, value, "Each source option must be a single 'key: value'.");
+            }
+        }
+
+        return options;
+    }
+
+    private static TokenizerSettings ReadTokenizer(YamlMap? map, string directory)
     {
         if (map is null)
         {
             return new TokenizerSettings();
         }
 
+        var kind = map.Choice("kind", "tiktoken", ["tiktoken", "sentencepiece", "huggingface"]);
         var encoding = map.Choice("encoding", "gpt2", TokenizerLoader.BuiltInEncodings);
+        string? path = null;
+        if (kind != "tiktoken")
+        {
+            path = map.String("path", required: true);
+            if (path is not null)
+            {
+                path = Path.GetFullPath(Path.Combine(directory, path));
+                if (!File.Exists(path))
+                {
+                    map.Error(DiagnosticCodes.ReferencedFileMissing, map.Node, $"'tokenizer.path' does not exist (resolved to '{path}').");
+                }
+            }
+        }
+
         map.ReportUnknownKeys();
-        return new TokenizerSettings { Encoding = encoding };
+        return new TokenizerSettings { Kind = kind, Encoding = encoding, Path = path };
+    }
+
+    private static string ReadTemplate(YamlMap map, string directory)
+    {
+        if (map.Map("template_file") is not null)
+        {
+            map.Error(DiagnosticCodes.WrongType, map.Node, "'template_file' must be a path.");
+        }
+
+        var file = map.String("template_file");
+        if (file is not null)
+        {
+            var path = Path.GetFullPath(Path.Combine(directory, file));
+            if (!File.Exists(path))
+            {
+                map.Error(DiagnosticCodes.ReferencedFileMissing, map.Node, $"'template_file' does not exist (resolved to '{path}').");
+            }
+            else
+            {
+                ChatTemplateFile.Load(path, map.Context.Diagnostics);
+            }
+
+            if (map.Has("template"))
+            {
+                map.Error(DiagnosticCodes.DuplicateKey, map.Node, "Set 'template' (a built-in) or 'template_file', not both.");
+            }
+
+            return path;
+        }
+
+        return map.Choice("template", "agentflan", ChatTemplates.Names);
     }
 
     private static SequenceSettings ReadSequence(YamlMap? map)
@@ -162,78 +262,13 @@ public static class RecipeLoader
             return new SequenceSettings();
         }
 
-        var length = map.Int("length", 256, 8, 1 << 20);
-        var packing = map.Bool("packing", true);
-        var overLength = map.Choice("over_length", "truncate", ["truncate", "drop", "error"]);
-        map.ReportUnknownKeys();
-        return new SequenceSettings
+        var settings = new SequenceSettings
         {
-            Length = length,
-            Packing = packing,
-            OverLength = Enum.Parse<OverLengthPolicy>(overLength, ignoreCase: true),
-        };
-    }
-
-    private static ModelSettings ReadModel(YamlMap? map)
-    {
-        var defaults = new ModelSettings();
-        if (map is null)
-        {
-            return defaults;
-        }
-
-        var model = new ModelSettings
-        {
-            Kind = map.Choice("kind", defaults.Kind, ["tiny", "huggingface"]),
-            Path = map.String("path"),
-            Layers = map.Int("layers", defaults.Layers, 1, 256),
-            Dim = map.Int("dim", defaults.Dim, 8, 65536),
-            Heads = map.Int("heads", defaults.Heads, 1, 1024),
-            KvHeads = map.Int("kv_heads", defaults.KvHeads, 1, 1024),
-            HiddenDim = map.Int("hidden_dim", defaults.HiddenDim, 0),
-            RopeTheta = map.Double("rope_theta", defaults.RopeTheta, 1),
-            NormEps = map.Double("norm_eps", defaults.NormEps, 0, 1),
-            TieEmbeddings = map.Bool("tie_embeddings", defaults.TieEmbeddings),
-            Vocabulary = map.Choice("vocabulary", defaults.Vocabulary, ["compact", "full"]),
-        };
-        if (model.Dim % model.Heads != 0)
-        {
-            map.Error(DiagnosticCodes.OutOfRange, map.Node, $"'model.dim' ({model.Dim}) must be a multiple of 'model.heads' ({model.Heads}).");
-        }
-
-        if (model.Heads % model.KvHeads != 0)
-        {
-            map.Error(DiagnosticCodes.OutOfRange, map.Node, $"'model.heads' ({model.Heads}) must be a multiple of 'model.kv_heads' ({model.KvHeads}).");
-        }
-
-        map.ReportUnknownKeys();
-        return model;
-    }
-
-    private static TrainingSettings ReadTraining(YamlMap? map)
-    {
-        var defaults = new TrainingSettings();
-        if (map is null)
-        {
-            return defaults;
-        }
-
-        var training = new TrainingSettings
-        {
-            Device = map.Choice("device", defaults.Device, ["cpu", "cuda"]),
-            Steps = map.Int("steps", defaults.Steps, 1),
-            BatchSize = map.Int("batch_size", defaults.BatchSize, 1),
-            GradientAccumulation = map.Int("gradient_accumulation", defaults.GradientAccumulation, 1),
-            LearningRate = map.Double("learning_rate", defaults.LearningRate, 0, 10),
-            MinLearningRate = map.Double("min_learning_rate", defaults.MinLearningRate, 0, 10),
-            WarmupSteps = map.Int("warmup_steps", defaults.WarmupSteps, 0),
-            Schedule = map.Choice("schedule", defaults.Schedule, ["cosine", "constant"]),
-            WeightDecay = map.Double("weight_decay", defaults.WeightDecay, 0, 10),
-            GradientClip = map.Double("gradient_clip", defaults.GradientClip, 0),
-            LogEvery = map.Int("log_every", defaults.LogEvery, 1),
-            Seed = map.OptionalInt("seed", 0),
+            Length = map.Int("length", 512, 8, 1 << 20),
+            Packing = map.Bool("packing", true),
+            OverLength = Enum.Parse<OverLengthPolicy>(map.Choice("over_length", "truncate", ["truncate", "drop", "error"]), ignoreCase: true),
         };
         map.ReportUnknownKeys();
-        return training;
+        return settings;
     }
 }

@@ -12,18 +12,18 @@ namespace AgentFlan.Recipes;
 internal sealed class YamlMap
 {
     private readonly YamlMappingNode _node;
-    private readonly string _file;
+    private readonly RecipeReadContext _context;
     private readonly string _path;
-    private readonly List<Diagnostic> _diagnostics;
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
 
-    public YamlMap(YamlMappingNode node, string file, string path, List<Diagnostic> diagnostics)
+    public YamlMap(YamlMappingNode node, RecipeReadContext context, string path)
     {
         _node = node;
-        _file = file;
+        _context = context;
         _path = path;
-        _diagnostics = diagnostics;
     }
+
+    public RecipeReadContext Context => _context;
 
     public YamlNode Node => _node;
 
@@ -120,7 +120,7 @@ internal sealed class YamlMap
 
         if (node is YamlMappingNode mapping)
         {
-            return new YamlMap(mapping, _file, Qualified(key), _diagnostics);
+            return new YamlMap(mapping, _context, Qualified(key));
         }
 
         Error(DiagnosticCodes.WrongType, node, $"'{Qualified(key)}' must be a mapping (key: value lines).");
@@ -146,7 +146,7 @@ internal sealed class YamlMap
         {
             if (sequence.Children[i] is YamlMappingNode item)
             {
-                maps.Add(new YamlMap(item, _file, $"{Qualified(key)}[{i}]", _diagnostics));
+                maps.Add(new YamlMap(item, _context, $"{Qualified(key)}[{i}]"));
             }
             else
             {
@@ -160,11 +160,45 @@ internal sealed class YamlMap
     public bool Has(string key)
     {
         _known.Add(key);
+        _context.Keys.Add(SchemaPath(Qualified(key)));
         return _node.Children.ContainsKey(new YamlScalarNode(key));
     }
 
-    public void Error(string code, YamlNode at, string message) =>
-        _diagnostics.Add(Diagnostic.Error(code, message, _file, (int)at.Start.Line, (int)at.Start.Column));
+    public void Error(string code, YamlNode at, string message) => _context.Report(code, DiagnosticSeverity.Error, at, message);
+
+    public void Warning(string code, YamlNode at, string message) => _context.Report(code, DiagnosticSeverity.Warning, at, message);
+
+    /// <summary>A list of scalars that must each be one of <paramref name="choices"/>.</summary>
+    public IReadOnlyList<string> Choices(string key, IReadOnlyList<string> fallback, IReadOnlyCollection<string> choices)
+    {
+        var node = Get(key);
+        if (node is null)
+        {
+            return fallback;
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            Error(DiagnosticCodes.WrongType, node, $"'{Qualified(key)}' must be a list, for example [{string.Join(", ", choices)}].");
+            return fallback;
+        }
+
+        var values = new List<string>();
+        foreach (var child in sequence.Children)
+        {
+            if (child is YamlScalarNode { Value: { } value } && choices.Contains(value))
+            {
+                values.Add(value);
+            }
+            else
+            {
+                var text = (child as YamlScalarNode)?.Value ?? child.ToString();
+                Error(DiagnosticCodes.UnknownName, child, $"'{Qualified(key)}' has '{text}'; expected any of: {string.Join(", ", choices)}.{DidYouMean(text, choices)}");
+            }
+        }
+
+        return values;
+    }
 
     public void ReportUnknownKeys()
     {
@@ -215,6 +249,7 @@ internal sealed class YamlMap
     private YamlNode? Get(string key)
     {
         _known.Add(key);
+        _context.Keys.Add(SchemaPath(Qualified(key)));
         return _node.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
     }
 
@@ -253,6 +288,10 @@ internal sealed class YamlMap
         Error(DiagnosticCodes.OutOfRange, at, $"'{Qualified(key)}' is {value}; it must be {range}.");
         return false;
     }
+
+    /// <summary><c>sources[3].path</c> → <c>sources[].path</c>: the key's place in the schema.</summary>
+    private static string SchemaPath(string qualified) =>
+        System.Text.RegularExpressions.Regex.Replace(qualified, @"\[[0-9]+\]", "[]");
 
     private string Qualified(string key) => _path.Length == 0 ? key : $"{_path}.{key}";
 }

@@ -1,13 +1,15 @@
 using System.Text;
 using System.Text.Json;
 using AgentFlan.Conversations;
+using AgentFlan.Recipes;
 
 namespace AgentFlan.Templates;
 
 /// <summary>
 /// Renders a canonical conversation as segments. One mechanism for every family: the family differs only
 /// in its <see cref="RoleMarkers"/>. Role headers and non-assistant turns are never supervised; an
-/// assistant turn's content and its end marker are supervised when the message's Loss flag is set.
+/// assistant turn's content and its end marker are supervised when the message's Loss flag is set and the
+/// masking policy selects the turn.
 /// Tool calls are rendered in ReAct form (Thought / Action / Action Input), each part labelled with the
 /// capability it exercises (reasoning, retrieval, understanding).
 /// </summary>
@@ -25,7 +27,9 @@ public sealed class ChatTemplate
 
     public RoleMarkers Markers { get; }
 
-    public IReadOnlyList<TemplateSegment> Render(Conversation conversation)
+    public IReadOnlyList<TemplateSegment> Render(Conversation conversation) => Render(conversation, new MaskingSettings());
+
+    public IReadOnlyList<TemplateSegment> Render(Conversation conversation, MaskingSettings masking)
     {
         var segments = new List<TemplateSegment>();
         if (Markers.Prefix.Length > 0)
@@ -54,6 +58,12 @@ public sealed class ChatTemplate
             segments.Add(new TemplateSegment(Markers.SystemBegin + systemText + Markers.SystemEnd, Supervised: false));
         }
 
+        int lastAssistant = -1;
+        for (int i = 0; i < messages.Count; i++)
+        {
+            lastAssistant = messages[i].Role == Role.Assistant ? i : lastAssistant;
+        }
+
         for (int i = first; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -69,7 +79,8 @@ public sealed class ChatTemplate
                     segments.Add(new TemplateSegment(Markers.ToolBegin + "Observation: " + message.Content + Markers.ToolEnd, Supervised: false));
                     break;
                 case Role.Assistant:
-                    RenderAssistant(message, segments);
+                    var loss = message.Loss && (masking.Policy == MaskingPolicy.AllAssistant || i == lastAssistant);
+                    RenderAssistant(message, loss, masking.EndOfTurn, segments);
                     break;
             }
         }
@@ -77,10 +88,9 @@ public sealed class ChatTemplate
         return segments;
     }
 
-    private void RenderAssistant(Message message, List<TemplateSegment> segments)
+    private void RenderAssistant(Message message, bool loss, bool endOfTurn, List<TemplateSegment> segments)
     {
         segments.Add(new TemplateSegment(Markers.AssistantBegin, Supervised: false));
-        bool loss = message.Loss;
         if (!string.IsNullOrEmpty(message.Thought))
         {
             segments.Add(new TemplateSegment($"Thought: {message.Thought}\n", loss, Capability.Reasoning));
@@ -98,7 +108,7 @@ public sealed class ChatTemplate
             segments.Add(new TemplateSegment(separator + message.Content, loss, Capability.None));
         }
 
-        segments.Add(new TemplateSegment(Markers.AssistantEnd, loss, Capability.InstructionFollowing));
+        segments.Add(new TemplateSegment(Markers.AssistantEnd, loss && endOfTurn, Capability.InstructionFollowing));
     }
 
     private static string RenderToolList(IReadOnlyList<ToolSpec> tools)

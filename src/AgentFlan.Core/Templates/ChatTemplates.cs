@@ -23,8 +23,20 @@ public static class ChatTemplates
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;
 
-    public static ChatTemplate Get(string name) =>
-        ByName.TryGetValue(name, out var template)
-            ? template
-            : throw new ArgumentException($"Unknown chat template '{name}'.", nameof(name));
+    /// <summary>A built-in by name, or a template file by absolute path (as the recipe loader resolved it).</summary>
+    public static ChatTemplate Get(string nameOrPath)
+    {
+        if (ByName.TryGetValue(nameOrPath, out var template))
+        {
+            return template;
+        }
+
+        if (Path.IsPathRooted(nameOrPath))
+        {
+            var diagnostics = new List<Diagnostics.Diagnostic>();
+            return ChatTemplateFile.Load(nameOrPath, diagnostics) ?? throw new Diagnostics.DiagnosticException(diagnostics);
+        }
+
+        throw new ArgumentException($"Unknown chat template '{nameOrPath}'.", nameof(nameOrPath));
+    }
 }

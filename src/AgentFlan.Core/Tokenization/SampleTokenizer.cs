@@ -1,4 +1,5 @@
 using AgentFlan.Conversations;
+using AgentFlan.Recipes;
 using AgentFlan.Templates;
 
 namespace AgentFlan.Tokenization;
@@ -13,19 +14,23 @@ public sealed class SampleTokenizer
 {
     private readonly LoadedTokenizer _tokenizer;
     private readonly ChatTemplate _template;
+    private readonly MaskingSettings _masking;
 
-    public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template)
+    public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null)
     {
         _tokenizer = tokenizer;
         _template = template;
+        _masking = masking ?? new MaskingSettings();
     }
+
+    public IReadOnlyList<TemplateSegment> Segments(Conversation conversation) => _template.Render(conversation, _masking);
 
     public TokenizedSample Tokenize(Conversation conversation)
     {
         var tokens = new List<int>();
         var loss = new List<byte>();
         var capabilities = new List<Capability>();
-        foreach (var segment in _template.Render(conversation))
+        foreach (var segment in Segments(conversation))
         {
             var ids = _tokenizer.Encode(segment.Text);
             tokens.AddRange(ids);

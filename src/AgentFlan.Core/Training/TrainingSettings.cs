@@ -7,6 +7,14 @@ public sealed record TrainingSettings
 
     public int Steps { get; init; } = 150;
 
+    /// <summary>When above 0, train this many passes over the data instead of a fixed step count.</summary>
+    public double Epochs { get; init; }
+
+    /// <summary><c>full</c> fine-tuning or <c>lora</c> adapters.</summary>
+    public string Method { get; init; } = "full";
+
+    public LoraSettings Lora { get; init; } = new();
+
     public int BatchSize { get; init; } = 8;
 
     public int GradientAccumulation { get; init; } = 1;
