@@ -1,0 +1,32 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace AgentFlan.Trainer.Models;
+
+/// <summary>SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) · up(x)).</summary>
+public sealed class FeedForward : nn.Module<Tensor, Tensor>
+{
+    // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them.
+    private readonly Linear gate_proj;
+    private readonly Linear up_proj;
+    private readonly Linear down_proj;
+
+    public FeedForward(LlamaConfig config)
+        : base(nameof(FeedForward))
+    {
+        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
+        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: false);
+        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>The projection that writes into the residual stream (scaled at initialisation).</summary>
+    public Linear OutputProjection => down_proj;
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        return down_proj.forward(F.silu(gate_proj.forward(x)) * up_proj.forward(x)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AgentFlan.Diagnostics;
+using AgentFlan.IO;
+using AgentFlan.Shards;
+using AgentFlan.Trainer.Checkpoints;
+using AgentFlan.Trainer.Data;
+using AgentFlan.Trainer.Models;
+using AgentFlan.Trainer.Training;
+using AgentFlan.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AgentFlan.Trainer.Recipes;
+
+/// <summary>
+/// Full training of every weight of a Llama-family decoder on a compiled AgentFlan dataset.
+/// <list type="bullet">
+/// <item>Model: <c>tiny</c> (from scratch, seeded init). <c>huggingface</c> is rejected by validation for now.</item>
+/// <item>Vocabulary: <c>compact</c> (ids seen in the shards) or <c>full</c> (the tokenizer's); see <see cref="TokenVocabulary"/>.</item>
+/// <item>Data: rows in a seeded per-epoch permutation (<see cref="DataOrder"/>); batch_size rows per micro-batch,
+/// gradient_accumulation micro-batches per optimizer step.</item>
+/// <item>Loss: cross-entropy of supervised next tokens, summed over the whole accumulated step and divided by
+/// that step's supervised-token count, so every supervised token weighs the same however the rows were
+/// packed or split into micro-batches (a per-row mean would favour short answers).</item>
+/// <item>Optimiser: AdamW (β = 0.9, 0.95; decay only on matrices), warmup + cosine or constant, gradient
+/// clipping (0 = off; the norm is logged either way).</item>
+/// <item>Outputs in output_directory: metrics.jsonl, checkpoint/, and summary.json last.</item>
+/// </list>
+/// A step whose micro-batches hold no supervised token is skipped (logged with loss 0). A NaN or infinite
+/// loss or gradient stops the run with AFB5002.
+/// </summary>
+public sealed class FullFinetune : IDisposable
+{
+    public const string MetricsFile = "metrics.jsonl";
+    public const string SummaryFile = "summary.json";
+
+    private readonly TrainingJob _job;
+    private readonly string _jobPath;
+    private readonly TextWriter _progress;
+    private readonly List<double> _losses = [];
+    private TrainingData? _data;
+    private DataOrder? _order;
+    private TokenVocabulary? _vocabulary;
+    private LlamaForCausalLM? _model;
+    private AdamW? _optimizer;
+    private Device _device = CPU;
+    private long _tokens;
+    private long _supervisedTokens;
+    private double _seconds;
+
+    public FullFinetune(TrainingJob job, string jobPath, TextWriter progress)
+    {
+        _job = job;
+        _jobPath = jobPath;
+        _progress = progress;
+        Seed = job.Training.Seed ?? job.Seed;
+    }
+
+    public int Seed { get; }
+
+    public IReadOnlyList<double> Losses => _losses;
+
+    public LlamaForCausalLM Model => _model ?? throw new InvalidOperationException("Call Setup first.");
+
+    public TokenVocabulary Vocabulary => _vocabulary ?? throw new InvalidOperationException("Call Setup first.");
+
+    private string OutputDirectory => Path.GetFullPath(_job.OutputDirectory);
+
+    /// <summary>Runs a whole job: setup, train, checkpoint, summary (last). Throws DiagnosticException on failure.</summary>
+    public static TrainingSummary Run(TrainingJob job, string jobPath, TextWriter progress)
+    {
+        using var recipe = new FullFinetune(job, jobPath, progress);
+        recipe.Setup();
+        recipe.Train();
+        recipe.SaveCheckpoint();
+        return recipe.WriteSummary();
+    }
+
+    public void Setup()
+    {
+        var problems = JobValidator.Validate(_job, _jobPath);
+        if (problems.Count > 0)
+        {
+            throw new DiagnosticException(problems);
+        }
+
+        _device = SelectDevice(_job.Training.Device);
+
+        // A stale summary would tell the build that this (possibly failing) run already succeeded.
+        Directory.CreateDirectory(OutputDirectory);
+        File.Delete(Path.Combine(OutputDirectory, SummaryFile));
+        File.Delete(Path.Combine(OutputDirectory, MetricsFile));
+
+        _data = TrainingData.Open(_job.Manifest, _jobPath);
+        _vocabulary = BuildVocabulary(_data);
+        _order = new DataOrder(_data.RowCount, Seed);
+
+        manual_seed(Seed);
+        var config = LlamaConfig.FromSettings(_job.Model, _vocabulary.Size, _data.SequenceLength, _vocabulary.ToModel(_vocabulary.EndOfText));
+        _model = new LlamaForCausalLM(config);
+        _model.to(_device);
+
+        var matrices = _model.parameters().Where(p => p.dim() >= 2).ToList();
+        var vectors = _model.parameters().Where(p => p.dim() < 2).ToList();
+        var t = _job.Training;
+        _optimizer = optim.AdamW(
+            [
+                new AdamW.ParamGroup(matrices, lr: t.LearningRate, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: t.WeightDecay),
+                new AdamW.ParamGroup(vectors, lr: t.LearningRate, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: 0),
+            ],
+            lr: t.LearningRate);
+
+        _progress.WriteLine(FormattableString.Invariant(
+            $"AgentFlan.Trainer: {_job.Recipe}: llama {config.NumHiddenLayers}x{config.HiddenSize} (heads {config.NumAttentionHeads}/{config.NumKeyValueHeads}, ffn {config.IntermediateSize}), {_vocabulary.Kind} vocabulary {_vocabulary.Size} of {_vocabulary.TokenizerVocabularySize}, {_model.ParameterCount:N0} parameters; {_data.RowCount} rows of {_data.SequenceLength}; {t.Steps} steps x {t.BatchSize} rows x {t.GradientAccumulation} accumulation on {_device.type.ToString().ToLowerInvariant()}, seed {Seed}"));
+    }
+
+    public void Train()
+    {
+        var model = Model;
+        var t = _job.Training;
+        var parameters = model.parameters().ToList();
+        double maxNorm = t.GradientClip > 0 ? t.GradientClip : double.PositiveInfinity;
+        using var metrics = new StreamWriter(Path.Combine(OutputDirectory, MetricsFile), append: false);
+        var clock = Stopwatch.StartNew();
+        double lastLogSeconds = 0;
+        long lastLogTokens = 0;
+        model.train();
+
+        for (int step = 0; step < t.Steps; step++)
+        {
+            double lr = LearningRateSchedule.At(t, step);
+            foreach (var group in _optimizer!.ParamGroups)
+            {
+                group.LearningRate = lr;
+            }
+
+            var microBatches = Enumerable.Range(0, t.GradientAccumulation).Select(m => ReadMicroBatch(step, m)).ToList();
+            int supervised = microBatches.Sum(b => b.SupervisedTokens);
+            _optimizer.zero_grad();
+            double loss = 0, gradNorm = 0;
+            if (supervised > 0)
+            {
+                foreach (var batch in microBatches)
+                {
+                    using var scope = NewDisposeScope();
+                    var tensors = batch.ToTensors(_device);
+                    var part = NextTokenLoss.PerToken(model, tensors).sum() / supervised;
+                    part.backward();
+                    loss += part.item<float>();
+                }
+
+                gradNorm = nn.utils.clip_grad_norm_(parameters, maxNorm);
+                if (!double.IsFinite(loss) || !double.IsFinite(gradNorm))
+                {
+                    throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.TrainingDiverged, FormattableString.Invariant(
+                        $"Training diverged at step {step + 1}: loss {loss}, gradient norm {gradNorm} (learning rate {lr:0.0e+00}). Lower training.learning_rate, raise training.warmup_steps, or set training.gradient_clip."), _jobPath));
+                }
+
+                _optimizer.step();
+            }
+
+            _losses.Add(loss);
+            _tokens += (long)microBatches.Sum(b => b.Rows) * microBatches[0].Length;
+            _supervisedTokens += supervised;
+            if (step == 0 || (step + 1) % t.LogEvery == 0 || step == t.Steps - 1)
+            {
+                double now = clock.Elapsed.TotalSeconds;
+                double tokensPerSecond = (_tokens - lastLogTokens) / Math.Max(now - lastLogSeconds, 1e-9);
+                (lastLogSeconds, lastLogTokens) = (now, _tokens);
+                var line = new StepMetrics(step + 1, loss, lr, gradNorm, tokensPerSecond, supervised, now);
+                metrics.WriteLine(line.ToJsonLine());
+                metrics.Flush();
+                _progress.WriteLine(FormattableString.Invariant(
+                    $"step {step + 1}/{t.Steps} loss {loss:F3} lr {lr:0.0e+00} grad_norm {gradNorm:F2} tok/s {tokensPerSecond:F0}"));
+                _progress.Flush();
+            }
+        }
+
+        _seconds = clock.Elapsed.TotalSeconds;
+    }
+
+    public string SaveCheckpoint()
+    {
+        var path = CheckpointStore.Save(OutputDirectory, Model, Vocabulary);
+        _progress.WriteLine($"checkpoint {path}");
+        return path;
+    }
+
+    /// <summary>Writes summary.json atomically; call last, after the checkpoint.</summary>
+    public TrainingSummary WriteSummary()
+    {
+        var summary = new TrainingSummary
+        {
+            Recipe = _job.Recipe,
+            Seed = Seed,
+            Steps = _losses.Count,
+            FirstLoss = _losses.Count > 0 ? _losses[0] : double.NaN,
+            FinalLoss = _losses.Count > 0 ? _losses[^1] : double.NaN,
+            Tokens = _tokens,
+            SupervisedTokens = _supervisedTokens,
+            Seconds = Math.Round(_seconds, 3),
+            TokensPerSecond = Math.Round(_tokens / Math.Max(_seconds, 1e-9), 1),
+            Parameters = Model.ParameterCount,
+            Vocabulary = Vocabulary.Kind,
+            VocabularySize = Vocabulary.Size,
+            Device = _device.type.ToString().ToLowerInvariant(),
+        };
+        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, SummaryFile), summary.ToJson());
+        _progress.WriteLine(FormattableString.Invariant(
+            $"done: {summary.Steps} steps, loss {summary.FirstLoss:F3} -> {summary.FinalLoss:F3}, {summary.Tokens:N0} tokens in {summary.Seconds:F1} s ({summary.TokensPerSecond:F0} tok/s)"));
+        return summary;
+    }
+
+    public void Dispose()
+    {
+        _optimizer?.Dispose();
+        _model?.Dispose();
+        _data?.Dispose();
+    }
+
+    private PackedBatch ReadMicroBatch(int step, int micro)
+    {
+        var t = _job.Training;
+        long first = (((long)step * t.GradientAccumulation) + micro) * t.BatchSize;
+        var rows = new PackedRow[t.BatchSize];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = _data!.ReadRow(_order!.RowAt(first + i));
+        }
+
+        return PackedBatch.Create(rows, Vocabulary);
+    }
+
+    private TokenVocabulary BuildVocabulary(TrainingData data)
+    {
+        var tokenizer = data.Manifest.Tokenizer;
+        var ids = data.DistinctTokenIds();
+        if (ids.Count > 0 && (ids.Min < 0 || ids.Max >= tokenizer.VocabularySize))
+        {
+            throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.ShardInvalid,
+                $"The shards hold token id {ids.Max}, outside the tokenizer's vocabulary of {tokenizer.VocabularySize} ids; recompile the recipe.", data.ManifestPath));
+        }
+
+        if ((uint)tokenizer.EndOfText >= (uint)tokenizer.VocabularySize)
+        {
+            throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.TrainingDataMissing,
+                $"The manifest's end-of-text id {tokenizer.EndOfText} lies outside its vocabulary of {tokenizer.VocabularySize} ids.", data.ManifestPath));
+        }
+
+        return _job.Model.Vocabulary == TokenVocabulary.FullKind
+            ? TokenVocabulary.Full(tokenizer.VocabularySize, tokenizer.EndOfText)
+            : TokenVocabulary.Compact(ids, tokenizer.VocabularySize, tokenizer.EndOfText);
+    }
+
+    private Device SelectDevice(string name)
+    {
+        if (name == "cuda" && !cuda.is_available())
+        {
+            throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.TrainingConfigInvalid,
+                "training.device is 'cuda' but CUDA is not available to this trainer: it was built with the CPU LibTorch (AgentFlanTorchBackend=cpu), or no GPU and driver are present.", _jobPath));
+        }
+
+        return name == "cuda" ? CUDA : CPU;
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+
+namespace AgentFlan.Trainer.Training;
+
+/// <summary>One line of metrics.jsonl (written every <c>log_every</c> steps, plus the first and last step).</summary>
+public sealed record StepMetrics(
+    int Step,
+    double Loss,
+    double Lr,
+    double GradNorm,
+    double TokensPerSecond,
+    long SupervisedTokens,
+    double ElapsedSeconds)
+{
+    private static readonly JsonSerializerOptions LineOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public string ToJsonLine() => JsonSerializer.Serialize(this, LineOptions);
+}

@@ -1,0 +1,79 @@
+using AgentFlan.TestUtilities;
+using AgentFlan.Trainer.Checkpoints;
+using AgentFlan.Trainer.Recipes;
+using AgentFlan.Trainer.Training;
+
+namespace AgentFlan.Trainer.Tests;
+
+[TestClass]
+public sealed class FullFinetuneTests
+{
+    [TestMethod]
+    public void A_few_steps_on_a_tiny_shard_bring_the_loss_down_and_write_every_output()
+    {
+        using var temp = new TempDirectory();
+        var manifest = TinyDataset.Write(temp.Path);
+        var output = temp.Combine("out");
+        using var progress = new StringWriter();
+
+        var summary = FullFinetune.Run(TinyDataset.Job(manifest, output, steps: 40), temp.Combine("job.json"), progress);
+
+        Assert.AreEqual(40, summary.Steps);
+        Assert.IsLessThan(0.5 * summary.FirstLoss, summary.FinalLoss, progress.ToString());
+        Assert.AreEqual("compact", summary.Vocabulary);
+        Assert.AreEqual(41, summary.VocabularySize, "40 counting ids plus end-of-text");
+        Assert.AreEqual(40L * 4 * 32, summary.Tokens);
+
+        var written = TrainingSummary.FromJson(File.ReadAllText(Path.Combine(output, FullFinetune.SummaryFile)));
+        Assert.AreEqual(summary.FinalLoss, written.FinalLoss);
+        var metrics = File.ReadAllLines(Path.Combine(output, FullFinetune.MetricsFile));
+        Assert.HasCount(9, metrics, "steps 1, 5, 10, …, 40");
+        StringAssert.StartsWith(metrics[0], "{\"step\":1,\"loss\":");
+        StringAssert.Contains(progress.ToString(), "step 40/40 loss ");
+        foreach (var file in new[] { CheckpointStore.WeightsFile, CheckpointStore.ConfigFile, "vocab_map.json" })
+        {
+            Assert.IsTrue(File.Exists(Path.Combine(output, CheckpointStore.FolderName, file)), file);
+        }
+
+        Assert.IsEmpty(Directory.GetDirectories(output, ".checkpoint*"), "no temp folders left behind");
+    }
+
+    [TestMethod]
+    public void The_same_seed_gives_the_same_losses()
+    {
+        using var temp = new TempDirectory();
+        var manifest = TinyDataset.Write(temp.Path);
+
+        var first = Losses(TinyDataset.Job(manifest, temp.Combine("a"), steps: 8), temp.Combine("job.json"));
+        var second = Losses(TinyDataset.Job(manifest, temp.Combine("b"), steps: 8), temp.Combine("job.json"));
+        var otherSeed = Losses(TinyDataset.Job(manifest, temp.Combine("c"), steps: 8, seed: 2), temp.Combine("job.json"));
+
+        CollectionAssert.AreEqual(first, second);
+        CollectionAssert.AreNotEqual(first, otherSeed);
+    }
+
+    [TestMethod]
+    public void Gradient_accumulation_averages_over_every_supervised_token_of_the_step()
+    {
+        // 2 × 2 rows with accumulation must take the same first step as 4 rows at once: the loss is the
+        // mean over all supervised tokens of the step, not a mean of per-micro-batch means.
+        using var temp = new TempDirectory();
+        var manifest = TinyDataset.Write(temp.Path);
+        var whole = TinyDataset.Job(manifest, temp.Combine("a"), steps: 1);
+        var split = whole with
+        {
+            OutputDirectory = temp.Combine("b"),
+            Training = whole.Training with { BatchSize = 2, GradientAccumulation = 2 },
+        };
+
+        Assert.AreEqual(Losses(whole, temp.Combine("job.json"))[0], Losses(split, temp.Combine("job.json"))[0], 1e-5);
+    }
+
+    private static double[] Losses(AgentFlan.Training.TrainingJob job, string jobPath)
+    {
+        using var recipe = new FullFinetune(job, jobPath, TextWriter.Null);
+        recipe.Setup();
+        recipe.Train();
+        return [.. recipe.Losses];
+    }
+}

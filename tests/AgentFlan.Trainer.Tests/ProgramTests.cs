@@ -1,0 +1,86 @@
+using AgentFlan.TestUtilities;
+using AgentFlan.Training;
+
+namespace AgentFlan.Trainer.Tests;
+
+[TestClass]
+public sealed class ProgramTests
+{
+    [TestMethod]
+    public void A_missing_manifest_is_AFB5003_naming_the_path()
+    {
+        using var temp = new TempDirectory();
+        var manifest = temp.Combine("nowhere", "manifest.json");
+        var job = temp.WriteFile("job.json", TinyDataset.Job(manifest, temp.Combine("out")).ToJson());
+
+        var (exit, stdout, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(5, exit, stdout + stderr);
+        StringAssert.StartsWith(stderr, $"{job}: error AFB5003: ");
+        StringAssert.Contains(stderr, manifest);
+        Assert.IsFalse(File.Exists(temp.Combine("out", "summary.json")));
+    }
+
+    [TestMethod]
+    public void Bad_arguments_print_usage_and_exit_2()
+    {
+        var (exit, _, stderr) = Run("train", "job.json");
+
+        Assert.AreEqual(2, exit);
+        StringAssert.StartsWith(stderr, "usage: AgentFlan.Trainer train --job <job.json>");
+    }
+
+    [TestMethod]
+    public void Every_invalid_setting_is_reported_at_once_as_AFB5001()
+    {
+        using var temp = new TempDirectory();
+        var valid = TinyDataset.Job(temp.Combine("manifest.json"), temp.Combine("out"));
+        var job = temp.WriteFile("job.json", (valid with
+        {
+            Model = valid.Model with { KvHeads = 3 },
+            Training = valid.Training with { Steps = 0, Schedule = "linear" },
+        }).ToJson());
+
+        var (exit, _, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(3, exit);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(3, lines, stderr);
+        Assert.IsTrue(lines.All(l => l.StartsWith($"{job}: error AFB5001: ", StringComparison.Ordinal)), stderr);
+    }
+
+    [TestMethod]
+    public void The_huggingface_kind_is_refused_until_it_is_implemented()
+    {
+        using var temp = new TempDirectory();
+        var valid = TinyDataset.Job(temp.Combine("manifest.json"), temp.Combine("out"));
+        var job = temp.WriteFile("job.json", (valid with { Model = valid.Model with { Kind = "huggingface", Path = "/models/llama" } }).ToJson());
+
+        var (exit, _, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(3, exit);
+        StringAssert.Contains(stderr, "error AFB5001: Invalid training job: model.kind 'huggingface'");
+        StringAssert.Contains(stderr, "not supported yet");
+    }
+
+    [TestMethod]
+    public void A_malformed_job_file_is_AFB5001_with_its_line()
+    {
+        using var temp = new TempDirectory();
+        var job = temp.WriteFile("job.json", "{\n  \"recipe\": \"x\",\n  \"seed\": oops\n}\n");
+
+        var (exit, _, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(3, exit);
+        StringAssert.StartsWith(stderr, $"{job}(3,");
+        StringAssert.Contains(stderr, "error AFB5001:");
+    }
+
+    private static (int Exit, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exit = Program.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}
