@@ -36,6 +36,7 @@ public static class ReaderCodes
     public const string ArgumentsNotString = "AFB1024";
     public const string ContentPartsJoined = "AFB1025";
     public const string ArgumentsPythonLiteral = "AFB1026";
+    public const string TruncatedResult = "AFB1027";
 
     /// <summary>Codes of records left out by design rather than for a defect; tolerances may ignore them.</summary>
     public static IReadOnlySet<string> Filters { get; } =
@@ -68,5 +69,6 @@ public static class ReaderCodes
         [ArgumentsNotString] = "Repaired: tool-call arguments given as a JSON object instead of a JSON string were accepted.",
         [ContentPartsJoined] = "Repaired: content given as a list of text parts was joined into one string.",
         [ArgumentsPythonLiteral] = "Repaired: tool-call arguments written as a Python literal were converted to JSON.",
+        [TruncatedResult] = "Repaired: a ToolBench function result cut inside its JSON envelope was read up to the cut.",
     };
 }

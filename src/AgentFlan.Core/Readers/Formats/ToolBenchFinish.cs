@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace AgentFlan.Readers.Formats;
 
 /// <summary>What ToolBench and ToolLLaMA share: the Finish pseudo-tool and the function-result envelope.</summary>
-internal static class ToolBenchFinish
+internal static partial class ToolBenchFinish
 {
     public const string ToolName = "Finish";
 
@@ -30,9 +31,10 @@ internal static class ToolBenchFinish
 
     /// <summary>
     /// A function result <c>{"error": "", "response": …}</c> becomes its response text; a non-empty error is
-    /// kept in front as <c>Error: …</c>. Anything else (truncated or plain text) is kept as written.
+    /// kept in front as <c>Error: …</c>. ToolBench cuts long results to a fixed length, envelope included:
+    /// such a result is read up to the cut (a repair). Anything else is kept as written.
     /// </summary>
-    public static string ResultText(string content)
+    public static string ResultText(string content, RecordContext context)
     {
         try
         {
@@ -54,7 +56,43 @@ internal static class ToolBenchFinish
         }
         catch (JsonException)
         {
-            return content;
+            return TruncatedEnvelope(content, context) ?? content;
         }
     }
+
+    private static string? TruncatedEnvelope(string content, RecordContext context)
+    {
+        var match = CutEnvelope().Match(content);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        // Drop at most a few characters of a cut escape sequence (\u00e, a lone backslash) at the end.
+        var body = match.Groups["response"].Value;
+        for (var drop = 0; drop <= Math.Min(6, body.Length); drop++)
+        {
+            try
+            {
+                var text = Unquote(body[..^drop]);
+                var error = Unquote(match.Groups["error"].Value);
+                context.Repaired(ReaderCodes.TruncatedResult, "a function result cut inside its JSON envelope was read up to the cut");
+                return error.Length == 0 ? text : $"Error: {error}\n{text}";
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        return null;
+    }
+
+    private static string Unquote(string body)
+    {
+        using var document = JsonDocument.Parse($"\"{body}\"");
+        return document.RootElement.GetString()!;
+    }
+
+    [GeneratedRegex(@"\A\{\s*""error""\s*:\s*""(?<error>(?:[^""\\]|\\.)*)""\s*,\s*""response""\s*:\s*""(?<response>.*)\z", RegexOptions.Singleline | RegexOptions.ExplicitCapture)]
+    private static partial Regex CutEnvelope();
 }

@@ -64,7 +64,7 @@ internal static class ToolBenchMapper
                     finished = AddAssistant(turn, content, builder, context);
                     break;
                 case "function" or "tool":
-                    builder.AddToolResult(ToolBenchFinish.ResultText(content), JsonFields.String(turn, "name"));
+                    builder.AddToolResult(ToolBenchFinish.ResultText(content, context), JsonFields.String(turn, "name"));
                     break;
                 default:
                     throw new RecordRejectedException(ReaderCodes.UnknownRole, $"message {index} has role '{role}'");

@@ -41,7 +41,7 @@ internal static class ToolLlamaMapper
                     finished = AddAssistant(value, index, builder, context);
                     break;
                 case "function":
-                    builder.AddToolResult(ToolBenchFinish.ResultText(value));
+                    builder.AddToolResult(ToolBenchFinish.ResultText(value, context));
                     break;
                 default:
                     throw new RecordRejectedException(ReaderCodes.UnknownRole, $"turn {index} is from '{from}'");
