@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using AgentFlan.Conversations;
 using AgentFlan.Readers.Text;
 
@@ -11,7 +12,7 @@ namespace AgentFlan.Readers.Formats;
 /// file name sets the kind (react, negative, instruct j1s1 → format following, others → agent chat);
 /// format-following samples keep their assistant text verbatim.
 /// </summary>
-internal static class AgentFlanMapper
+internal static partial class AgentFlanMapper
 {
     public static Conversation Map(JsonElement record, RecordContext context)
     {
@@ -29,7 +30,7 @@ internal static class AgentFlanMapper
                     builder.Add(Message.System(content) with { Loss = loss ?? false });
                     break;
                 case "user" when builder.HasPendingCall:
-                    builder.AddToolResult(content);
+                    builder.AddToolResult(ObservationLabel().Replace(content, string.Empty, 1));
                     break;
                 case "user":
                     builder.Add(Message.User(content) with { Loss = loss ?? false });
@@ -71,4 +72,7 @@ internal static class AgentFlanMapper
             : name.Contains("j1s1", StringComparison.Ordinal) ? ConversationKind.FormatFollowing
             : ConversationKind.AgentChat;
     }
+
+    [GeneratedRegex(@"\A\s*Observation:[ \t]*(?:\r?\n)?")]
+    private static partial Regex ObservationLabel();
 }
