@@ -36,6 +36,9 @@ internal sealed class Invocation
 
     /// <summary>Fills an answer template from the query slots and the result (<c>{r.key}</c>, <c>{r.rest}</c>).</summary>
     public string Answer(string template, JsonObject result) =>
+        Fill(template, result).TrimEnd();
+
+    private string Fill(string template, JsonObject result) =>
         Synthetic.Template.Fill(template, name =>
         {
             if (!name.StartsWith("r.", StringComparison.Ordinal))
