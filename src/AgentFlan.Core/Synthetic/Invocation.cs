@@ -32,10 +32,13 @@ internal sealed class Invocation
 
     /// <summary>"city = Paris, units = celsius".</summary>
     public string ArgumentSummary() =>
-        string.Join(", ", Arguments.Select(p => $"{p.Key} = {(p.Value is JsonValue ? Render.Value(p.Value) : p.Value!.ToJsonString())}"));
+        string.Join(", ", Arguments.Select(p => $"{p.Key} = {(p.Value is JsonValue v && v.TryGetValue(out string? text) ? text : p.Value!.ToJsonString(SyntheticJson.Compact))}"));
 
     /// <summary>Fills an answer template from the query slots and the result (<c>{r.key}</c>, <c>{r.rest}</c>).</summary>
     public string Answer(string template, JsonObject result) =>
+        Fill(template, result).TrimEnd();
+
+    private string Fill(string template, JsonObject result) =>
         Synthetic.Template.Fill(template, name =>
         {
             if (!name.StartsWith("r.", StringComparison.Ordinal))

@@ -45,7 +45,7 @@ internal static class Render
                 builder.Append("\n- ").Append(Object((JsonObject)item!));
             }
 
-            return builder.Append('\n').ToString();
+            return builder.ToString();
         }
 
         return Join(array.Select(Value).ToList());

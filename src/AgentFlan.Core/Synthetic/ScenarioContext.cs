@@ -59,7 +59,7 @@ internal sealed class ScenarioContext(SampleRandom rng, SyntheticSplit split)
         if (Rng.Chance(0.3))
         {
             var greeting = Rng.Pick(Phrasebook.Greetings);
-            text = greeting + (greeting.EndsWith(", ", StringComparison.Ordinal) ? ToolScenarios.LowerFirst(text, text) : text);
+            text = greeting + (greeting.EndsWith(", ", StringComparison.Ordinal) || greeting.EndsWith("but ", StringComparison.Ordinal) ? ToolScenarios.LowerFirst(text, text) : text);
         }
 
         return Rng.Chance(0.25) ? text + Rng.Pick(Phrasebook.SignOffs) : text;

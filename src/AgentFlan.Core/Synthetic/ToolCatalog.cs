@@ -14,6 +14,14 @@ public static class ToolCatalog
     [
         .. WeatherTools.All(),
         .. FinanceTools.All(),
+        .. TravelTools.All(),
+        .. FileTools.All(),
+        .. CalendarTools.All(),
+        .. KnowledgeTools.All(),
+        .. MathTools.All(),
+        .. ShoppingTools.All(),
+        .. FoodTools.All(),
+        .. PersonalTools.All(),
     ];
 
     private static readonly Dictionary<string, SyntheticTool> ByName = Tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
