@@ -79,6 +79,8 @@ public sealed record DatasetStatistics
     /// <summary>Samples left out because no token of theirs is supervised (for example after truncation).</summary>
     public long Unsupervised { get; init; }
 
+    public IReadOnlyList<SourceStatistics> Sources { get; init; } = [];
+
     public IReadOnlyDictionary<string, long> ConversationsByKind { get; init; } = new SortedDictionary<string, long>();
 
     public IReadOnlyDictionary<string, long> SupervisedTokensByKind { get; init; } = new SortedDictionary<string, long>();

@@ -24,6 +24,21 @@ public static class DatasetReport
         text.Append(CultureInfo.InvariantCulture, $"| truncated / dropped (over length) | {s.Truncated} / {s.Dropped} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| left out: no supervised token | {s.Unsupervised} |\n\n");
 
+        if (s.Sources.Count > 0)
+        {
+            text.Append("## By source\n\n| source | format | read | accepted | repaired | rejected (by design) | quarantine |\n|---|---|---:|---:|---:|---:|---|\n");
+            foreach (var source in s.Sources)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {source.Name} | {source.Format} | {source.Read} | {source.Accepted} | {source.Repaired} | {source.Rejected} ({source.Filtered}) | {source.Quarantine ?? "-"} |\n");
+                foreach (var (code, count) in source.RejectedByCode)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"| | {code} | | | | {count} | |\n");
+                }
+            }
+
+            text.Append('\n');
+        }
+
         text.Append("## By kind\n\n| kind | conversations | supervised tokens | share of supervised |\n|---|---:|---:|---:|\n");
         foreach (var (kind, count) in s.ConversationsByKind)
         {

@@ -23,10 +23,16 @@ public static class RecipeCompiler
     public const string ManifestFileName = "manifest.json";
     public const string ReportFileName = "report.md";
 
-    public static CompileResult Compile(Recipe recipe, string outputDirectory, CancellationToken cancellationToken = default) =>
-        Compile(recipe, SourceLoader.Load(recipe, cancellationToken), outputDirectory, cancellationToken);
+    public static CompileResult Compile(Recipe recipe, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        var loader = new SourceLoader(recipe, outputDirectory);
+        return Compile(recipe, loader.Read(cancellationToken), outputDirectory, loader, cancellationToken);
+    }
 
-    public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, CancellationToken cancellationToken = default)
+    public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, CancellationToken cancellationToken = default) =>
+        Compile(recipe, conversations, outputDirectory, loader: null, cancellationToken);
+
+    private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, CancellationToken cancellationToken)
     {
         var diagnostics = new List<Diagnostic>();
         var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
@@ -122,6 +128,7 @@ public static class RecipeCompiler
                 Truncated = truncated,
                 Dropped = dropped,
                 Unsupervised = unsupervised,
+                Sources = loader?.Statistics ?? [],
                 ConversationsByKind = conversationsByKind,
                 SupervisedTokensByKind = supervisedByKind,
             },

@@ -1,33 +1,172 @@
 using AgentFlan.Conversations;
 using AgentFlan.Diagnostics;
+using AgentFlan.Readers;
 using AgentFlan.Recipes;
 
 namespace AgentFlan.Compilation;
 
-/// <summary>Streams the conversations of every source of a recipe, in recipe order.</summary>
-public static class SourceLoader
+/// <summary>
+/// Streams the conversations of every source of a recipe, in recipe order, and accounts for every record:
+/// rejected records go to <c>quarantine/&lt;source&gt;.jsonl</c> next to the manifest with their location and
+/// reason, and a source that rejects more than its <c>tolerance</c> fails the compile with AFB1028.
+/// <see cref="Statistics"/> is complete once the sequence has been enumerated.
+/// </summary>
+public sealed class SourceLoader
 {
-    public static IEnumerable<Conversation> Load(Recipe recipe, CancellationToken cancellationToken)
+    public const string QuarantineFolder = "quarantine";
+
+    private readonly Recipe _recipe;
+    private readonly string _outputDirectory;
+    private readonly List<SourceStatistics> _statistics = [];
+
+    public SourceLoader(Recipe recipe, string outputDirectory)
     {
-        foreach (var source in recipe.Sources)
+        _recipe = recipe;
+        _outputDirectory = outputDirectory;
+    }
+
+    public IReadOnlyList<SourceStatistics> Statistics => _statistics;
+
+    public IEnumerable<Conversation> Read(CancellationToken cancellationToken)
+    {
+        _statistics.Clear();
+        var quarantine = Path.Combine(_outputDirectory, QuarantineFolder);
+        foreach (var source in _recipe.Sources)
         {
-            foreach (var conversation in Load(recipe, source, cancellationToken))
+            var stale = QuarantinePath(source);
+            if (File.Exists(stale))
+            {
+                File.Delete(stale);
+            }
+        }
+
+        foreach (var source in _recipe.Sources)
+        {
+            var conversations = source.Format == "synthetic"
+                ? Synthetic(source, cancellationToken)
+                : FromFiles(source, cancellationToken);
+            foreach (var conversation in conversations)
             {
                 yield return conversation;
             }
         }
+
+        if (Directory.Exists(quarantine) && !Directory.EnumerateFileSystemEntries(quarantine).Any())
+        {
+            Directory.Delete(quarantine);
+        }
     }
 
-    private static IEnumerable<Conversation> Load(Recipe recipe, SourceSettings source, CancellationToken cancellationToken)
+    private IEnumerable<Conversation> Synthetic(SourceSettings source, CancellationToken cancellationToken)
     {
-        if (source.Format == "synthetic")
+        long count = 0;
+        foreach (var conversation in SyntheticSource.Generate(source, _recipe.Seed, cancellationToken))
         {
-            return SyntheticSource.Generate(source, recipe.Seed, cancellationToken);
+            count++;
+            yield return conversation;
         }
 
-        throw new DiagnosticException(Diagnostic.Error(
-            DiagnosticCodes.UnknownName,
-            $"Source '{source.Name}': format '{source.Format}' has no reader in this build.",
-            recipe.FilePath));
+        _statistics.Add(new SourceStatistics { Name = source.Name, Format = source.Format, Read = count, Accepted = count });
     }
+
+    private IEnumerable<Conversation> FromFiles(SourceSettings source, CancellationToken cancellationToken)
+    {
+        var reader = SourceReaders.Find(source.Format)
+            ?? throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.UnknownName, $"Source '{source.Name}': format '{source.Format}' has no reader.", _recipe.FilePath));
+        var paths = SourcePaths.Expand(source.Path!);
+        if (paths.Count == 0)
+        {
+            throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.SourceUnreadable, $"Source '{source.Name}': nothing matches '{source.Path}'.", _recipe.FilePath));
+        }
+
+        var tally = new ReadTally();
+        QuarantineWriter? quarantine = null;
+        long yielded = 0;
+        try
+        {
+            foreach (var path in paths)
+            {
+                foreach (var result in reader.Read(path, source.Name, cancellationToken))
+                {
+                    tally.Add(result);
+                    if (result is RejectedRecord rejected)
+                    {
+                        quarantine ??= new QuarantineWriter(QuarantinePath(source));
+                        quarantine.Write(rejected with { Where = rejected.Where with { File = Relative(rejected.Where.File) } });
+                        continue;
+                    }
+
+                    var conversation = ((AcceptedRecord)result).Conversation;
+                    yield return conversation with { Provenance = conversation.Provenance with { File = Relative(conversation.Provenance.File) } };
+                    if (source.Count > 0 && ++yielded >= source.Count)
+                    {
+                        break;
+                    }
+                }
+
+                if (source.Count > 0 && yielded >= source.Count)
+                {
+                    break;
+                }
+            }
+
+            quarantine?.Commit();
+        }
+        finally
+        {
+            quarantine?.Dispose();
+        }
+
+        _statistics.Add(new SourceStatistics
+        {
+            Name = source.Name,
+            Format = source.Format,
+            Read = tally.Read,
+            Accepted = tally.Accepted,
+            Repaired = tally.Repaired,
+            Rejected = tally.Rejected,
+            Filtered = tally.Filtered,
+            RejectedByCode = new SortedDictionary<string, int>(tally.RejectedByCode.ToDictionary(), StringComparer.Ordinal),
+            RepairedByCode = new SortedDictionary<string, int>(tally.RepairedByCode.ToDictionary(), StringComparer.Ordinal),
+            Quarantine = quarantine is null ? null : $"{QuarantineFolder}/{source.Name}.jsonl",
+        });
+        CheckTolerance(source, tally);
+    }
+
+    private void CheckTolerance(SourceSettings source, ReadTally tally)
+    {
+        var defects = tally.Rejected - tally.Filtered;
+        var usable = tally.Accepted + tally.Repaired;
+        if (usable == 0)
+        {
+            throw new DiagnosticException(Diagnostic.Error(
+                DiagnosticCodes.SourceEmpty,
+                $"Source '{source.Name}' ({source.Format}) yielded no conversation from {tally.Read} records{Reasons(tally)}.",
+                _recipe.FilePath));
+        }
+
+        if (tally.Read > 0 && (double)defects / tally.Read > source.Tolerance)
+        {
+            throw new DiagnosticException(Diagnostic.Error(
+                DiagnosticCodes.SourceOverTolerance,
+                $"Source '{source.Name}' rejected {defects} of {tally.Read} records ({100.0 * defects / tally.Read:0.#}%), more than its tolerance of {100 * source.Tolerance:0.#}%{Reasons(tally)}. Every rejected record is in {QuarantinePath(source)}.",
+                _recipe.FilePath));
+        }
+    }
+
+    private static string Reasons(ReadTally tally)
+    {
+        var reasons = tally.RejectedByCode
+            .OrderByDescending(r => r.Value)
+            .Take(3)
+            .Select(r => $"{r.Key} x{r.Value} (first at {tally.Examples(r.Key).Select(e => ReadTally.Locate(e.Where) + ": " + e.Reason).FirstOrDefault()})");
+        var text = string.Join("; ", reasons);
+        return text.Length == 0 ? string.Empty : "; " + text;
+    }
+
+    private string QuarantinePath(SourceSettings source) => Path.Combine(_outputDirectory, QuarantineFolder, source.Name + ".jsonl");
+
+    /// <summary>Provenance names files relative to the recipe, so manifests do not depend on where the repository is.</summary>
+    private string? Relative(string? file) =>
+        file is null ? null : Path.GetRelativePath(_recipe.Directory, file).Replace('\\', '/');
 }

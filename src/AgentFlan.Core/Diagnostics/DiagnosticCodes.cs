@@ -23,6 +23,9 @@ public static class DiagnosticCodes
     public const string SourceUnreadable = "AFB1001";
     public const string SourceEmpty = "AFB1002";
 
+    // AFB1003–AFB1027: rejected, filtered and repaired records; see Readers/ReaderCodes.cs.
+    public const string SourceOverTolerance = "AFB1028";
+
     public const string NoSupervisedTokens = "AFB2001";
     public const string SampleTooLong = "AFB2002";
     public const string ShardInvalid = "AFB2003";
@@ -42,8 +45,10 @@ public static class DiagnosticCodes
 
     public const string InternalError = "AFB9001";
 
-    /// <summary>Code → one-line title, for docs and for the "every code is documented" test.</summary>
-    public static IReadOnlyDictionary<string, string> Titles { get; } = new Dictionary<string, string>
+    /// <summary>Code → one-line title (including the readers' record codes), for docs and for the "every code is documented" test.</summary>
+    public static IReadOnlyDictionary<string, string> Titles { get; } = OwnTitles().Concat(Readers.ReaderCodes.Titles).ToDictionary();
+
+    private static Dictionary<string, string> OwnTitles() => new()
     {
         [YamlSyntax] = "The recipe is not well-formed YAML.",
         [UnknownKey] = "A recipe key is not part of the schema (the message suggests the closest known key).",
@@ -59,6 +64,7 @@ public static class DiagnosticCodes
         [ExtendsCycle] = "Recipes extend each other in a cycle (or more than 16 deep).",
         [SourceUnreadable] = "A source file could not be read.",
         [SourceEmpty] = "A source produced no usable conversation.",
+        [SourceOverTolerance] = "A source rejected a larger share of its records than its 'tolerance' allows (the quarantine file lists each one).",
         [NoSupervisedTokens] = "No sample of the recipe has a supervised token.",
         [SampleTooLong] = "A sample is longer than the sequence length and the over-length policy is 'error'.",
         [ShardInvalid] = "A shard file is damaged or of an unknown format version.",

@@ -11,6 +11,7 @@ public sealed partial class DiagnosticCodesTests
     public void Every_code_is_unique_well_formed_and_documented()
     {
         var codes = typeof(DiagnosticCodes).GetFields()
+            .Concat(typeof(AgentFlan.Readers.ReaderCodes).GetFields())
             .Where(f => f.IsLiteral)
             .Select(f => (string)f.GetRawConstantValue()!)
             .ToList();
