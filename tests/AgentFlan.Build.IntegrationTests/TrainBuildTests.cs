@@ -29,12 +29,13 @@ public sealed class TrainBuildTests
     public void A_failing_trainer_fails_the_build_with_its_coded_error()
     {
         using var project = new TestProject();
-        project.WriteRecipe("huge", TestProject.SyntheticRecipe(20).Replace("model:", "model:\n  kind: huggingface\n  path: nowhere", StringComparison.Ordinal));
+        Directory.CreateDirectory(project.Path("checkpoint"));
+        project.WriteRecipe("huge", TestProject.SyntheticRecipe(20).Replace("model:", "model:\n  kind: huggingface\n  path: checkpoint", StringComparison.Ordinal));
 
         var result = project.Build("-t:Train");
 
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "error AFB5");
+        StringAssert.Contains(result.Output, "huge.train.json : error AFB5001:");
         Assert.IsFalse(File.Exists(project.Path("artifacts", "huge", "run", "summary.json")));
     }
 }
