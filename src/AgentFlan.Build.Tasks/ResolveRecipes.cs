@@ -36,6 +36,7 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
     public override bool Execute()
     {
         var resolved = new List<ITaskItem>();
+        var reported = new HashSet<Diagnostic>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in Recipes)
         {
@@ -51,7 +52,8 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
                 continue;
             }
 
-            Log.Log(result.Diagnostics);
+            // A warning in a shared parent recipe is reported once, not once per recipe that extends it.
+            Log.Log(result.Diagnostics.Where(reported.Add));
             if (result.Recipe is not { } recipe)
             {
                 continue;
@@ -80,10 +82,8 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
         var dataStamp = Path.Combine(intermediate, recipe.Name + ".data.json");
         var trainJob = Path.Combine(intermediate, recipe.Name + ".train.json");
 
-        if (AtomicFile.WriteAllTextIfChanged(dataStamp, RecipeFingerprint.DataSettings(recipe) + SourceFingerprint(recipe)))
-        {
-            Log.LogMessage(MessageImportance.Normal, $"AgentFlan: data settings of recipe '{recipe.Name}' changed; its data will be recompiled.");
-        }
+        AtomicFile.WriteAllTextIfChanged(dataStamp, RecipeFingerprint.DataSettings(recipe) + SourceFingerprint(recipe));
+        Log.LogMessage(MessageImportance.High, Compilation.RebuildExplanation.Summary(recipe, Compilation.RebuildExplanation.Explain(recipe, manifest, hashSourceFiles: false)));
 
         var job = new TrainingJob
         {

@@ -13,6 +13,9 @@ internal static class Program
                                                check recipes; errors as file(line,col): error AFBnnnn: message;
                                                --resolved prints the recipe after extends, defaults and overrides
           compile <recipe.yaml> [--out <dir>]  compile a recipe into shards + manifest.json + report.md
+          explain <recipe.yaml> [--out <dir>]  say whether the compiled data is up to date, and why not
+          generate --format <f> --count <n> --seed <s> --out <path>
+                                               write synthetic conversations in a public source format
         exit codes: 0 success, 1 errors reported, 2 bad usage
         """;
 
@@ -31,6 +34,10 @@ internal static class Program
         {
             case "validate":
                 return ValidateCommand.Run(rest, stdout, stderr);
+            case "explain":
+                return ExplainCommand.Run(rest, stdout, stderr);
+            case "generate":
+                return GenerateCommand.Run(rest, stdout, stderr);
             case "compile":
                 return CompileCommand.Run(rest, stdout, stderr);
             default:

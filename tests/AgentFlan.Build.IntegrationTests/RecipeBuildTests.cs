@@ -1,3 +1,5 @@
+using AgentFlan.TestUtilities;
+
 namespace AgentFlan.Build.IntegrationTests;
 
 [TestClass]
@@ -33,6 +35,12 @@ public sealed class RecipeBuildTests
         StringAssert.Contains(third.Output, "compiled recipe 'alpha'");
         Assert.IsFalse(third.Output.Contains("compiled recipe 'beta'", StringComparison.Ordinal), third.Output);
         StringAssert.Contains(third.Output, "Building target \"_AgentFlanCompileRecipes\" partially");
+        StringAssert.Contains(third.Output, "recipe 'alpha': data will be recompiled: sources[0].count: 40 -> 45");
+        StringAssert.Contains(third.Output, "recipe 'beta': data up to date");
+
+        var clean = DotNet.Run(project.Directory, TimeSpan.FromMinutes(2), "clean", "Experiment.proj", "-tl:off", "-nologo");
+        Assert.AreEqual(0, clean.ExitCode, clean.ToString());
+        Assert.IsFalse(File.Exists(project.Path("artifacts", "alpha", "data", "manifest.json")), "dotnet clean removes compiled data");
     }
 
     [TestMethod]

@@ -44,7 +44,7 @@ internal static class CompileCommand
             return 1;
         }
 
-        output ??= Path.Combine(recipe.Directory, "artifacts", recipe.Name, "data");
+        output ??= ExplainCommand.DefaultDataDirectory(recipe);
         try
         {
             var result = RecipeCompiler.Compile(recipe, output);

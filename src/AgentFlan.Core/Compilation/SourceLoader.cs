@@ -79,6 +79,11 @@ public sealed class SourceLoader
             throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.SourceUnreadable, $"Source '{source.Name}': nothing matches '{source.Path}'.", _recipe.FilePath));
         }
 
+        var files = paths
+            .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
+            .Order(StringComparer.Ordinal)
+            .Select(f => new SourceFile(Relative(f)!, new FileInfo(f).Length, Hashing.ContentHash.OfFile(f)))
+            .ToList();
         var tally = new ReadTally();
         QuarantineWriter? quarantine = null;
         long yielded = 0;
@@ -126,6 +131,7 @@ public sealed class SourceLoader
             Repaired = tally.Repaired,
             Rejected = tally.Rejected,
             Filtered = tally.Filtered,
+            Files = files,
             RejectedByCode = new SortedDictionary<string, int>(tally.RejectedByCode.ToDictionary(), StringComparer.Ordinal),
             RepairedByCode = new SortedDictionary<string, int>(tally.RepairedByCode.ToDictionary(), StringComparer.Ordinal),
             Quarantine = quarantine is null ? null : $"{QuarantineFolder}/{source.Name}.jsonl",

@@ -24,6 +24,12 @@ public sealed record SourceStatistics
 
     public IReadOnlyDictionary<string, int> RepairedByCode { get; init; } = new SortedDictionary<string, int>();
 
+    /// <summary>Every file read, relative to the recipe, with its size and SHA-256 (the lockfile's inputs).</summary>
+    public IReadOnlyList<SourceFile> Files { get; init; } = [];
+
     /// <summary>The quarantine file (relative to the manifest) holding every rejected record, if any.</summary>
     public string? Quarantine { get; init; }
 }
+
+/// <summary>An input file of a source: path relative to the recipe, size and content hash.</summary>
+public sealed record SourceFile(string Path, long Bytes, string Sha256);

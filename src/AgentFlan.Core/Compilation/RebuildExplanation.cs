@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using AgentFlan.Hashing;
+using AgentFlan.Recipes;
+
+namespace AgentFlan.Compilation;
+
+/// <summary>
+/// Why a recipe's data will (or will not) be recompiled: the current resolved settings and input files are
+/// compared with what the existing manifest recorded. Used by <c>agentflan explain</c> and by the build's
+/// one-line summary per recipe.
+/// </summary>
+public static class RebuildExplanation
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>An empty list means the existing output is up to date.</summary>
+    /// <param name="hashSourceFiles">Also compare source file contents (reads every file; the build passes false
+    /// and relies on sizes and times in its stamp instead).</param>
+    public static IReadOnlyList<string> Explain(Recipe recipe, string manifestPath, bool hashSourceFiles = true)
+    {
+        if (!File.Exists(manifestPath))
+        {
+            return ["no compiled output yet"];
+        }
+
+        DatasetManifest manifest;
+        try
+        {
+            manifest = DatasetManifest.Load(manifestPath);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
+        {
+            return [$"the existing manifest cannot be read ({e.Message})"];
+        }
+
+        var reasons = new List<string>();
+        var current = JsonNode.Parse(RecipeFingerprint.DataSettings(recipe))!;
+        if (manifest.Settings is null)
+        {
+            reasons.Add("the manifest records no settings (written by an older version)");
+        }
+        else
+        {
+            Diff(manifest.Settings, current, string.Empty, reasons);
+        }
+
+        foreach (var source in hashSourceFiles ? manifest.Statistics.Sources : [])
+        {
+            foreach (var file in source.Files)
+            {
+                var path = Path.GetFullPath(Path.Combine(recipe.Directory, file.Path));
+                if (!File.Exists(path))
+                {
+                    reasons.Add($"source '{source.Name}': {file.Path} is gone");
+                }
+                else if (new FileInfo(path).Length != file.Bytes || ContentHash.OfFile(path) != file.Sha256)
+                {
+                    reasons.Add($"source '{source.Name}': {file.Path} changed");
+                }
+            }
+        }
+
+        return reasons;
+    }
+
+    /// <summary>One line for the build log.</summary>
+    public static string Summary(Recipe recipe, IReadOnlyList<string> reasons) =>
+        reasons.Count == 0
+            ? $"AgentFlan: recipe '{recipe.Name}': data up to date"
+            : $"AgentFlan: recipe '{recipe.Name}': data will be recompiled: {string.Join("; ", reasons.Take(5))}{(reasons.Count > 5 ? $"; and {reasons.Count - 5} more" : string.Empty)}";
+
+    private static void Diff(JsonNode? before, JsonNode? after, string path, List<string> reasons)
+    {
+        if (before is JsonObject a && after is JsonObject b)
+        {
+            foreach (var key in a.Select(p => p.Key).Union(b.Select(p => p.Key)).Order(StringComparer.Ordinal))
+            {
+                Diff(a[key], b[key], path.Length == 0 ? key : $"{path}.{key}", reasons);
+            }
+
+            return;
+        }
+
+        if (before is JsonArray x && after is JsonArray y && x.Count == y.Count)
+        {
+            for (int i = 0; i < x.Count; i++)
+            {
+                Diff(x[i], y[i], $"{path}[{i}]", reasons);
+            }
+
+            return;
+        }
+
+        var old = before?.ToJsonString(Readable) ?? "(unset)";
+        var now = after?.ToJsonString(Readable) ?? "(unset)";
+        if (old != now)
+        {
+            reasons.Add(path == "compiler" ? $"the compiler changed ({old} -> {now})" : $"{path}: {old} -> {now}");
+        }
+    }
+}
