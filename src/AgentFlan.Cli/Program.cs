@@ -13,6 +13,8 @@ internal static class Program
                                                check recipes; errors as file(line,col): error AFBnnnn: message;
                                                --resolved prints the recipe after extends, defaults and overrides
           compile <recipe.yaml> [--out <dir>]  compile a recipe into shards + manifest.json + report.md
+          read --format <f> <path> [--out <file.jsonl>]
+                                               read one source file: accounting by reason; optional OpenAI JSONL export
           explain <recipe.yaml> [--out <dir>]  say whether the compiled data is up to date, and why not
           generate --format <f> --count <n> --seed <s> --out <path>
                                                write synthetic conversations in a public source format
@@ -34,6 +36,8 @@ internal static class Program
         {
             case "validate":
                 return ValidateCommand.Run(rest, stdout, stderr);
+            case "read":
+                return ReadCommand.Run(rest, stdout, stderr);
             case "explain":
                 return ExplainCommand.Run(rest, stdout, stderr);
             case "generate":

@@ -33,4 +33,23 @@ public sealed class CliTests
         Assert.IsTrue(File.Exists(temp.Combine("out", "manifest.json")));
         Assert.AreEqual(2, Program.Run(["frobnicate"], stdout, stderr));
     }
+
+    [TestMethod]
+    public void Read_prints_the_accounting_and_exports_openai_jsonl()
+    {
+        using var temp = new TempDirectory();
+        var conversations = AgentFlan.Synthetic.SyntheticCorpus.Generate(new AgentFlan.Synthetic.SyntheticOptions { Count = 12, Seed = 2 }).ToList();
+        var path = temp.Combine("chat.json");
+        AgentFlan.Writers.CorpusWriter.Write(AgentFlan.Writers.CorpusFormat.Glaive, conversations, path, new AgentFlan.Writers.CorpusWriterOptions { InjectDefects = true, DefectRate = 0.5, Seed = 3 });
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = Program.Run(["read", "--format", "glaive", path, "--out", temp.Combine("out.jsonl")], stdout, stderr);
+
+        Assert.AreEqual(0, exit, stderr.ToString());
+        var text = stdout.ToString();
+        StringAssert.Contains(text, $"{path}: 12 read = ");
+        StringAssert.Contains(text, "rejected AFB10");
+        Assert.IsTrue(File.ReadAllLines(temp.Combine("out.jsonl")).Length > 0);
+    }
 }

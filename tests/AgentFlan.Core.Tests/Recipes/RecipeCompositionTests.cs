@@ -139,6 +139,12 @@ public sealed class RecipeCompositionTests
         Collect(schema, string.Empty, documented);
 
         CollectionAssert.AreEquivalent(documented.Order(StringComparer.Ordinal).ToList(), keys.Order(StringComparer.Ordinal).ToList());
+
+        var reference = File.ReadAllText(RepositoryPaths.Combine("docs", "recipes.md"));
+        foreach (var key in documented.Where(k => k != "$schema"))
+        {
+            StringAssert.Contains(reference, $"| `{key}` |", $"docs/recipes.md does not document '{key}'");
+        }
     }
 
     private static void Collect(JsonNode node, string prefix, HashSet<string> paths)
