@@ -22,6 +22,25 @@ public sealed class ProgramTests
     }
 
     [TestMethod]
+    public void A_diverging_run_is_AFB5002_and_leaves_no_summary()
+    {
+        using var temp = new TempDirectory();
+        var manifest = TinyDataset.Write(temp.Path);
+        var valid = TinyDataset.Job(manifest, temp.Combine("out"), steps: 6);
+        var job = temp.WriteFile("job.json", (valid with
+        {
+            Training = valid.Training with { LearningRate = 1e30, MinLearningRate = 0, WarmupSteps = 0, GradientClip = 0 },
+        }).ToJson());
+
+        var (exit, stdout, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(4, exit, stdout + stderr);
+        StringAssert.StartsWith(stderr, $"{job}: error AFB5002: Training diverged at step ");
+        Assert.IsFalse(File.Exists(temp.Combine("out", "summary.json")));
+        Assert.IsFalse(Directory.Exists(temp.Combine("out", "checkpoint")));
+    }
+
+    [TestMethod]
     public void Bad_arguments_print_usage_and_exit_2()
     {
         var (exit, _, stderr) = Run("train", "job.json");
