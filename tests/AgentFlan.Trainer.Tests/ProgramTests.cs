@@ -12,13 +12,14 @@ public sealed class ProgramTests
         using var temp = new TempDirectory();
         var manifest = temp.Combine("nowhere", "manifest.json");
         var job = temp.WriteFile("job.json", TinyDataset.Job(manifest, temp.Combine("out")).ToJson());
+        temp.WriteFile(Path.Combine("out", "summary.json"), "{}"); // from an earlier, successful run
 
         var (exit, stdout, stderr) = Run("train", "--job", job);
 
         Assert.AreEqual(5, exit, stdout + stderr);
         StringAssert.StartsWith(stderr, $"{job}: error AFB5003: ");
         StringAssert.Contains(stderr, manifest);
-        Assert.IsFalse(File.Exists(temp.Combine("out", "summary.json")));
+        Assert.IsFalse(File.Exists(temp.Combine("out", "summary.json")), "a failed run leaves no summary");
     }
 
     [TestMethod]

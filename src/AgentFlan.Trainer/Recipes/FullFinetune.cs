@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using AgentFlan.Diagnostics;
 using AgentFlan.IO;
 using AgentFlan.Shards;
@@ -80,6 +79,12 @@ public sealed class FullFinetune : IDisposable
 
     public void Setup()
     {
+        // First of all: a stale summary would tell the build that this (possibly failing) run succeeded.
+        if (!string.IsNullOrWhiteSpace(_job.OutputDirectory) && File.Exists(Path.Combine(OutputDirectory, SummaryFile)))
+        {
+            File.Delete(Path.Combine(OutputDirectory, SummaryFile));
+        }
+
         var problems = JobValidator.Validate(_job, _jobPath);
         if (problems.Count > 0)
         {
@@ -87,10 +92,7 @@ public sealed class FullFinetune : IDisposable
         }
 
         _device = SelectDevice(_job.Training.Device);
-
-        // A stale summary would tell the build that this (possibly failing) run already succeeded.
         Directory.CreateDirectory(OutputDirectory);
-        File.Delete(Path.Combine(OutputDirectory, SummaryFile));
         File.Delete(Path.Combine(OutputDirectory, MetricsFile));
 
         _data = TrainingData.Open(_job.Manifest, _jobPath);
@@ -138,13 +140,14 @@ public sealed class FullFinetune : IDisposable
 
             var microBatches = Enumerable.Range(0, t.GradientAccumulation).Select(m => ReadMicroBatch(step, m)).ToList();
             int supervised = microBatches.Sum(b => b.SupervisedTokens);
+            using var stepScope = NewDisposeScope();
             _optimizer.zero_grad();
             double loss = 0, gradNorm = 0;
             if (supervised > 0)
             {
                 foreach (var batch in microBatches)
                 {
-                    using var scope = NewDisposeScope();
+                    using var microScope = NewDisposeScope();
                     var tensors = batch.ToTensors(_device);
                     var part = NextTokenLoss.PerToken(model, tensors).sum() / supervised;
                     part.backward();
