@@ -23,6 +23,21 @@ public sealed class ProgramTests
     }
 
     [TestMethod]
+    public void A_missing_shard_is_AFB5003_naming_the_shard()
+    {
+        using var temp = new TempDirectory();
+        var manifest = TinyDataset.Write(temp.Path);
+        var shard = Directory.GetFiles(temp.Combine("data")).Single();
+        File.Delete(shard);
+        var job = temp.WriteFile("job.json", TinyDataset.Job(manifest, temp.Combine("out")).ToJson());
+
+        var (exit, _, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(5, exit, stderr);
+        StringAssert.StartsWith(stderr, $"{job}: error AFB5003: The shard '{shard}'");
+    }
+
+    [TestMethod]
     public void A_diverging_run_is_AFB5002_and_leaves_no_summary()
     {
         using var temp = new TempDirectory();

@@ -228,12 +228,23 @@ public sealed class FullFinetune : IDisposable
         var t = _job.Training;
         long first = (((long)step * t.GradientAccumulation) + micro) * t.BatchSize;
         var rows = new PackedRow[t.BatchSize];
+        var numbers = new long[t.BatchSize];
         for (int i = 0; i < rows.Length; i++)
         {
-            rows[i] = _data!.ReadRow(_order!.RowAt(first + i));
+            numbers[i] = _order!.RowAt(first + i);
+            rows[i] = _data!.ReadRow(numbers[i]);
         }
 
-        return PackedBatch.Create(rows, Vocabulary);
+        try
+        {
+            return PackedBatch.Create(rows, Vocabulary);
+        }
+        catch (ArgumentException e)
+        {
+            // Documents outside their row or overlapping: the shard is damaged, not the trainer.
+            throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.ShardInvalid,
+                $"Rows {string.Join(", ", numbers)} of the dataset are invalid: {e.Message}", _data!.ManifestPath));
+        }
     }
 
     private TokenVocabulary BuildVocabulary(TrainingData data)
