@@ -70,11 +70,18 @@ public sealed class FullFinetune : IDisposable
     /// <summary>Runs a whole job: setup, train, checkpoint, summary (last). Throws DiagnosticException on failure.</summary>
     public static TrainingSummary Run(TrainingJob job, string jobPath, TextWriter progress)
     {
-        using var recipe = new FullFinetune(job, jobPath, progress);
-        recipe.Setup();
-        recipe.Train();
-        recipe.SaveCheckpoint();
-        return recipe.WriteSummary();
+        var recipe = new FullFinetune(job, jobPath, progress);
+        try
+        {
+            recipe.Setup();
+            recipe.Train();
+            recipe.SaveCheckpoint();
+            return recipe.WriteSummary();
+        }
+        finally
+        {
+            recipe.Cleanup();
+        }
     }
 
     public void Setup()
@@ -216,12 +223,16 @@ public sealed class FullFinetune : IDisposable
         return summary;
     }
 
-    public void Dispose()
+    /// <summary>Releases the native memory (model, optimizer state) and unmaps the shards.</summary>
+    public void Cleanup()
     {
         _optimizer?.Dispose();
         _model?.Dispose();
         _data?.Dispose();
+        (_optimizer, _model, _data) = (null, null, null);
     }
+
+    public void Dispose() => Cleanup();
 
     private PackedBatch ReadMicroBatch(int step, int micro)
     {
