@@ -18,7 +18,11 @@ internal static class Program
 
     private const string Usage = "usage: AgentFlan.Trainer train --job <job.json>";
 
-    private static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    private static int Main(string[] args)
+    {
+        NativeEnvironment.PreferPassiveOpenMpWaits();
+        return Run(args, Console.Out, Console.Error);
+    }
 
     internal static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

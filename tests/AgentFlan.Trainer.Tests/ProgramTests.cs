@@ -12,13 +12,48 @@ public sealed class ProgramTests
         using var temp = new TempDirectory();
         var manifest = temp.Combine("nowhere", "manifest.json");
         var job = temp.WriteFile("job.json", TinyDataset.Job(manifest, temp.Combine("out")).ToJson());
+        temp.WriteFile(Path.Combine("out", "summary.json"), "{}"); // from an earlier, successful run
 
         var (exit, stdout, stderr) = Run("train", "--job", job);
 
         Assert.AreEqual(5, exit, stdout + stderr);
         StringAssert.StartsWith(stderr, $"{job}: error AFB5003: ");
         StringAssert.Contains(stderr, manifest);
+        Assert.IsFalse(File.Exists(temp.Combine("out", "summary.json")), "a failed run leaves no summary");
+    }
+
+    [TestMethod]
+    public void A_missing_shard_is_AFB5003_naming_the_shard()
+    {
+        using var temp = new TempDirectory();
+        var manifest = TinyDataset.Write(temp.Path);
+        var shard = Directory.GetFiles(temp.Combine("data")).Single();
+        File.Delete(shard);
+        var job = temp.WriteFile("job.json", TinyDataset.Job(manifest, temp.Combine("out")).ToJson());
+
+        var (exit, _, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(5, exit, stderr);
+        StringAssert.StartsWith(stderr, $"{job}: error AFB5003: The shard '{shard}'");
+    }
+
+    [TestMethod]
+    public void A_diverging_run_is_AFB5002_and_leaves_no_summary()
+    {
+        using var temp = new TempDirectory();
+        var manifest = TinyDataset.Write(temp.Path);
+        var valid = TinyDataset.Job(manifest, temp.Combine("out"), steps: 6);
+        var job = temp.WriteFile("job.json", (valid with
+        {
+            Training = valid.Training with { LearningRate = 1e30, MinLearningRate = 0, WarmupSteps = 0, GradientClip = 0 },
+        }).ToJson());
+
+        var (exit, stdout, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(4, exit, stdout + stderr);
+        StringAssert.StartsWith(stderr, $"{job}: error AFB5002: Training diverged at step ");
         Assert.IsFalse(File.Exists(temp.Combine("out", "summary.json")));
+        Assert.IsFalse(Directory.Exists(temp.Combine("out", "checkpoint")));
     }
 
     [TestMethod]

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using AgentFlan.Diagnostics;
 using AgentFlan.IO;
 using AgentFlan.Shards;
@@ -71,15 +70,28 @@ public sealed class FullFinetune : IDisposable
     /// <summary>Runs a whole job: setup, train, checkpoint, summary (last). Throws DiagnosticException on failure.</summary>
     public static TrainingSummary Run(TrainingJob job, string jobPath, TextWriter progress)
     {
-        using var recipe = new FullFinetune(job, jobPath, progress);
-        recipe.Setup();
-        recipe.Train();
-        recipe.SaveCheckpoint();
-        return recipe.WriteSummary();
+        var recipe = new FullFinetune(job, jobPath, progress);
+        try
+        {
+            recipe.Setup();
+            recipe.Train();
+            recipe.SaveCheckpoint();
+            return recipe.WriteSummary();
+        }
+        finally
+        {
+            recipe.Cleanup();
+        }
     }
 
     public void Setup()
     {
+        // First of all: a stale summary would tell the build that this (possibly failing) run succeeded.
+        if (!string.IsNullOrWhiteSpace(_job.OutputDirectory) && File.Exists(Path.Combine(OutputDirectory, SummaryFile)))
+        {
+            File.Delete(Path.Combine(OutputDirectory, SummaryFile));
+        }
+
         var problems = JobValidator.Validate(_job, _jobPath);
         if (problems.Count > 0)
         {
@@ -87,10 +99,7 @@ public sealed class FullFinetune : IDisposable
         }
 
         _device = SelectDevice(_job.Training.Device);
-
-        // A stale summary would tell the build that this (possibly failing) run already succeeded.
         Directory.CreateDirectory(OutputDirectory);
-        File.Delete(Path.Combine(OutputDirectory, SummaryFile));
         File.Delete(Path.Combine(OutputDirectory, MetricsFile));
 
         _data = TrainingData.Open(_job.Manifest, _jobPath);
@@ -138,13 +147,14 @@ public sealed class FullFinetune : IDisposable
 
             var microBatches = Enumerable.Range(0, t.GradientAccumulation).Select(m => ReadMicroBatch(step, m)).ToList();
             int supervised = microBatches.Sum(b => b.SupervisedTokens);
+            using var stepScope = NewDisposeScope();
             _optimizer.zero_grad();
             double loss = 0, gradNorm = 0;
             if (supervised > 0)
             {
                 foreach (var batch in microBatches)
                 {
-                    using var scope = NewDisposeScope();
+                    using var microScope = NewDisposeScope();
                     var tensors = batch.ToTensors(_device);
                     var part = NextTokenLoss.PerToken(model, tensors).sum() / supervised;
                     part.backward();
@@ -213,24 +223,39 @@ public sealed class FullFinetune : IDisposable
         return summary;
     }
 
-    public void Dispose()
+    /// <summary>Releases the native memory (model, optimizer state) and unmaps the shards.</summary>
+    public void Cleanup()
     {
         _optimizer?.Dispose();
         _model?.Dispose();
         _data?.Dispose();
+        (_optimizer, _model, _data) = (null, null, null);
     }
+
+    public void Dispose() => Cleanup();
 
     private PackedBatch ReadMicroBatch(int step, int micro)
     {
         var t = _job.Training;
         long first = (((long)step * t.GradientAccumulation) + micro) * t.BatchSize;
         var rows = new PackedRow[t.BatchSize];
+        var numbers = new long[t.BatchSize];
         for (int i = 0; i < rows.Length; i++)
         {
-            rows[i] = _data!.ReadRow(_order!.RowAt(first + i));
+            numbers[i] = _order!.RowAt(first + i);
+            rows[i] = _data!.ReadRow(numbers[i]);
         }
 
-        return PackedBatch.Create(rows, Vocabulary);
+        try
+        {
+            return PackedBatch.Create(rows, Vocabulary);
+        }
+        catch (ArgumentException e)
+        {
+            // Documents outside their row or overlapping: the shard is damaged, not the trainer.
+            throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.ShardInvalid,
+                $"Rows {string.Join(", ", numbers)} of the dataset are invalid: {e.Message}", _data!.ManifestPath));
+        }
     }
 
     private TokenVocabulary BuildVocabulary(TrainingData data)

@@ -105,12 +105,11 @@ public sealed class ElfVersionNeedsTests
     [TestMethod]
     public void Weakens_the_real_libLibTorchSharp_from_the_nuget_cache()
     {
-        var original = Path.Combine(
-            Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-            "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        if (!File.Exists(original))
+        var original = LibTorchSharpInPackageCache();
+        if (original is null)
         {
-            Assert.Inconclusive($"{original} is not in the package cache.");
+            Assert.Inconclusive("libLibTorchSharp.so is not in the package cache.");
+            return;
         }
 
         var image = File.ReadAllBytes(original); // a copy in memory: the cache is never written
@@ -120,6 +119,34 @@ public sealed class ElfVersionNeedsTests
         var changed = ElfVersionNeeds.Weaken(image, Glibcxx32);
         Assert.HasCount(1, changed);
         Assert.HasCount(needs.Count, ElfVersionNeeds.Read(image));
+    }
+
+    [TestMethod]
+    public void Agrees_with_readelf_on_the_real_library()
+    {
+        var original = LibTorchSharpInPackageCache();
+        var readelf = new[] { "/usr/bin/readelf", "/bin/readelf" }.FirstOrDefault(File.Exists);
+        if (original is null || readelf is null)
+        {
+            Assert.Inconclusive("Needs libLibTorchSharp.so in the package cache and binutils' readelf.");
+            return;
+        }
+
+        var info = new System.Diagnostics.ProcessStartInfo(readelf, ["-V", "-W", original]) { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        // "Version needs section" lines: "  0x0140:   Name: GLIBCXX_3.4.32  Flags: none  Version: 18"
+        var needsPart = output[output.IndexOf("Version needs section", StringComparison.Ordinal)..];
+        var expected = needsPart.Split('\n')
+            .Where(l => l.Contains("Name: ", StringComparison.Ordinal) && l.Contains("Flags: ", StringComparison.Ordinal))
+            .Select(l => l.Split("Name: ")[1].Split(' ')[0] + (l.Contains("WEAK", StringComparison.Ordinal) ? " weak" : string.Empty))
+            .ToArray();
+        var actual = ElfVersionNeeds.Read(File.ReadAllBytes(original)).Select(n => n.Version + (n.IsWeak ? " weak" : string.Empty)).ToArray();
+
+        Assert.IsNotEmpty(expected);
+        CollectionAssert.AreEqual(expected, actual);
     }
 
     [TestMethod]
@@ -135,6 +162,14 @@ public sealed class ElfVersionNeedsTests
 
         CollectionAssert.Contains(defined.ToArray(), "GLIBCXX_3.4");
         Assert.IsTrue(HostCppRuntime.Defines(host, "GLIBCXX_3.4"));
+    }
+
+    private static string? LibTorchSharpInPackageCache()
+    {
+        var path = Path.Combine(
+            Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        return File.Exists(path) ? path : null;
     }
 
     private static ElfImageBuilder Sample() =>
