@@ -1,3 +1,4 @@
+using AgentFlan.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -15,7 +16,7 @@ namespace AgentFlan.Build.Tasks.Native;
 public sealed class WeakenElfVersionNeeds : Microsoft.Build.Utilities.Task
 {
     /// <summary>"The file is not a valid ELF image or could not be patched." (Next to TaskParameterInvalid/TrainerFailed.)</summary>
-    public const string PatchFailedCode = "AFB4003";
+    public const string PatchFailedCode = DiagnosticCodes.NativeLibraryPatchFailed;
 
     /// <summary>The output copies to patch; missing files are skipped (several candidate locations are normal).</summary>
     [Required]

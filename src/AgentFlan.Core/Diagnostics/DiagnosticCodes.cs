@@ -37,6 +37,7 @@ public static class DiagnosticCodes
     public const string TrainerFailed = "AFB4002";
     public const string NativeLibraryPatchFailed = "AFB4003";
     public const string TargetUnavailable = "AFB4004";
+    public const string TorchBackendUnavailable = "AFB4005";
 
     public const string TrainingConfigInvalid = "AFB5001";
     public const string TrainingDiverged = "AFB5002";
@@ -74,6 +75,7 @@ public static class DiagnosticCodes
         [TrainerFailed] = "The trainer process failed or could not be started.",
         [NativeLibraryPatchFailed] = "The Debian 12 loader fix for libLibTorchSharp.so could not be applied (the file is not the expected ELF).",
         [TargetUnavailable] = "A target was invoked that this version does not provide yet.",
+        [TorchBackendUnavailable] = "AgentFlanTorchBackend names an unknown backend, or no LibTorch runtime package exists for this OS and backend.",
         [TrainingConfigInvalid] = "The trainer's configuration is invalid.",
         [TrainingDiverged] = "The training loss became NaN or infinite.",
         [TrainingDataMissing] = "The compiled training data the trainer needs is missing.",
