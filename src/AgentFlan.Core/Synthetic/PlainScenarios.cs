@@ -18,7 +18,7 @@ internal static class PlainScenarios
     /// <summary>The query needs live data, no tool is offered: say so plainly, invent no call.</summary>
     public static ScenarioResult NoToolsOffered(ScenarioContext ctx)
     {
-        var invocation = ctx.Prepare(ctx.PickTool());
+        var invocation = ctx.Prepare(ctx.PickTool(t => t.NeedsTool));
         var templates = ctx.Split == SyntheticSplit.HeldOut ? Phrasebook.HeldOutNoToolAnswers : Phrasebook.NoToolAnswers;
         var answer = Template.Fill(ctx.Rng.Pick(templates), name => name == "purpose" ? invocation.Purpose : null);
         var messages = new List<Message> { Message.User(ctx.Wrap(invocation.Query)), Message.Assistant(answer) };

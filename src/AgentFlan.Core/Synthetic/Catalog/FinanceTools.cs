@@ -102,6 +102,7 @@ internal static class FinanceTools
         new()
         {
             Name = "calculate_loan_payment",
+            NeedsTool = false,
             Domain = "finance",
             Description = "Calculate the monthly payment of a fixed-rate loan.",
             Parameters = Object(

@@ -56,6 +56,7 @@ internal static class FoodTools
         new()
         {
             Name = "get_recipe",
+            NeedsTool = false,
             Domain = "food",
             Description = "Get a recipe for a dish, scaled to a number of servings.",
             Parameters = Object(

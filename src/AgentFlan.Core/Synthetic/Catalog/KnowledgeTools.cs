@@ -112,6 +112,7 @@ internal static class KnowledgeTools
         new()
         {
             Name = "define_word",
+            NeedsTool = false,
             Domain = "search",
             Description = "Look up the dictionary definition of an English word.",
             Parameters = Object(Req("word", String("The word to define"))),
@@ -138,6 +139,7 @@ internal static class KnowledgeTools
         new()
         {
             Name = "translate_text",
+            NeedsTool = false,
             Domain = "search",
             Description = "Translate a short text into another language.",
             Parameters = Object(

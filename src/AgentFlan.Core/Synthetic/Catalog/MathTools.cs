@@ -18,6 +18,7 @@ internal static class MathTools
         new()
         {
             Name = "calculate",
+            NeedsTool = false,
             Domain = "math",
             Description = "Evaluate an arithmetic expression exactly.",
             Parameters = Object(Req("expression", String("The expression, using + - * / and parentheses"))),
@@ -50,6 +51,7 @@ internal static class MathTools
         new()
         {
             Name = "convert_units",
+            NeedsTool = false,
             Domain = "math",
             Description = "Convert a value between units of length, mass or volume.",
             Parameters = Object(
@@ -84,6 +86,7 @@ internal static class MathTools
         new()
         {
             Name = "compute_statistics",
+            NeedsTool = false,
             Domain = "math",
             Description = "Compute summary statistics of a list of numbers.",
             Parameters = Object(
@@ -130,6 +133,7 @@ internal static class MathTools
         new()
         {
             Name = "calculate_tip",
+            NeedsTool = false,
             Domain = "math",
             Description = "Calculate the tip and total for a restaurant bill, optionally split between people.",
             Parameters = Object(
@@ -170,6 +174,7 @@ internal static class MathTools
         new()
         {
             Name = "solve_quadratic",
+            NeedsTool = false,
             Domain = "math",
             Description = "Find the real roots of a*x^2 + b*x + c = 0.",
             Parameters = Object(Req("a", Number("Coefficient of x^2")), Req("b", Number("Coefficient of x")), Req("c", Number("Constant term"))),

@@ -68,6 +68,7 @@ internal static class PersonalTools
         new()
         {
             Name = "calculate_bmi",
+            NeedsTool = false,
             Domain = "health",
             Description = "Calculate body mass index from weight and height.",
             Parameters = Object(Req("weight_kg", Number("Weight in kilograms", 1)), Req("height_cm", Number("Height in centimetres", 30))),
