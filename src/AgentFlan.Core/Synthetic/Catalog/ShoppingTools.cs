@@ -27,7 +27,7 @@ internal static class ShoppingTools
                 "I'm looking for {query}. What do you have?",
                 "Find {query} under {max_price} dollars.",
                 "Search for {query} in {category}, {in_stock_only}.",
-                "Show me {query} that cost less than {max_price}.",
+                "Show me {query} for less than {max_price}.",
                 "Do you sell {query}? Only {in_stock_only}.",
                 "I want to buy {query}; budget {max_price} USD.",
             ],
