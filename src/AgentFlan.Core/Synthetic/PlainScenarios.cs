@@ -18,7 +18,7 @@ internal static class PlainScenarios
     /// <summary>The query needs live data, no tool is offered: say so plainly, invent no call.</summary>
     public static ScenarioResult NoToolsOffered(ScenarioContext ctx)
     {
-        var invocation = ctx.Prepare(ctx.PickTool());
+        var invocation = ctx.Prepare(ctx.PickTool(t => t.NeedsTool));
         var templates = ctx.Split == SyntheticSplit.HeldOut ? Phrasebook.HeldOutNoToolAnswers : Phrasebook.NoToolAnswers;
         var answer = Template.Fill(ctx.Rng.Pick(templates), name => name == "purpose" ? invocation.Purpose : null);
         var messages = new List<Message> { Message.User(ctx.Wrap(invocation.Query)), Message.Assistant(answer) };
@@ -31,7 +31,13 @@ internal static class PlainScenarios
         var pool = ChatPool.For(ChatPool.General, ctx.Split);
         var turns = ctx.Rng.Chance(0.3) ? 2 : 1;
         var messages = new List<Message>();
-        foreach (var (question, answer) in ctx.Rng.PickDistinct(pool, turns))
+        var exchanges = ctx.Rng.PickDistinct(pool, turns);
+        if (ctx.Rng.Chance(0.4))
+        {
+            exchanges[0] = ComposedChat.Draw(ctx.Rng, ctx.Split);
+        }
+
+        foreach (var (question, answer) in exchanges)
         {
             messages.Add(Message.User(messages.Count == 0 ? ctx.Wrap(question) : question));
             messages.Add(Message.Assistant(answer));

@@ -43,8 +43,11 @@ internal sealed class SyntheticTool
     /// <summary>The slot a follow-up turn swaps ("And in Lyon?"); null when the tool has no natural follow-up.</summary>
     public string? FollowUpSlot { get; init; }
 
-    /// <summary>What the tool returns when nothing matches.</summary>
-    public JsonObject? EmptyResult { get; init; }
+    /// <summary>
+    /// Whether answering needs data or actions only the tool has. False for calculators and dictionaries:
+    /// without the tool a model can still answer those, so they make poor "no tools offered" negatives.
+    /// </summary>
+    public bool NeedsTool { get; init; } = true;
 
     public ToolSpec ToSpec() => new(Name, Description, (JsonObject)Parameters.DeepClone());
 

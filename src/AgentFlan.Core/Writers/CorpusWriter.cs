@@ -47,17 +47,37 @@ public static class CorpusWriter
         var count = 0;
         if (format == CorpusFormat.ToolBench)
         {
-            Directory.CreateDirectory(path);
-            foreach (var conversation in conversations)
+            // Thousands of small files: write them plainly into a staging folder, then publish the folder
+            // with one rename, so a killed run never leaves a half-written answer folder behind.
+            var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            var staging = $"{target}.{Guid.NewGuid():N}.tmp";
+            Directory.CreateDirectory(staging);
+            try
             {
-                var name = $"{count}_ChatGPT_DFS_woFilter_w2.json";
-                var record = ToolBenchRecord.Build(conversation);
-                var defect = Damage(format, record, options, count, conversation.Id, name, defects);
-                var text = record.ToJsonString(Json.Compact);
-                var file = Path.Combine(path, name);
-                AtomicFile.WriteAllText(file, defect == "truncated-file" ? text[..(text.Length / 2)] : text);
-                files.Add(file);
-                count++;
+                foreach (var conversation in conversations)
+                {
+                    var name = $"{count}_ChatGPT_DFS_woFilter_w2.json";
+                    var record = ToolBenchRecord.Build(conversation);
+                    var defect = Damage(format, record, options, count, conversation.Id, name, defects);
+                    var text = record.ToJsonString(Json.Compact);
+                    File.WriteAllText(Path.Combine(staging, name), defect == "truncated-file" ? text[..(text.Length / 2)] : text, new UTF8Encoding(false));
+                    files.Add(Path.Combine(target, name));
+                    count++;
+                }
+
+                if (Directory.Exists(target))
+                {
+                    Directory.Delete(target, recursive: true);
+                }
+
+                Directory.Move(staging, target);
+            }
+            finally
+            {
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
             }
         }
         else

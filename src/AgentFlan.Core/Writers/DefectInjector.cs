@@ -13,6 +13,9 @@ internal static partial class DefectInjector
     public const string Repair = "repair";
     public const string Reject = "reject";
 
+    /// <summary>A legal variant seen in real copies (a fork's roles, 0/1 flags): read as is, no repair counted.</summary>
+    public const string Accept = "accept";
+
     /// <summary>Not applied to the record: the writer cuts the serialized line in half.</summary>
     public const string TruncatedLine = "truncated-line";
 
@@ -51,7 +54,7 @@ internal static partial class DefectInjector
     private static IEnumerable<Candidate> AgentFlan(JsonObject record)
     {
         yield return new(TruncatedLine, Reject, null);
-        yield return new("loss-as-int", Repair, () =>
+        yield return new("loss-as-int", Accept, () =>
         {
             foreach (var turn in record["conversation"]!.AsArray())
             {
@@ -64,7 +67,7 @@ internal static partial class DefectInjector
     private static IEnumerable<Candidate> AgentInstruct(JsonObject record)
     {
         yield return new(TruncatedLine, Reject, null);
-        yield return new("missing-loss", Repair, () =>
+        yield return new("missing-loss", Accept, () =>
         {
             foreach (var turn in record["conversations"]!.AsArray())
             {
@@ -91,7 +94,7 @@ internal static partial class DefectInjector
                 f["arguments"] = JsonNode.Parse(f["arguments"]!.GetValue<string>());
             }
         });
-        yield return new("missing-tool-call-id", Repair, () =>
+        yield return new("missing-tool-call-id", Accept, () =>
         {
             foreach (var m in messages.Where(m => m!["role"]!.GetValue<string>() == "tool"))
             {
@@ -106,8 +109,17 @@ internal static partial class DefectInjector
         var generation = record["answer_generation"]!.AsObject();
         yield return new("give-up", Reject, () =>
         {
+            // The trajectory ends in Finish(give_up_and_restart): every copy of that last step says so.
+            var giveUp = ToolBenchRecord.FinishArguments(string.Empty, "give_up_and_restart");
             generation["finish_type"] = "give_up";
-            generation["final_answer"] = ToolBenchRecord.FinishArguments(string.Empty, "give_up_and_restart");
+            generation["final_answer"] = giveUp;
+            foreach (var list in generation["train_messages"]!.AsArray())
+            {
+                if (list!.AsArray()[^1]!["function_call"] is JsonObject { } call && call["name"]!.GetValue<string>() == "Finish")
+                {
+                    call["arguments"] = giveUp;
+                }
+            }
         });
         yield return new("invalid-data", Reject, () => generation["valid_data"] = false);
         yield return new("truncated-file", Reject, null);
@@ -115,24 +127,25 @@ internal static partial class DefectInjector
 
     private static IEnumerable<Candidate> ToolLlama(JsonObject record)
     {
+        yield return new("no-finish", Reject, () =>
+        {
+            var turns = record["conversations"]!.AsArray();
+            turns.RemoveAt(turns.Count - 1);
+        });
         var steps = record["conversations"]!.AsArray()
-            .Where(t => t!["from"]!.GetValue<string>() == "assistant" && !t["value"]!.GetValue<string>().Contains("Action: Finish", StringComparison.Ordinal))
+            .Where(t => t!["from"]!.GetValue<string>() == "assistant" && !t["value"]!.GetValue<string>().Contains("Action: Finish", StringComparison.Ordinal) &&
+                t["value"]!.GetValue<string>().Contains("\nAction Input: ", StringComparison.Ordinal))
             .Select(t => t!.AsObject()).ToList();
         if (steps.Count == 0)
         {
             yield break;
         }
 
-        yield return new("non-json-action-input", Reject, () =>
+        yield return new("non-json-action-input", Repair, () =>
         {
             var value = steps[0]["value"]!.GetValue<string>();
             var at = value.IndexOf("Action Input: ", StringComparison.Ordinal) + "Action Input: ".Length;
             steps[0]["value"] = value[..at] + PyJson.Repr(JsonNode.Parse(value[at..]));
-        });
-        yield return new("missing-action-input", Reject, () =>
-        {
-            var value = steps[0]["value"]!.GetValue<string>();
-            steps[0]["value"] = value[..value.IndexOf("\nAction Input: ", StringComparison.Ordinal)];
         });
     }
 
@@ -156,9 +169,9 @@ internal static partial class DefectInjector
         });
         yield return new("undeclared-function", Reject, () =>
             record["chat"] = CallName().Replace(chat, m => m.Value.Replace("\"name\": \"", "\"name\": \"legacy_", StringComparison.Ordinal), 1));
-        yield return new("escaped-quotes", Reject, () =>
+        yield return new("escaped-quotes", Repair, () =>
             record["chat"] = ArgumentsText().Replace(chat, m => "'" + m.Groups[1].Value.Replace("\"", "\\\"", StringComparison.Ordinal) + "'}", 1));
-        yield return new("bare-object-arguments", Repair, () =>
+        yield return new("bare-object-arguments", Accept, () =>
             record["chat"] = ArgumentsText().Replace(chat, m => m.Groups[1].Value + "}"));
         if (NumberArgument().IsMatch(chat))
         {
@@ -169,15 +182,15 @@ internal static partial class DefectInjector
     private static IEnumerable<Candidate> ShareGpt(JsonObject record)
     {
         var turns = record["conversations"]!.AsArray();
-        yield return new("user-assistant-roles", Repair, () =>
+        yield return new("user-assistant-roles", Accept, () =>
         {
             foreach (var t in turns)
             {
                 t!["from"] = t["from"]!.GetValue<string>() switch { "human" => "user", "gpt" => "assistant", var other => other };
             }
         });
-        yield return new("missing-id", Repair, () => record.Remove("id"));
-        yield return new("empty-turn", Reject, () => turns.Last(t => t!["from"]!.GetValue<string>() == "gpt")!["value"] = string.Empty);
+        yield return new("missing-id", Accept, () => record.Remove("id"));
+        yield return new("missing-value", Reject, () => turns.Last(t => t!["from"]!.GetValue<string>() == "gpt")!.AsObject().Remove("value"));
     }
 
     [GeneratedRegex("<functioncall> \\{\"name\": \"[^\"]+\"")]

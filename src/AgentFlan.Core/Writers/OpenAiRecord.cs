@@ -4,8 +4,9 @@ using AgentFlan.Conversations;
 namespace AgentFlan.Writers;
 
 /// <summary>
-/// OpenAI-style chat record: <c>{id, messages, tools}</c>. The thought of a calling turn is its
-/// <c>content</c>; arguments are a JSON string, as the API sends them.
+/// OpenAI-style chat record: <c>{id, messages, tools}</c>, shaped like the readers' OpenAI export: arguments
+/// are a JSON string, a call-only turn has <c>content: null</c>, the thought travels as
+/// <c>reasoning_content</c>, and <c>weight</c> appears only where the loss flag differs from the role's default.
 /// </summary>
 internal static class OpenAiRecord
 {
@@ -14,26 +15,45 @@ internal static class OpenAiRecord
         var messages = new JsonArray();
         foreach (var m in conversation.Messages)
         {
-            var message = new JsonObject { ["role"] = Role(m.Role) };
-            if (m.ToolCalls.Count > 0)
+            var message = new JsonObject
             {
-                message["content"] = Turns.Visible(m) is { Length: > 0 } text ? text : null;
-                message["tool_calls"] = new JsonArray(m.ToolCalls.Select((c, i) => (JsonNode)new JsonObject
-                {
-                    ["id"] = c.Id ?? $"call_{i}",
-                    ["type"] = "function",
-                    ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments.ToJsonString(Json.Compact) },
-                }).ToArray());
-            }
-            else
+                ["role"] = Role(m.Role),
+                ["content"] = m.Content.Length == 0 && m.ToolCalls.Count > 0 ? null : m.Content,
+            };
+            if (m.Thought is not null)
             {
-                message["content"] = Turns.Visible(m);
+                message["reasoning_content"] = m.Thought;
             }
 
-            if (m.Role == Conversations.Role.Tool)
+            if (m.ToolCalls.Count > 0)
+            {
+                message["tool_calls"] = new JsonArray(m.ToolCalls.Select(c =>
+                {
+                    var call = new JsonObject();
+                    if (c.Id is not null)
+                    {
+                        call["id"] = c.Id;
+                    }
+
+                    call["type"] = "function";
+                    call["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments.ToJsonString(Json.Compact) };
+                    return (JsonNode)call;
+                }).ToArray());
+            }
+
+            if (m.ToolCallId is not null)
             {
                 message["tool_call_id"] = m.ToolCallId;
+            }
+
+            if (m.Role == Conversations.Role.Tool && m.Name is not null)
+            {
                 message["name"] = m.Name;
+            }
+
+            if (m.Loss != (m.Role == Conversations.Role.Assistant))
+            {
+                message["weight"] = m.Loss ? 1 : 0;
             }
 
             messages.Add(message);

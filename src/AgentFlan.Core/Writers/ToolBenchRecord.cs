@@ -6,9 +6,10 @@ namespace AgentFlan.Writers;
 /// <summary>
 /// A ToolBench answer file: <c>{win, tree, forward_args, compare_candidates, answer_generation}</c>. The
 /// trajectory lives in <c>answer_generation.train_messages</c> (progressively longer message lists, each
-/// ending with an assistant step); every user turn ends with a <c>Finish</c> call carrying the answer.
+/// ending with an assistant step), ending with a <c>Finish</c> call carrying the answer.
 /// Thoughts are the assistant <c>content</c>; results use the <c>{"error", "response"}</c> envelope.
-/// A later user turn (follow-up) is kept as another user message in the same trajectory.
+/// Only the last answer is a <c>Finish</c> call (nothing may follow it); an answer before a follow-up user turn
+/// is a plain assistant message.
 /// </summary>
 internal static class ToolBenchRecord
 {
@@ -28,6 +29,7 @@ internal static class ToolBenchRecord
         var prefixes = new JsonArray();
         var calls = 0;
         var firstUser = true;
+        var lastAnswer = LastAnswerIndex(conversation);
         for (var i = 0; i < conversation.Messages.Count; i++)
         {
             var m = conversation.Messages[i];
@@ -49,9 +51,13 @@ internal static class ToolBenchRecord
                     }
 
                     break;
-                case Role.Assistant:
+                case Role.Assistant when i == lastAnswer:
                     messages.Add(Step(null, "Finish", FinishArguments(m.Content)));
                     prefixes.Add(Snapshot(messages));
+                    break;
+                case Role.Assistant:
+                    // An answer before a follow-up turn: ToolBench allows nothing after Finish, so it is plain text.
+                    messages.Add(new JsonObject { ["role"] = "assistant", ["content"] = m.Content });
                     break;
                 default:
                     break;
@@ -87,6 +93,20 @@ internal static class ToolBenchRecord
                 ["id"] = conversation.Id,
             },
         };
+    }
+
+    /// <summary>The last plain assistant answer: the one a Finish call carries.</summary>
+    public static int LastAnswerIndex(Conversation conversation)
+    {
+        for (var i = conversation.Messages.Count - 1; i >= 0; i--)
+        {
+            if (conversation.Messages[i] is { Role: Role.Assistant, ToolCalls.Count: 0 })
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     public static string FinishArguments(string answer, string returnType = "give_answer") =>

@@ -5,7 +5,8 @@ namespace AgentFlan.Writers;
 
 /// <summary>
 /// ToolLLaMA training row: <c>{id: "Step n: query", conversations: [{from, value}]}</c>. Assistant steps are
-/// "\nThought: …\nAction: …\nAction Input: …"; each user turn ends with a Finish step carrying the answer.
+/// "\nThought: …\nAction: …\nAction Input: …"; the last answer is a Finish step, earlier ones (before a
+/// follow-up turn) plain text.
 /// </summary>
 internal static class ToolLlamaRecord
 {
@@ -16,8 +17,10 @@ internal static class ToolLlamaRecord
         var turns = new JsonArray { Turn("system", ToolPrompts.ToolLlamaSystem(functions)) };
         var steps = 0;
         var firstUser = true;
-        foreach (var m in conversation.Messages)
+        var lastAnswer = ToolBenchRecord.LastAnswerIndex(conversation);
+        for (var i = 0; i < conversation.Messages.Count; i++)
         {
+            var m = conversation.Messages[i];
             switch (m.Role)
             {
                 case Role.User:
@@ -34,6 +37,10 @@ internal static class ToolLlamaRecord
                         turns.Add(Turn("assistant", Turns.React(m, call, leadingNewline: true)));
                     }
 
+                    break;
+                case Role.Assistant when i != lastAnswer:
+                    // An answer before a follow-up turn: nothing may follow Finish, so it is plain text.
+                    turns.Add(Turn("assistant", m.Content));
                     break;
                 case Role.Assistant:
                     steps++;

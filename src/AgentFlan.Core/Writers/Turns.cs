@@ -6,15 +6,6 @@ namespace AgentFlan.Writers;
 /// <summary>Helpers the record builders share for reading a canonical conversation.</summary>
 internal static class Turns
 {
-    /// <summary>What a turn says out loud: its thought and its content, whichever are present.</summary>
-    public static string Visible(Message message) =>
-        (message.Thought, message.Content) switch
-        {
-            ({ Length: > 0 } t, { Length: > 0 } c) => t + "\n\n" + c,
-            ({ Length: > 0 } t, _) => t,
-            _ => message.Content,
-        };
-
     /// <summary>The first user turn, which public formats treat as "the query".</summary>
     public static string Query(Conversation conversation) =>
         conversation.Messages.FirstOrDefault(m => m.Role == Role.User)?.Content ?? string.Empty;

@@ -35,6 +35,7 @@ public sealed class HeldOutTests
         var patterns = ToolCatalog.Tools.SelectMany(t => t.HeldOut ? t.Phrasings : t.HeldOutPhrasings)
             .Concat(Phrasebook.HeldOutSwapFollowUps)
             .Concat(Phrasebook.HeldOutNoToolAnswers)
+            .Concat(Chains.HeldOutRequests)
             .Select(ToRegex)
             .ToList();
         var trainTexts = Train.SelectMany(c => c.Messages).Select(m => m.Content).ToList();

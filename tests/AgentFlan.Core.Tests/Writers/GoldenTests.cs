@@ -34,7 +34,24 @@ public sealed class GoldenTests
         }
 
         Assert.IsTrue(File.Exists(golden), $"No golden file {golden}; run with {UpdateVariable}=1 to create it.");
-        Assert.AreEqual(File.ReadAllText(golden), actual, $"Output differs from {golden}; if the change is intended, rerun with {UpdateVariable}=1.");
+        var expected = File.ReadAllText(golden);
+        if (expected != actual)
+        {
+            Assert.Fail($"Output differs from {golden} ({FirstDifference(expected, actual)}); if the change is intended, rerun with {UpdateVariable}=1.");
+        }
+    }
+
+    /// <summary>The first differing line of two texts, shortened, so a failure reads in one screen.</summary>
+    private static string FirstDifference(string expected, string actual)
+    {
+        var a = expected.Split('\n');
+        var b = actual.Split('\n');
+        var line = Enumerable.Range(0, Math.Min(a.Length, b.Length)).FirstOrDefault(i => a[i] != b[i], Math.Min(a.Length, b.Length));
+        var left = line < a.Length ? a[line] : "<end>";
+        var right = line < b.Length ? b[line] : "<end>";
+        var column = Enumerable.Range(0, Math.Min(left.Length, right.Length)).FirstOrDefault(i => left[i] != right[i], Math.Min(left.Length, right.Length));
+        static string Around(string s, int at) => s.Substring(Math.Max(0, at - 60), Math.Min(s.Length - Math.Max(0, at - 60), 160));
+        return $"line {line + 1}, column {column + 1}: expected …{Around(left, column)}… but got …{Around(right, column)}…";
     }
 
     /// <summary>The first conversation of each kind for seed 2024, so every shape is covered.</summary>

@@ -32,6 +32,7 @@ internal static class CalendarTools
                 "Add \"{title}\" on {date}, starting {start_time}, at {location}.",
                 "Book \"{title}\" for {duration_minutes} minutes on {date} at {start_time} at {location}, with {attendees}.",
                 "New calendar entry: \"{title}\", {date}, {start_time}.",
+                "Add a meeting \"{title}\" to my calendar for {date} at {start_time}.",
             ],
             HeldOutPhrasings = ["Block {duration_minutes} minutes on {date} from {start_time} for \"{title}\"."],
             Sample = (rng, s) =>
@@ -55,6 +56,7 @@ internal static class CalendarTools
             [
                 "Done. \"{title}\" is in your calendar on {date} at {start_time} (event {r.event_id}, {r.status}, {r.invitations_sent} invitation(s) sent).",
                 "I've created the event {r.event_id}: \"{title}\" on {date} at {start_time}. Status: {r.status}; invitations sent: {r.invitations_sent}.",
+                "Your event \"{title}\" ({r.event_id}) is {r.status} for {date} at {start_time}; {r.invitations_sent} invitation(s) went out.",
             ],
         },
         new()
@@ -71,6 +73,8 @@ internal static class CalendarTools
                 "Show my agenda for {date}.",
                 "Am I free on {date}? Check my calendar.",
                 "List my meetings on {date}.",
+                "What meetings do I have on {date}?",
+                "Check my schedule for {date}.",
             ],
             HeldOutPhrasings = ["Run me through {date} — what have I got?"],
             Sample = (rng, s) => ValuePools.Date(rng, s, "date"),
@@ -84,7 +88,12 @@ internal static class CalendarTools
 
                 return new JsonObject { ["events"] = events };
             },
-            Answers = ["On {date} you have:{r.events}", "Your agenda for {date} (event, time):{r.events}"],
+            Answers =
+            [
+                "On {date} you have:{r.events}",
+                "Your agenda for {date} (event, time):{r.events}",
+                "Here's your schedule for {date}:{r.events}",
+            ],
             FollowUpSlot = "date",
         },
         new()
@@ -105,6 +114,8 @@ internal static class CalendarTools
                 "Can you ping me on {date} at {time} to {message}? Send it by {channel}.",
                 "I keep forgetting to {message}. Reminder on {date}, {time}, via {channel} please.",
                 "Reminder: {message}, {date} {time}.",
+                "Don't let me forget to {message} — remind me on {date} at {time}.",
+                "Create a reminder to {message} at {time} on {date}.",
             ],
             HeldOutPhrasings = ["Nudge me at {time} on {date} so I {message}."],
             Sample = (rng, s) =>
@@ -119,7 +130,12 @@ internal static class CalendarTools
                 ["reminder_id"] = $"rem_{rng.Range(1000, 9999)}",
                 ["scheduled_for"] = $"{a["date"]!.GetValue<string>()} {a["time"]!.GetValue<string>()}",
             },
-            Answers = ["Reminder {r.reminder_id} is set for {r.scheduled_for}: {message}.", "All set. I'll remind you to {message} at {r.scheduled_for} (id {r.reminder_id})."],
+            Answers =
+            [
+                "Reminder {r.reminder_id} is set for {r.scheduled_for}: {message}.",
+                "All set. I'll remind you to {message} at {r.scheduled_for} (id {r.reminder_id}).",
+                "Reminder saved ({r.reminder_id}): {message}, {r.scheduled_for}.",
+            ],
         },
         new()
         {

@@ -31,6 +31,7 @@ internal static class FileTools
                 "Which files matching {pattern} are under {directory}? Search {recursive}.",
                 "ls {directory}",
                 "Can you check what's inside {directory}?",
+                "What's in the folder {directory}?",
             ],
             HeldOutPhrasings = ["Give me an inventory of {directory} ({pattern} only)."],
             Sample = (rng, s) =>
@@ -47,7 +48,12 @@ internal static class FileTools
                     .Select(stem => (JsonNode)$"{stem}.{ext ?? rng.Pick(ValuePools.Extensions)}").ToArray();
                 return new JsonObject { ["files"] = new JsonArray(names) };
             },
-            Answers = ["{directory} contains {r.files}.", "Here's what I found in {directory}: {r.files}."],
+            Answers =
+            [
+                "{directory} contains {r.files}.",
+                "Here's what I found in {directory}: {r.files}.",
+                "Files in {directory}: {r.files}.",
+            ],
             FollowUpSlot = "directory",
         },
         new()
@@ -66,6 +72,8 @@ internal static class FileTools
                 "Read the first {max_lines} lines of {path}.",
                 "cat {path}",
                 "What does {path} contain? Just the first {max_lines} lines.",
+                "Print the contents of {path}.",
+                "I need to see {path}, first {max_lines} lines only.",
             ],
             HeldOutPhrasings = ["Peek into {path} for me."],
             Sample = (rng, s) =>
@@ -77,7 +85,12 @@ internal static class FileTools
             {
                 ["lines"] = ValuePools.Strings(rng.PickDistinct(Lines, a["max_lines"]?.GetValue<int>() ?? 2)),
             },
-            Answers = ["{path} starts with: {r.lines}.", "Here are the lines from {path}: {r.lines}."],
+            Answers =
+            [
+                "{path} starts with: {r.lines}.",
+                "Here are the lines from {path}: {r.lines}.",
+                "The first lines of {path}: {r.lines}.",
+            ],
         },
         new()
         {
@@ -96,6 +109,8 @@ internal static class FileTools
                 "Find \"{query}\" in my {extensions} files.",
                 "grep for \"{query}\" in {directory}, only {extensions} files",
                 "Where did I write \"{query}\"?",
+                "Look through {directory} for \"{query}\".",
+                "Search for the text \"{query}\" across my {extensions} files in {directory}.",
             ],
             HeldOutPhrasings = ["I know I typed \"{query}\" somewhere in {directory}. Where?"],
             Sample = (rng, s) =>
@@ -117,7 +132,12 @@ internal static class FileTools
 
                 return new JsonObject { ["matches"] = matches };
             },
-            Answers = ["\"{query}\" appears in these files (path, line):{r.matches}", "I found \"{query}\" here:{r.matches}"],
+            Answers =
+            [
+                "\"{query}\" appears in these files (path, line):{r.matches}",
+                "I found \"{query}\" here:{r.matches}",
+                "Matches for \"{query}\" (path, line):{r.matches}",
+            ],
         },
         new()
         {
@@ -135,6 +155,9 @@ internal static class FileTools
                 "Create a {format} archive named {archive_name} with {paths}.",
                 "Please compress {paths} as {archive_name}.",
                 "Bundle {paths} into {archive_name} ({format}).",
+                "Archive {paths} as {archive_name}.",
+                "Can you pack {paths} into a {format} file called {archive_name}?",
+                "Compress {paths} into {archive_name}, format {format}.",
             ],
             HeldOutPhrasings = ["Make me a {format} called {archive_name} out of {paths}."],
             Sample = (rng, s) =>
@@ -150,7 +173,12 @@ internal static class FileTools
                 ["file_count"] = a["paths"]!.AsArray().Count,
                 ["size_mb"] = rng.Range(0.2, 250.0, 1),
             },
-            Answers = ["Done: {r.archive} holds {r.file_count} item(s) and is {r.size_mb} MB.", "Created {r.archive} ({r.size_mb} MB, {r.file_count} item(s))."],
+            Answers =
+            [
+                "Done: {r.archive} holds {r.file_count} item(s) and is {r.size_mb} MB.",
+                "Created {r.archive} ({r.size_mb} MB, {r.file_count} item(s)).",
+                "The archive {r.archive} is ready: {r.file_count} item(s), {r.size_mb} MB.",
+            ],
         },
         new()
         {

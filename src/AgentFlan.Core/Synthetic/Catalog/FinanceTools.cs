@@ -23,6 +23,8 @@ internal static class FinanceTools
                 "{symbol} price?",
                 "I'm thinking of buying {company} stock ({symbol}). What does it cost now?",
                 "Look up the latest quote for ticker {symbol}.",
+                "What's the share price of {symbol}?",
+                "How is {symbol} doing today?",
             ],
             HeldOutPhrasings =
             [
@@ -46,6 +48,7 @@ internal static class FinanceTools
             [
                 "{r.symbol} is trading at {r.price} {r.currency}, a change of {r.change_percent}% today.",
                 "One share of {r.symbol} costs {r.price} {r.currency} right now ({r.change_percent}% on the day).",
+                "{r.symbol}: {r.price} {r.currency} ({r.change_percent}% today).",
             ],
             FollowUpSlot = "symbol",
         },
@@ -68,6 +71,7 @@ internal static class FinanceTools
                 "{amount} {from_currency} to {to_currency}?",
                 "What would {amount} {from_currency} come to in {to_currency} today?",
                 "I need to pay {amount} {from_currency}; how many {to_currency} is that?",
+                "Exchange {amount} {from_currency} to {to_currency}.",
             ],
             HeldOutPhrasings =
             [
@@ -102,6 +106,7 @@ internal static class FinanceTools
         new()
         {
             Name = "calculate_loan_payment",
+            NeedsTool = false,
             Domain = "finance",
             Description = "Calculate the monthly payment of a fixed-rate loan.",
             Parameters = Object(
@@ -116,8 +121,14 @@ internal static class FinanceTools
                 "I want a mortgage of {principal} for {years} years; the rate is {annual_rate}%. Monthly cost?",
                 "Loan: {principal}, {annual_rate}% interest, {years} years. What's the monthly payment?",
                 "If I borrow {principal} at {annual_rate}% and repay over {years} years, how much per month?",
+                "How much would I pay monthly on {principal} over {years} years at {annual_rate}%?",
+                "Monthly repayment for a {years}-year loan of {principal} at {annual_rate}% interest?",
             ],
-            HeldOutPhrasings = ["Help me budget: {principal} borrowed, {years}-year term, {annual_rate}% APR — monthly figure?"],
+            HeldOutPhrasings =
+            [
+                "Help me budget: {principal} borrowed, {years}-year term, {annual_rate}% APR — monthly figure?",
+                "Borrowing {principal} for {years} years at {annual_rate}%: what lands on my bank statement each month?",
+            ],
             Sample = (rng, s) =>
             {
                 s.Set("principal", (double)(rng.Range(4, 80) * 5000));
@@ -136,6 +147,7 @@ internal static class FinanceTools
             [
                 "Your monthly payment would be {r.monthly_payment}, and you'd pay {r.total_interest} in interest over the {years} years.",
                 "For {principal} at {annual_rate}% over {years} years, the payment is {r.monthly_payment} per month (total interest {r.total_interest}).",
+                "Monthly payment: {r.monthly_payment}. Total interest over {years} years: {r.total_interest}.",
             ],
         },
         new()
@@ -185,8 +197,14 @@ internal static class FinanceTools
                 "Current {base_currency} to {quote_currency} rate, please.",
                 "Check the {base_currency}/{quote_currency} rate for me.",
                 "Is the {base_currency} strong against the {quote_currency} today? Give me the rate.",
+                "What's one {base_currency} worth in {quote_currency}?",
+                "Give me the {base_currency} to {quote_currency} exchange rate.",
             ],
-            HeldOutPhrasings = ["One {base_currency} buys how many {quote_currency} these days?"],
+            HeldOutPhrasings =
+            [
+                "One {base_currency} buys how many {quote_currency} these days?",
+                "Where does {base_currency} stand against {quote_currency} right now?",
+            ],
             Sample = (rng, s) =>
             {
                 var pair = rng.PickDistinct(ValuePools.Currencies, 2);
@@ -198,6 +216,7 @@ internal static class FinanceTools
             [
                 "1 {base_currency} = {r.rate} {quote_currency} (as of {r.as_of}).",
                 "The {base_currency}/{quote_currency} rate is {r.rate}, last updated {r.as_of}.",
+                "Right now one {base_currency} buys {r.rate} {quote_currency} (as of {r.as_of}).",
             ],
             FollowUpSlot = "quote_currency",
         },

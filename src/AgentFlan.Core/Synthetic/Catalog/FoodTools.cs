@@ -30,6 +30,7 @@ internal static class FoodTools
                 "Recommend {cuisine} restaurants in {city}, {open_now}.",
                 "Where can I eat {cuisine} in {city}? Budget level {price_level} out of 4.",
                 "{cuisine} food near {city}, {open_now}",
+                "Where can I get good {cuisine} food in {city}?",
             ],
             HeldOutPhrasings = ["Dinner tonight in {city}: something {cuisine}, price level {price_level}?"],
             Sample = (rng, s) =>
@@ -50,12 +51,18 @@ internal static class FoodTools
 
                 return new JsonObject { ["restaurants"] = list };
             },
-            Answers = ["Here are some {cuisine} spots in {city} (name, rating, address):{r.restaurants}", "Good options in {city}:{r.restaurants}"],
+            Answers =
+            [
+                "Here are some {cuisine} spots in {city} (name, rating, address):{r.restaurants}",
+                "Good options in {city}:{r.restaurants}",
+                "Top {cuisine} picks in {city}:{r.restaurants}",
+            ],
             FollowUpSlot = "cuisine",
         },
         new()
         {
             Name = "get_recipe",
+            NeedsTool = false,
             Domain = "food",
             Description = "Get a recipe for a dish, scaled to a number of servings.",
             Parameters = Object(
@@ -71,6 +78,7 @@ internal static class FoodTools
                 "Find a recipe for {dish} that is {dietary} and serves {servings}.",
                 "Recipe for {dish}, please.",
                 "What do I need for {dish}?",
+                "Teach me how to cook {dish} for {servings}.",
             ],
             HeldOutPhrasings = ["Teach me {dish} — {servings} servings."],
             Sample = (rng, s) =>
@@ -90,6 +98,7 @@ internal static class FoodTools
             [
                 "For {dish} ({r.servings} servings) you'll need {r.ingredients}. It takes about {r.minutes} minutes.",
                 "{dish}: about {r.minutes} minutes, serves {r.servings}. Ingredients: {r.ingredients}.",
+                "{dish} for {r.servings}: {r.ingredients}; about {r.minutes} minutes.",
             ],
             FollowUpSlot = "dish",
         },
@@ -111,6 +120,8 @@ internal static class FoodTools
                 "Can you reserve {restaurant} for {party_size} people, {date}, {time}?",
                 "Table for {party_size} at {restaurant}, {date} at {time}. Note: {notes}.",
                 "I'd like a reservation at {restaurant} on {date} at {time} for {party_size}.",
+                "Reserve a table at {restaurant} for {party_size} on {date} at {time}.",
+                "Make a booking at {restaurant}: {party_size} people, {date}, {time}, note \"{notes}\".",
             ],
             HeldOutPhrasings = ["Get us into {restaurant} — {party_size} of us, {date}, {time}."],
             Sample = (rng, s) =>
@@ -122,7 +133,12 @@ internal static class FoodTools
                 s.Set("notes", rng.Pick(new[] { "window seat", "high chair needed", "birthday celebration", "quiet corner" }));
             },
             Run = (rng, a) => new JsonObject { ["confirmation"] = $"R{rng.Range(100000, 999999)}", ["status"] = "confirmed" },
-            Answers = ["Your table for {party_size} at {restaurant} is {r.status}: {date} at {time}, confirmation {r.confirmation}.", "Booked! Confirmation {r.confirmation} ({r.status})."],
+            Answers =
+            [
+                "Your table for {party_size} at {restaurant} is {r.status}: {date} at {time}, confirmation {r.confirmation}.",
+                "Booked! Confirmation {r.confirmation} ({r.status}).",
+                "Reservation {r.confirmation} at {restaurant} is {r.status} for {party_size} on {date} at {time}.",
+            ],
         },
         new()
         {

@@ -57,6 +57,8 @@ internal static class KnowledgeTools
                 "Find me the top {max_results} results about {query}.",
                 "Google {query} for me.",
                 "What comes up if you search for {query}? Give me {max_results} links.",
+                "Look up {query} on the internet.",
+                "Search online for {query} and show me {max_results} results.",
             ],
             HeldOutPhrasings = ["Dig up a few pages on {query}, say {max_results}."],
             Sample = (rng, s) =>
@@ -77,7 +79,12 @@ internal static class KnowledgeTools
 
                 return new JsonObject { ["results"] = results };
             },
-            Answers = ["Here's what I found for {query}:{r.results}", "Top results for \"{query}\" (title, link):{r.results}"],
+            Answers =
+            [
+                "Here's what I found for {query}:{r.results}",
+                "Top results for \"{query}\" (title, link):{r.results}",
+                "Search results for {query}:{r.results}",
+            ],
             FollowUpSlot = "query",
         },
         new()
@@ -94,6 +101,8 @@ internal static class KnowledgeTools
                 "Any news about {topic} today?",
                 "Catch me up on {topic}: top {limit} stories.",
                 "Headlines for {topic}, please.",
+                "What's happening with {topic}? Top {limit} headlines.",
+                "Show me today's news about {topic}.",
             ],
             HeldOutPhrasings = ["What are people reporting about {topic} lately?"],
             Sample = (rng, s) =>
@@ -106,12 +115,18 @@ internal static class KnowledgeTools
                 ["headlines"] = ValuePools.Strings(rng.PickDistinct(Angles, a["limit"]?.GetValue<int>() ?? 2)
                     .Select(angle => $"{Template.Capitalize(a["topic"]!.GetValue<string>())}: {angle}")),
             },
-            Answers = ["The latest on {topic}: {r.headlines}.", "Top headlines about {topic}: {r.headlines}."],
+            Answers =
+            [
+                "The latest on {topic}: {r.headlines}.",
+                "Top headlines about {topic}: {r.headlines}.",
+                "News about {topic}: {r.headlines}.",
+            ],
             FollowUpSlot = "topic",
         },
         new()
         {
             Name = "define_word",
+            NeedsTool = false,
             Domain = "search",
             Description = "Look up the dictionary definition of an English word.",
             Parameters = Object(Req("word", String("The word to define"))),
@@ -123,6 +138,8 @@ internal static class KnowledgeTools
                 "Can you look up the word \"{word}\" in the dictionary?",
                 "I saw the word \"{word}\" in a book. What's the definition?",
                 "meaning of {word}",
+                "What's the definition of \"{word}\"?",
+                "Explain the word {word}.",
             ],
             HeldOutPhrasings = ["Is \"{word}\" a compliment? What does it mean exactly?"],
             Sample = (rng, s) => s.Set("word", rng.Pick(ValuePools.Words)),
@@ -132,12 +149,18 @@ internal static class KnowledgeTools
                 var (pos, definition) = Definitions[word];
                 return new JsonObject { ["word"] = word, ["part_of_speech"] = pos, ["definition"] = definition };
             },
-            Answers = ["\"{r.word}\" ({r.part_of_speech}) means {r.definition}.", "{r.word}, {r.part_of_speech}: {r.definition}."],
+            Answers =
+            [
+                "\"{r.word}\" ({r.part_of_speech}) means {r.definition}.",
+                "{r.word}, {r.part_of_speech}: {r.definition}.",
+                "The word \"{r.word}\" is a {r.part_of_speech} meaning {r.definition}.",
+            ],
             FollowUpSlot = "word",
         },
         new()
         {
             Name = "translate_text",
+            NeedsTool = false,
             Domain = "search",
             Description = "Translate a short text into another language.",
             Parameters = Object(
@@ -152,6 +175,8 @@ internal static class KnowledgeTools
                 "Can you put \"{text}\" into {target_language}, {formal}?",
                 "\"{text}\" in {target_language}, please.",
                 "I need \"{text}\" translated to {target_language} ({formal}).",
+                "Translate this into {target_language}: \"{text}\"",
+                "Say \"{text}\" in {target_language}, {formal}.",
             ],
             HeldOutPhrasings = ["What would a {target_language} speaker say for \"{text}\"?"],
             Sample = (rng, s) =>
@@ -165,7 +190,12 @@ internal static class KnowledgeTools
             {
                 ["translation"] = Translations[a["text"]!.GetValue<string>()][System.Array.IndexOf(TargetLanguages, a["target_language"]!.GetValue<string>())],
             },
-            Answers = ["In {target_language}: \"{r.translation}\"", "\"{text}\" in {target_language} is \"{r.translation}\"."],
+            Answers =
+            [
+                "In {target_language}: \"{r.translation}\"",
+                "\"{text}\" in {target_language} is \"{r.translation}\".",
+                "Here it is in {target_language}: \"{r.translation}\".",
+            ],
             FollowUpSlot = "target_language",
         },
         new()

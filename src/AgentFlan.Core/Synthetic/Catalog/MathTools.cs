@@ -18,6 +18,7 @@ internal static class MathTools
         new()
         {
             Name = "calculate",
+            NeedsTool = false,
             Domain = "math",
             Description = "Evaluate an arithmetic expression exactly.",
             Parameters = Object(Req("expression", String("The expression, using + - * / and parentheses"))),
@@ -30,6 +31,8 @@ internal static class MathTools
                 "{expression} = ?",
                 "Quick math: {expression}",
                 "I need the exact value of {expression}.",
+                "Compute {expression}.",
+                "Help me with {expression}, please.",
             ],
             HeldOutPhrasings = ["Crunch {expression} please."],
             Sample = (rng, s) =>
@@ -50,6 +53,7 @@ internal static class MathTools
         new()
         {
             Name = "convert_units",
+            NeedsTool = false,
             Domain = "math",
             Description = "Convert a value between units of length, mass or volume.",
             Parameters = Object(
@@ -64,6 +68,8 @@ internal static class MathTools
                 "{value} {from_unit} in {to_unit}?",
                 "What's {value} {from_unit} expressed in {to_unit}?",
                 "My recipe says {value} {from_unit}; I only understand {to_unit}. Convert it?",
+                "I have {value} {from_unit}. How much is that in {to_unit}?",
+                "Change {value} {from_unit} to {to_unit}.",
             ],
             HeldOutPhrasings = ["Turn {value} {from_unit} into {to_unit} for me."],
             Sample = (rng, s) =>
@@ -79,11 +85,17 @@ internal static class MathTools
                 var factor = Conversions.First(c => c.From == from && c.To == to).Factor;
                 return new JsonObject { ["converted_value"] = Math.Round(a["value"]!.GetValue<double>() * factor, 2), ["unit"] = to };
             },
-            Answers = ["{value} {from_unit} is {r.converted_value} {r.unit}.", "That's {r.converted_value} {r.unit}."],
+            Answers =
+            [
+                "{value} {from_unit} is {r.converted_value} {r.unit}.",
+                "That's {r.converted_value} {r.unit}.",
+                "{value} {from_unit} equals {r.converted_value} {r.unit}.",
+            ],
         },
         new()
         {
             Name = "compute_statistics",
+            NeedsTool = false,
             Domain = "math",
             Description = "Compute summary statistics of a list of numbers.",
             Parameters = Object(
@@ -97,6 +109,8 @@ internal static class MathTools
                 "Compute the {measures} of {numbers}.",
                 "Here are my scores: {numbers}. What are the summary statistics?",
                 "Calculate {measures} for {numbers}, please.",
+                "Summarise these numbers: {numbers}.",
+                "I need the {measures} for {numbers}.",
             ],
             HeldOutPhrasings = ["Crunch the numbers {numbers}: I want the {measures}."],
             Sample = (rng, s) =>
@@ -125,11 +139,17 @@ internal static class MathTools
 
                 return result;
             },
-            Answers = ["Here are the results:{r.rest}", "For {numbers}:{r.rest}"],
+            Answers =
+            [
+                "Here are the results:{r.rest}",
+                "For {numbers}:{r.rest}",
+                "Statistics for {numbers}:{r.rest}",
+            ],
         },
         new()
         {
             Name = "calculate_tip",
+            NeedsTool = false,
             Domain = "math",
             Description = "Calculate the tip and total for a restaurant bill, optionally split between people.",
             Parameters = Object(
@@ -144,6 +164,8 @@ internal static class MathTools
                 "We're {split_between} people and the bill is {bill_amount}; tipping {tip_percent}%. How much each?",
                 "Calculate a {tip_percent}% tip for a {bill_amount} bill split {split_between} ways.",
                 "Tip at {tip_percent}% on {bill_amount}?",
+                "How much should I tip on {bill_amount} at {tip_percent}%?",
+                "Split a {bill_amount} bill between {split_between} with a {tip_percent}% tip.",
             ],
             HeldOutPhrasings = ["Dinner came to {bill_amount}, {split_between} of us, {tip_percent}% tip. Each person pays?"],
             Sample = (rng, s) =>
@@ -165,11 +187,17 @@ internal static class MathTools
 
                 return result;
             },
-            Answers = ["The tip is {r.tip}, so the total comes to {r.total}.{r.rest}", "Tip: {r.tip}. Total: {r.total}.{r.rest}"],
+            Answers =
+            [
+                "The tip is {r.tip}, so the total comes to {r.total}.{r.rest}",
+                "Tip: {r.tip}. Total: {r.total}.{r.rest}",
+                "With a {tip_percent}% tip on {bill_amount}: tip {r.tip}, total {r.total}.{r.rest}",
+            ],
         },
         new()
         {
             Name = "solve_quadratic",
+            NeedsTool = false,
             Domain = "math",
             Description = "Find the real roots of a*x^2 + b*x + c = 0.",
             Parameters = Object(Req("a", Number("Coefficient of x^2")), Req("b", Number("Coefficient of x")), Req("c", Number("Constant term"))),

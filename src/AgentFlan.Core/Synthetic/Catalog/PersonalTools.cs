@@ -27,6 +27,8 @@ internal static class PersonalTools
                 "Can you write to {to}? Subject: {subject}. Body: {body}",
                 "Please send {to} a message titled \"{subject}\": {body} Mark it {urgent}.",
                 "Shoot an email over to {to} — \"{subject}\" — and say \"{body}\"",
+                "Email {to} with subject \"{subject}\": {body}",
+                "Send {to} an email titled \"{subject}\" that says: {body} Flag it {urgent}.",
             ],
             HeldOutPhrasings = ["Drop {to} a line, subject \"{subject}\": {body}"],
             Sample = (rng, s) =>
@@ -40,7 +42,12 @@ internal static class PersonalTools
                 s.Set("urgent", JsonValue.Create(urgent), urgent ? "as urgent" : "as normal priority");
             },
             Run = (rng, a) => new JsonObject { ["message_id"] = $"msg-{rng.Range(100000, 999999)}", ["status"] = "sent" },
-            Answers = ["Your email \"{subject}\" to {to} was {r.status} (id {r.message_id}).", "Done: message {r.message_id} {r.status} to {to}."],
+            Answers =
+            [
+                "Your email \"{subject}\" to {to} was {r.status} (id {r.message_id}).",
+                "Done: message {r.message_id} {r.status} to {to}.",
+                "Sent! \"{subject}\" went to {to} ({r.status}, id {r.message_id}).",
+            ],
         },
         new()
         {
@@ -55,6 +62,8 @@ internal static class PersonalTools
                 "Send an SMS to {phone_number} saying \"{message}\".",
                 "Can you message {phone_number} with \"{message}\"?",
                 "Let {phone_number} know by text: \"{message}\"",
+                "SMS {phone_number}: \"{message}\"",
+                "Please text \"{message}\" to {phone_number}.",
             ],
             HeldOutPhrasings = ["Fire off a text to {phone_number}: \"{message}\""],
             Sample = (rng, s) =>
@@ -63,11 +72,17 @@ internal static class PersonalTools
                 s.Set("message", rng.Pick(new[] { "Running 10 minutes late", "Dinner is at 8", "Call me when you land", "Meeting moved to 3pm", "Happy birthday!" }));
             },
             Run = (rng, a) => new JsonObject { ["status"] = "delivered", ["segments"] = 1 },
-            Answers = ["Your text to {phone_number} was {r.status} ({r.segments} segment).", "Message {r.status}: {r.segments} segment sent to {phone_number}."],
+            Answers =
+            [
+                "Your text to {phone_number} was {r.status} ({r.segments} segment).",
+                "Message {r.status}: {r.segments} segment sent to {phone_number}.",
+                "Your message to {phone_number} was {r.status} in {r.segments} segment.",
+            ],
         },
         new()
         {
             Name = "calculate_bmi",
+            NeedsTool = false,
             Domain = "health",
             Description = "Calculate body mass index from weight and height.",
             Parameters = Object(Req("weight_kg", Number("Weight in kilograms", 1)), Req("height_cm", Number("Height in centimetres", 30))),
@@ -78,8 +93,15 @@ internal static class PersonalTools
                 "Calculate BMI for {weight_kg} kg, {height_cm} cm.",
                 "I'm {height_cm} cm and {weight_kg} kilos. Is my BMI in the healthy range?",
                 "BMI: weight {weight_kg} kg, height {height_cm} cm?",
+                "Work out my BMI: {weight_kg} kg, {height_cm} cm.",
+                "What BMI do I have at {height_cm} cm and {weight_kg} kg?",
+                "Is {weight_kg} kg healthy for someone {height_cm} cm tall? Calculate my BMI.",
             ],
-            HeldOutPhrasings = ["Body mass index check — {weight_kg} kg at {height_cm} cm."],
+            HeldOutPhrasings =
+            [
+                "Body mass index check — {weight_kg} kg at {height_cm} cm.",
+                "Height {height_cm} cm, weight {weight_kg} kg — BMI?",
+            ],
             Sample = (rng, s) =>
             {
                 s.Set("weight_kg", (double)rng.Range(48, 110));
@@ -91,7 +113,12 @@ internal static class PersonalTools
                 var bmi = Math.Round(a["weight_kg"]!.GetValue<double>() / (m * m), 1);
                 return new JsonObject { ["bmi"] = bmi, ["category"] = bmi < 18.5 ? "underweight" : bmi < 25 ? "healthy weight" : bmi < 30 ? "overweight" : "obese" };
             },
-            Answers = ["Your BMI is {r.bmi}, which falls in the {r.category} range.", "BMI {r.bmi}: {r.category}."],
+            Answers =
+            [
+                "Your BMI is {r.bmi}, which falls in the {r.category} range.",
+                "BMI {r.bmi}: {r.category}.",
+                "At {weight_kg} kg and {height_cm} cm your BMI is {r.bmi} ({r.category}).",
+            ],
         },
         new()
         {
@@ -109,8 +136,15 @@ internal static class PersonalTools
                 "I just did {duration_minutes} minutes of {activity}, {distance_km} km. Record it.",
                 "Add {activity}, {duration_minutes} min to my fitness log.",
                 "Track a {activity} session: {duration_minutes} minutes, {distance_km} km.",
+                "Record {duration_minutes} minutes of {activity} in my log.",
+                "Log {activity}: {duration_minutes} minutes, {distance_km} km.",
+                "I did {activity} today for {duration_minutes} min, please log it.",
             ],
-            HeldOutPhrasings = ["Put today's {activity} in the journal — {duration_minutes} minutes."],
+            HeldOutPhrasings =
+            [
+                "Put today's {activity} in the journal — {duration_minutes} minutes.",
+                "Note down {duration_minutes} min of {activity} for today.",
+            ],
             Sample = (rng, s) =>
             {
                 s.Set("activity", rng.Pick(Activities));
@@ -122,7 +156,12 @@ internal static class PersonalTools
                 ["entry_id"] = $"w{rng.Range(1000, 9999)}",
                 ["calories_burned"] = a["duration_minutes"]!.GetValue<int>() * rng.Range(4, 11),
             },
-            Answers = ["Logged as entry {r.entry_id}: about {r.calories_burned} kcal burned.", "Saved ({r.entry_id}). Estimated burn: {r.calories_burned} kcal."],
+            Answers =
+            [
+                "Logged as entry {r.entry_id}: about {r.calories_burned} kcal burned.",
+                "Saved ({r.entry_id}). Estimated burn: {r.calories_burned} kcal.",
+                "Workout {r.entry_id} logged: roughly {r.calories_burned} kcal.",
+            ],
         },
     ];
 

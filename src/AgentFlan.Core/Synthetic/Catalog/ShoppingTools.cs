@@ -27,9 +27,11 @@ internal static class ShoppingTools
                 "I'm looking for {query}. What do you have?",
                 "Find {query} under {max_price} dollars.",
                 "Search for {query} in {category}, {in_stock_only}.",
-                "Show me {query} that cost less than {max_price}.",
+                "Show me {query} for less than {max_price}.",
                 "Do you sell {query}? Only {in_stock_only}.",
                 "I want to buy {query}; budget {max_price} USD.",
+                "Do you have {query} in {category}?",
+                "Find me {query}, {in_stock_only}.",
             ],
             HeldOutPhrasings = ["Shopping for {query}, nothing over {max_price}. Ideas?"],
             Sample = (rng, s) =>
@@ -58,7 +60,12 @@ internal static class ShoppingTools
 
                 return new JsonObject { ["products"] = products };
             },
-            Answers = ["I found these (id, name, price in USD):{r.products}", "Here are matching products:{r.products}"],
+            Answers =
+            [
+                "I found these (id, name, price in USD):{r.products}",
+                "Here are matching products:{r.products}",
+                "Products matching {query}:{r.products}",
+            ],
             FollowUpSlot = "query",
         },
         new()
@@ -74,8 +81,15 @@ internal static class ShoppingTools
                 "Put product {product_id} in the basket, quantity {quantity}.",
                 "I'll take {quantity} x {product_id}.",
                 "Please add {product_id} to my cart ({quantity}).",
+                "Add product {product_id} to my cart, {quantity} please.",
+                "Can you put {quantity} units of {product_id} in my cart?",
+                "Cart {product_id} x{quantity}.",
             ],
-            HeldOutPhrasings = ["Cart: {product_id}, {quantity} units."],
+            HeldOutPhrasings =
+            [
+                "Cart: {product_id}, {quantity} units.",
+                "Throw {quantity} of {product_id} into my basket.",
+            ],
             Sample = (rng, s) =>
             {
                 s.Set("product_id", $"P-{rng.Range(10000, 99999)}");
@@ -86,7 +100,12 @@ internal static class ShoppingTools
                 ["cart_items"] = rng.Range(1, 6) + a["quantity"]!.GetValue<int>(),
                 ["cart_total"] = rng.Range(20.0, 600.0, 2),
             },
-            Answers = ["Added. Your cart now has {r.cart_items} items, total {r.cart_total} USD.", "Done: {r.cart_items} items in the cart, {r.cart_total} USD in total."],
+            Answers =
+            [
+                "Added. Your cart now has {r.cart_items} items, total {r.cart_total} USD.",
+                "Done: {r.cart_items} items in the cart, {r.cart_total} USD in total.",
+                "Done — {r.cart_items} items in your cart now, total {r.cart_total} USD.",
+            ],
         },
         new()
         {
@@ -104,6 +123,7 @@ internal static class ShoppingTools
                 "Can you check the status of my {carrier.upper} shipment {tracking_number}?",
                 "Has parcel {tracking_number} arrived yet? It's with {carrier.upper}.",
                 "Tracking number {tracking_number}, what's the status?",
+                "Track my {carrier.upper} parcel {tracking_number}.",
             ],
             HeldOutPhrasings = ["Any movement on {tracking_number}?"],
             Sample = (rng, s) =>
@@ -123,6 +143,7 @@ internal static class ShoppingTools
             [
                 "Package {tracking_number} is {r.status}, last seen in {r.last_location}. Estimated delivery: {r.estimated_delivery}.",
                 "Status: {r.status} (last scan in {r.last_location}); expected {r.estimated_delivery}.",
+                "Tracking {tracking_number}: {r.status}, last seen in {r.last_location}, due {r.estimated_delivery}.",
             ],
             FollowUpSlot = "tracking_number",
         },
@@ -139,6 +160,9 @@ internal static class ShoppingTools
                 "Has my order {order_id} shipped?",
                 "Check order {order_id}, {include_items}.",
                 "Any update on order number {order_id}?",
+                "Where is order {order_id}?",
+                "Status of {order_id}, please.",
+                "Can you look up order {order_id} and {include_items}?",
             ],
             HeldOutPhrasings = ["Order {order_id}: where are we?"],
             Sample = (rng, s) =>
@@ -157,7 +181,12 @@ internal static class ShoppingTools
 
                 return result;
             },
-            Answers = ["Order {r.order_id} is {r.status}.{r.rest}", "Your order {r.order_id}: {r.status}.{r.rest}"],
+            Answers =
+            [
+                "Order {r.order_id} is {r.status}.{r.rest}",
+                "Your order {r.order_id}: {r.status}.{r.rest}",
+                "Order {r.order_id} status: {r.status}.{r.rest}",
+            ],
             FollowUpSlot = "order_id",
         },
         new()

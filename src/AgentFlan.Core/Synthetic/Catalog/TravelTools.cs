@@ -31,8 +31,14 @@ internal static class TravelTools
                 "Search {cabin} flights from {origin} to {destination} for {date}.",
                 "Can you look up flights leaving {origin} for {destination} on {date}, {cabin} class, {passengers} people?",
                 "What flights go from {origin} to {destination} on {date}?",
+                "Show flights between {origin} and {destination} on {date} for {passengers}.",
+                "Book-free search: flights {origin} → {destination}, {date}, {cabin}.",
             ],
-            HeldOutPhrasings = ["Getting from {origin} to {destination} by air on {date} — options?"],
+            HeldOutPhrasings =
+            [
+                "Getting from {origin} to {destination} by air on {date} — options?",
+                "Which planes leave {origin} for {destination} on {date}?",
+            ],
             Sample = (rng, s) =>
             {
                 var pair = rng.PickDistinct(ValuePools.Airports, 2);
@@ -86,6 +92,8 @@ internal static class TravelTools
                 "Any hotels in {city} with {amenities}? Checking in {check_in} for {nights} nights.",
                 "Look for hotels in {city}: check-in {check_in}, {nights} nights, max {max_price} per night, must have {amenities}.",
                 "Where can I stay in {city} for {nights} nights from {check_in}?",
+                "Hotels in {city}, {nights} nights from {check_in}, please.",
+                "I'm arriving in {city} on {check_in} and staying {nights} nights. Any hotels with {amenities}?",
             ],
             HeldOutPhrasings = ["Book-hunting: {nights} nights in {city} from {check_in}, nothing above {max_price} a night."],
             Sample = (rng, s) =>
@@ -117,6 +125,7 @@ internal static class TravelTools
             [
                 "These hotels in {city} match (name, price per night, rating):{r.hotels}",
                 "I found two places to stay in {city} from {check_in}:{r.hotels}",
+                "Available in {city} ({nights} nights from {check_in}):{r.hotels}",
             ],
             FollowUpSlot = "city",
         },
@@ -137,6 +146,8 @@ internal static class TravelTools
                 "If I go {mode.text} from {origin} to {destination}, how long will it take?",
                 "Estimate the trip from {origin} to {destination}, {mode}.",
                 "How far is {destination} from {origin} {mode.text}?",
+                "Travel time from {origin} to {destination} by {mode.text}?",
+                "How long is the {mode} route from {origin} to {destination}?",
             ],
             HeldOutPhrasings = ["Door to door, {origin} → {destination}, going {mode.text}: how long?"],
             Sample = (rng, s) =>
@@ -158,6 +169,7 @@ internal static class TravelTools
             [
                 "It's {r.distance_km} km from {origin} to {destination}; {mode} takes about {r.duration_minutes} minutes.",
                 "Expect roughly {r.duration_minutes} minutes for the {r.distance_km} km trip.",
+                "By {mode} it's about {r.duration_minutes} minutes ({r.distance_km} km).",
             ],
             FollowUpSlot = "destination",
         },

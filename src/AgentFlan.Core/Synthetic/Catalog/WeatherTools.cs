@@ -30,6 +30,9 @@ internal static class WeatherTools
                 "current weather {city}",
                 "Do I need an umbrella in {city} today? Check the weather please.",
                 "Give me the current conditions for {city}, {units} please.",
+                "Is it cold in {city} today?",
+                "weather in {city} pls",
+                "What are the current conditions in {city}? Use {units}.",
             ],
             HeldOutPhrasings =
             [
@@ -54,6 +57,7 @@ internal static class WeatherTools
                 "Right now in {r.city} it's {r.temperature}{r.unit} and {r.condition}, with humidity at {r.humidity}%.",
                 "The current weather in {r.city}: {r.condition}, {r.temperature}{r.unit}, humidity {r.humidity}%.",
                 "It is {r.condition} in {r.city} at the moment. The temperature is {r.temperature}{r.unit} and the humidity is {r.humidity}%.",
+                "{r.city} right now: {r.temperature}{r.unit}, {r.condition}, {r.humidity}% humidity.",
             ],
             FollowUpSlot = "city",
         },
@@ -75,6 +79,9 @@ internal static class WeatherTools
                 "Forecast for {city}, {days} days, in {units}.",
                 "Will it rain in {city} during the next {days} days?",
                 "Show me the {days}-day outlook for {city} in {units}.",
+                "Give me the weather for {city} over the next {days} days.",
+                "How does the week look in {city}? I only need {days} days.",
+                "{days}-day forecast for {city} please",
             ],
             HeldOutPhrasings =
             [
@@ -107,6 +114,7 @@ internal static class WeatherTools
             [
                 "Here is the forecast for {r.city}:{r.forecast}",
                 "The next days in {r.city} look like this (condition, high):{r.forecast}",
+                "Forecast for {r.city}, day by day:{r.forecast}",
             ],
             FollowUpSlot = "city",
         },
@@ -126,6 +134,7 @@ internal static class WeatherTools
                 "Is the air in {city} safe for a run? Check the AQI.",
                 "What's the AQI in {city}, {include_pollutants}?",
                 "Air quality report for {city} please, {include_pollutants}.",
+                "Is the air clean in {city} right now?",
             ],
             Sample = (rng, s) =>
             {
@@ -150,7 +159,11 @@ internal static class WeatherTools
 
                 return result;
             },
-            Answers = ["The air quality index in {r.city} is {r.aqi}, which counts as {r.category}.{r.rest}"],
+            Answers =
+            [
+                "The air quality index in {r.city} is {r.aqi}, which counts as {r.category}.{r.rest}",
+                "{r.city}: AQI {r.aqi} ({r.category}).{r.rest}",
+            ],
         },
         new()
         {
@@ -168,8 +181,14 @@ internal static class WeatherTools
                 "Sunrise and sunset for {city} on {date}, please.",
                 "I want to photograph the sunrise in {city} on {date}. When is it?",
                 "How many hours of daylight will {city} get on {date}?",
+                "What time does it get dark in {city} on {date}?",
+                "Tell me sunrise and sunset times for {city} on {date}.",
             ],
-            HeldOutPhrasings = ["Golden hour planning: sun times in {city} for {date}?"],
+            HeldOutPhrasings =
+            [
+                "Golden hour planning: sun times in {city} for {date}?",
+                "On {date}, when is first light and dusk in {city}?",
+            ],
             Sample = (rng, s) =>
             {
                 s.Set("city", rng.Pick(ValuePools.Cities));
@@ -184,6 +203,7 @@ internal static class WeatherTools
             [
                 "On {date} the sun rises in {city} at {r.sunrise} and sets at {r.sunset}.",
                 "In {city} on {date}: sunrise {r.sunrise}, sunset {r.sunset}.",
+                "Sunrise in {city} on {date} is at {r.sunrise}; sunset is at {r.sunset}.",
             ],
             FollowUpSlot = "city",
         },
