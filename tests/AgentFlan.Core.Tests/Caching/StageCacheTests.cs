@@ -1,0 +1,72 @@
+using AgentFlan.Caching;
+using AgentFlan.Diagnostics;
+using AgentFlan.TestUtilities;
+
+namespace AgentFlan.Core.Tests.Caching;
+
+[TestClass]
+public sealed class StageCacheTests
+{
+    private const string Key = "0123456789abcdef0123456789abcdef";
+
+    [TestMethod]
+    public void Stores_and_returns_payloads_by_stage_and_key()
+    {
+        using var temp = new TempDirectory();
+        var cache = new StageCache(temp.Path);
+        Assert.IsFalse(cache.TryGet("tokens", Key, out _));
+
+        cache.Put("tokens", Key, [1, 2, 3]);
+
+        Assert.IsTrue(cache.TryGet("tokens", Key, out var payload));
+        CollectionAssert.AreEqual(new byte[] { 1, 2, 3 }, payload);
+        Assert.AreEqual(("tokens", 1, 51L), cache.Usage().Single());
+        Assert.IsFalse(Directory.EnumerateFiles(temp.Path, ".*", SearchOption.AllDirectories).Any(), "no temp file is left behind");
+    }
+
+    [TestMethod]
+    public void A_damaged_or_truncated_entry_is_a_miss_and_is_removed()
+    {
+        using var temp = new TempDirectory();
+        var cache = new StageCache(temp.Path);
+        cache.Put("tokens", Key, [1, 2, 3, 4]);
+        var file = Directory.EnumerateFiles(temp.Path, Key, SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(file);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+
+        Assert.IsFalse(cache.TryGet("tokens", Key, out _));
+        Assert.AreEqual(DiagnosticCodes.CacheEntryCorrupt, cache.Warnings.Single().Code);
+        Assert.IsFalse(File.Exists(file));
+
+        cache.Put("tokens", Key, [1, 2, 3, 4]);
+        File.WriteAllBytes(file, File.ReadAllBytes(file)[..^2]);
+        Assert.IsFalse(cache.TryGet("tokens", Key, out _), "a truncated entry (a killed writer) never looks valid");
+    }
+
+    [TestMethod]
+    public void Concurrent_publishers_of_one_key_leave_one_valid_entry()
+    {
+        using var temp = new TempDirectory();
+        var payload = Enumerable.Range(0, 1 << 16).Select(i => (byte)i).ToArray();
+        Parallel.For(0, 8, _ => new StageCache(temp.Path).Put("tokens", Key, payload));
+
+        Assert.IsTrue(new StageCache(temp.Path).TryGet("tokens", Key, out var read));
+        CollectionAssert.AreEqual(payload, read);
+    }
+
+    [TestMethod]
+    public void Prune_removes_entries_unused_for_the_given_time()
+    {
+        using var temp = new TempDirectory();
+        var cache = new StageCache(temp.Path);
+        cache.Put("tokens", Key, [9]);
+        var file = Directory.EnumerateFiles(temp.Path, Key, SearchOption.AllDirectories).Single();
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddDays(-40));
+        File.SetLastAccessTimeUtc(file, DateTime.UtcNow.AddDays(-40));
+
+        Assert.AreEqual(0, cache.Prune(TimeSpan.FromDays(60)).Entries);
+        Assert.AreEqual(1, cache.Prune(TimeSpan.FromDays(30)).Entries);
+        Assert.IsFalse(cache.TryGet("tokens", Key, out _));
+    }
+}
