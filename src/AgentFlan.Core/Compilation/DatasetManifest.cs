@@ -85,4 +85,10 @@ public sealed record DatasetStatistics
     public IReadOnlyDictionary<string, long> ConversationsByKind { get; init; } = new SortedDictionary<string, long>();
 
     public IReadOnlyDictionary<string, long> SupervisedTokensByKind { get; init; } = new SortedDictionary<string, long>();
+
+    /// <summary>Requested against achieved supervised tokens per capability, after truncation.</summary>
+    public IReadOnlyList<AgentFlan.Transforms.CapabilityStatistics> Capabilities { get; init; } = [];
+
+    /// <summary>What the Agent-FLAN transforms did (deduplication, alignment, built samples, mixing).</summary>
+    public AgentFlan.Transforms.TransformStatistics Transforms { get; init; } = new();
 }

@@ -46,6 +46,8 @@ public static class DatasetReport
             text.Append(CultureInfo.InvariantCulture, $"| {kind} | {count} | {supervised} | {Percent(supervised, s.SupervisedTokens)} |\n");
         }
 
+        AgentFlanSections(s, text);
+
         if (example is not null)
         {
             text.Append("\n## Example with its loss mask\n\nSupervised text is shown between `⟦` and `⟧`.\n\n```text\n");
@@ -61,6 +63,40 @@ public static class DatasetReport
 
         return text.ToString();
     }
+
+    private static void AgentFlanSections(DatasetStatistics s, StringBuilder text)
+    {
+        var t = s.Transforms;
+        text.Append("\n## Agent-FLAN transforms\n\n| step | result |\n|---|---|\n");
+        text.Append(CultureInfo.InvariantCulture, $"| input conversations | {t.Input} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| exact duplicates removed | {t.DuplicatesBySource.Values.Sum()}{Breakdown(t.DuplicatesBySource)} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| source weights: copies added / left out | {t.WeightAdded} / {t.WeightRemoved} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| trajectories by form | {Breakdown(t.AlignedByForm).Trim(' ', '(', ')')} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| format-following built / requested | {t.FormatFollowingByFormat.Values.Sum()} / {t.FormatFollowingRequested}{Breakdown(t.FormatFollowingByFormat)} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| negatives built / requested | {t.NegativesByKind.Where(k => k.Key != "source").Sum(k => k.Value)} / {t.NegativesRequested}{Breakdown(t.NegativesByKind)} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| general chat before / after ratio | {t.GeneralBefore} / {t.GeneralAfter} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| left out by max_samples / max_tokens | {t.SampleBudgetRemoved} / {t.TokenBudgetRemoved} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| conversations to the template | {t.Output} |\n");
+
+        if (s.Capabilities.Count == 0)
+        {
+            return;
+        }
+
+        text.Append("\n## By capability\n\nEligible tokens carry the capability; requested = weight × eligible; achieved = supervised after weighting and truncation. ");
+        text.Append("Shares are of the four capabilities together; general and negative answers are outside the decomposition.\n\n");
+        text.Append("| capability | weight | eligible | requested | achieved | achieved / eligible | requested share | achieved share |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var c in s.Capabilities)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| {c.Capability} | {c.Weight:0.###} | {c.Eligible} | {c.Requested} | {c.Achieved} | {Percent(c.Achieved, c.Eligible)} | {100 * c.RequestedShare:0.0}% | {100 * c.AchievedShare:0.0}% |\n");
+        }
+
+        var decomposed = s.Capabilities.Sum(c => c.Achieved);
+        text.Append(CultureInfo.InvariantCulture, $"\nSupervised tokens outside the decomposition (general and negative answers): {s.SupervisedTokens - decomposed}.\n");
+    }
+
+    private static string Breakdown(IReadOnlyDictionary<string, long> counts) =>
+        counts.Count == 0 ? string.Empty : " (" + string.Join(", ", counts.Select(c => $"{c.Key} {c.Value.ToString(CultureInfo.InvariantCulture)}")) + ")";
 
     private static string Percent(long part, long whole) =>
         whole == 0 ? "n/a" : (100.0 * part / whole).ToString("0.0", CultureInfo.InvariantCulture) + "%";

@@ -8,6 +8,7 @@ using AgentFlan.Recipes;
 using AgentFlan.Shards;
 using AgentFlan.Templates;
 using AgentFlan.Tokenization;
+using AgentFlan.Transforms;
 
 namespace AgentFlan.Compilation;
 
@@ -26,18 +27,21 @@ public static class RecipeCompiler
     public static CompileResult Compile(Recipe recipe, string outputDirectory, CancellationToken cancellationToken = default)
     {
         var loader = new SourceLoader(recipe, outputDirectory);
-        return Compile(recipe, loader.Read(cancellationToken), outputDirectory, loader, cancellationToken);
+        var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
+        return Compile(recipe, transformed.Conversations, outputDirectory, loader, transformed, cancellationToken);
     }
 
+    /// <summary>Compiles conversations in their final form: the Agent-FLAN transforms are not applied (capability weights are).</summary>
     public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, CancellationToken cancellationToken = default) =>
-        Compile(recipe, conversations, outputDirectory, loader: null, cancellationToken);
+        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, cancellationToken);
 
-    private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, CancellationToken cancellationToken)
+    private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, TransformResult? transformed, CancellationToken cancellationToken)
     {
         var diagnostics = new List<Diagnostic>();
         var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
         var template = ChatTemplates.Get(recipe.Template);
-        var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking);
+        var plan = transformed?.Plan ?? RenderPlan.For(recipe);
+        var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking, plan);
         int length = recipe.Sequence.Length;
 
         var samples = new List<TokenizedSample>();
@@ -86,6 +90,10 @@ public static class RecipeCompiler
             samples.Add(sample);
         }
 
+        var budgeted = Mixer.LimitTokens(samples, recipe.Mixing.MaxTokens, recipe.Seed);
+        var transformStatistics = (transformed?.Statistics ?? new TransformStatistics()) with { TokenBudgetRemoved = samples.Count - budgeted.Count };
+        samples = budgeted;
+
         if (samples.Count == 0)
         {
             throw new DiagnosticException(Diagnostic.Error(
@@ -131,6 +139,8 @@ public static class RecipeCompiler
                 Sources = loader?.Statistics ?? [],
                 ConversationsByKind = conversationsByKind,
                 SupervisedTokensByKind = supervisedByKind,
+                Capabilities = CapabilityStatistics.Measure(plan, samples),
+                Transforms = transformStatistics,
             },
         };
 

@@ -23,7 +23,7 @@ internal static class RecipeSections
             FormatFollowingCount = map.Int("format_following_count", d.FormatFollowingCount, 0),
             FormatFollowingFormats = map.Choices("format_following_formats", d.FormatFollowingFormats, ["react", "json"]),
         };
-        NotApplied(map, "alignment", "chat alignment (ReAct fraction, format-following samples) arrives with the Agent-FLAN transforms; every agent sample is rendered in ReAct form");
+        map.ReportUnknownKeys();
         return settings;
     }
 
@@ -43,7 +43,7 @@ internal static class RecipeSections
             Understanding = map.Double("understanding", d.Understanding, 0, 1),
             InstructionFollowing = map.Double("instruction_following", d.InstructionFollowing, 0, 1),
         };
-        NotApplied(map, "capabilities", "capability weights arrive with the Agent-FLAN transforms; every segment stays supervised");
+        map.ReportUnknownKeys();
         return settings;
     }
 
@@ -68,7 +68,7 @@ internal static class RecipeSections
             map.Error(DiagnosticCodes.OutOfRange, map.Node, "'negatives' sets both 'count' and 'ratio'; use one of them.");
         }
 
-        NotApplied(map, "negatives", "generated negative samples arrive with the Agent-FLAN transforms; only negatives already in the sources are used");
+        map.ReportUnknownKeys();
         return settings;
     }
 
@@ -86,7 +86,7 @@ internal static class RecipeSections
             MaxSamples = map.Int("max_samples", 0, 0),
             MaxTokens = map.Int("max_tokens", 0, 0),
         };
-        NotApplied(map, "mixing", "weighted mixing arrives with the Agent-FLAN transforms; every sample of every source is used once");
+        map.ReportUnknownKeys();
         return settings;
     }
 

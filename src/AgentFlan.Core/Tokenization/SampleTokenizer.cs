@@ -1,29 +1,42 @@
 using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 using AgentFlan.Templates;
+using AgentFlan.Transforms;
 
 namespace AgentFlan.Tokenization;
 
 /// <summary>
 /// Turns a conversation into token ids and a loss mask, one template segment at a time: each segment is
 /// encoded on its own, so a mask boundary is always a token boundary and the mask is exact by construction.
-/// The document ends with the tokenizer's end-of-text id (unsupervised: the template's own end-of-turn
-/// marker is what the model learns to stop on).
+/// The <see cref="RenderPlan"/> gives each sample its form (ReAct, JSON or chat) and applies the capability
+/// weights; a segment the weights drop keeps its capability but not its loss, so per-token capabilities count
+/// eligible tokens and the loss mask counts achieved ones. The document ends with the tokenizer's end-of-text
+/// id (unsupervised: the template's own end-of-turn marker is what the model learns to stop on).
 /// </summary>
 public sealed class SampleTokenizer
 {
     private readonly LoadedTokenizer _tokenizer;
     private readonly ChatTemplate _template;
     private readonly MaskingSettings _masking;
+    private readonly RenderPlan? _plan;
 
-    public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null)
+    public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null, RenderPlan? plan = null)
     {
         _tokenizer = tokenizer;
         _template = template;
         _masking = masking ?? new MaskingSettings();
+        _plan = plan;
     }
 
-    public IReadOnlyList<TemplateSegment> Segments(Conversation conversation) => _template.Render(conversation, _masking);
+    public IReadOnlyList<TemplateSegment> Segments(Conversation conversation)
+    {
+        if (_plan is null)
+        {
+            return _template.Render(conversation, _masking);
+        }
+
+        return _plan.Weigh(conversation.Id, _template.Render(conversation, _masking, _plan.FormOf(conversation)));
+    }
 
     public TokenizedSample Tokenize(Conversation conversation)
     {

@@ -1,0 +1,70 @@
+using AgentFlan.Conversations;
+using AgentFlan.Recipes;
+using AgentFlan.Templates;
+
+namespace AgentFlan.Transforms;
+
+/// <summary>
+/// What the tokenizer needs from the transforms for each sample: the form chosen by chat alignment and the
+/// capability weights (Agent-FLAN step 2), applied to the rendered segments.
+/// Policy <c>segment</c>: each supervised segment of capability c stays supervised with probability w(c),
+/// decided by (seed, sample id, segment index). Policy <c>sample</c>: one decision per (seed, sample id, c), so
+/// a sample teaches a capability in all its steps or in none. Either way the expected supervised tokens of c
+/// are w(c) times its eligible tokens; dropped segments keep their capability label but lose the loss, so the
+/// report can show requested against achieved. Segments labelled <see cref="Capability.None"/> (general and
+/// negative answers) are never weighed.
+/// </summary>
+public sealed class RenderPlan
+{
+    public const string Transform = "capabilities";
+
+    private readonly IReadOnlyDictionary<string, RenderForm> _forms;
+
+    public RenderPlan(int seed, CapabilitySettings capabilities, IReadOnlyDictionary<string, RenderForm>? forms = null)
+    {
+        Seed = seed;
+        Capabilities = capabilities;
+        _forms = forms ?? new Dictionary<string, RenderForm>();
+    }
+
+    public int Seed { get; }
+
+    public CapabilitySettings Capabilities { get; }
+
+    public static RenderPlan For(Recipe recipe) => new(recipe.Seed, recipe.Capabilities);
+
+    public RenderForm FormOf(Conversation conversation) =>
+        _forms.TryGetValue(conversation.Id, out var form) ? form : RenderForms.Default(conversation.Kind);
+
+    public double Weight(Capability capability) => capability switch
+    {
+        Capability.Reasoning => Capabilities.Reasoning,
+        Capability.Retrieval => Capabilities.Retrieval,
+        Capability.Understanding => Capabilities.Understanding,
+        Capability.InstructionFollowing => Capabilities.InstructionFollowing,
+        _ => 1.0,
+    };
+
+    public IReadOnlyList<TemplateSegment> Weigh(string id, IReadOnlyList<TemplateSegment> segments)
+    {
+        var bySample = Capabilities.Policy == "sample";
+        List<TemplateSegment>? weighed = null;
+        for (int i = 0; i < segments.Count; i++)
+        {
+            var segment = segments[i];
+            if (!segment.Supervised || segment.Capability == Capability.None)
+            {
+                continue;
+            }
+
+            var index = bySample ? (long)segment.Capability : i;
+            if (!StableRandom.Chance(Weight(segment.Capability), Seed, Transform, id, index))
+            {
+                weighed ??= [.. segments];
+                weighed[i] = segment with { Supervised = false };
+            }
+        }
+
+        return weighed ?? segments;
+    }
+}

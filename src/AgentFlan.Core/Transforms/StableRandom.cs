@@ -1,0 +1,54 @@
+namespace AgentFlan.Transforms;
+
+/// <summary>
+/// Every random choice of the transforms: a pure function of (seed, transform, sample id, index). No shared
+/// state and no <see cref="System.Random"/>, so a sample's fate never depends on input order, on how many
+/// samples came before it, or on threads. FNV-1a over the UTF-16 text, finished with SplitMix64.
+/// </summary>
+public static class StableRandom
+{
+    /// <summary>A 64-bit hash of the key.</summary>
+    public static ulong Hash(int seed, string transform, string id, long index = 0)
+    {
+        var h = 0xCBF2_9CE4_8422_2325UL;
+        h = Mix(h, transform);
+        h = Mix(h, "\u0001");
+        h = Mix(h, id);
+        var x = h ^ ((ulong)(uint)seed << 32) ^ (ulong)index * 0x9E37_79B9_7F4A_7C15UL;
+        return Finish(Finish(x) ^ (ulong)index);
+    }
+
+    /// <summary>Uniform in [0, 1).</summary>
+    public static double Unit(int seed, string transform, string id, long index = 0) =>
+        (Hash(seed, transform, id, index) >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>True with probability <paramref name="p"/> (exactly always for 1, never for 0).</summary>
+    public static bool Chance(double p, int seed, string transform, string id, long index = 0) =>
+        p >= 1 || (p > 0 && Unit(seed, transform, id, index) < p);
+
+    /// <summary>The items ordered by their hash (ties by id): a shuffle that ignores the input order.</summary>
+    public static List<T> Rank<T>(IEnumerable<T> items, Func<T, string> id, int seed, string transform, long index = 0) =>
+        [.. items
+            .Select(item => (Item: item, Id: id(item), Key: Hash(seed, transform, id(item), index)))
+            .OrderBy(x => x.Key)
+            .ThenBy(x => x.Id, StringComparer.Ordinal)
+            .Select(x => x.Item)];
+
+    private static ulong Mix(ulong h, string text)
+    {
+        foreach (var c in text)
+        {
+            h = (h ^ c) * 0x0000_0100_0000_01B3UL;
+        }
+
+        return h;
+    }
+
+    private static ulong Finish(ulong z)
+    {
+        z += 0x9E37_79B9_7F4A_7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58_476D_1CE4_E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D0_49BB_1331_11EBUL;
+        return z ^ (z >> 31);
+    }
+}
