@@ -12,7 +12,8 @@ internal static class Program
           validate <recipe.yaml>... [--resolved] [--set path=value]...
                                                check recipes; errors as file(line,col): error AFBnnnn: message;
                                                --resolved prints the recipe after extends, defaults and overrides
-          compile <recipe.yaml> [--out <dir>]  compile a recipe into shards + manifest.json + report.md
+          compile <recipe.yaml> [--out <dir>] [--set path=value]...
+                                               compile a recipe into shards + manifest.json + report.md
           read --format <f> <path> [--out <file.jsonl>]
                                                read one source file: accounting by reason; optional OpenAI JSONL export
           explain <recipe.yaml> [--out <dir>]  say whether the compiled data is up to date, and why not

@@ -10,11 +10,16 @@ internal static class CompileCommand
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
         string? recipePath = null, output = null;
+        var overrides = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
             if (args[i] == "--out" && i + 1 < args.Count)
             {
                 output = args[++i];
+            }
+            else if (args[i] == "--set" && i + 1 < args.Count)
+            {
+                overrides.Add(args[++i]);
             }
             else if (recipePath is null && !args[i].StartsWith('-'))
             {
@@ -29,11 +34,11 @@ internal static class CompileCommand
 
         if (recipePath is null)
         {
-            stderr.WriteLine("usage: agentflan compile <recipe.yaml> [--out <dir>]");
+            stderr.WriteLine("usage: agentflan compile <recipe.yaml> [--out <dir>] [--set path=value]...");
             return 2;
         }
 
-        var loaded = RecipeLoader.Load(recipePath);
+        var loaded = RecipeLoader.Load(recipePath, string.Join(';', overrides));
         foreach (var diagnostic in loaded.Diagnostics)
         {
             stderr.WriteLine(diagnostic);
