@@ -47,6 +47,12 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
             return [];
         }
 
+        // The common case (no special-token text) returns the library's list as is: no copy.
+        if (_specialSearch is null || !text.AsSpan().ContainsAny(_specialSearch))
+        {
+            return Tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
+        }
+
         var ids = new List<int>();
         EncodeTo(text, ids);
         return ids;

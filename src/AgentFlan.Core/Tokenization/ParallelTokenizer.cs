@@ -13,7 +13,8 @@ namespace AgentFlan.Tokenization;
 /// </summary>
 public sealed class ParallelTokenizer
 {
-    private const int BatchSize = 64;
+    /// <summary>Conversations per hand-off: large enough that waking a thread is rare next to the work it gets.</summary>
+    private const int BatchSize = 256;
 
     private readonly LoadedTokenizer _tokenizer;
     private readonly Func<LoadedTokenizer, Func<Conversation, TokenizedSample>> _createWorker;
