@@ -14,6 +14,8 @@ internal static class Program
                                                --resolved prints the recipe after extends, defaults and overrides
           compile <recipe.yaml> [--out <dir>] [--set path=value]...
                                                compile a recipe into shards + manifest.json + report.md
+          inspect <manifest|shard|recipe> <index>
+                                               print one sample token by token with its loss mask (and capabilities)
           read --format <f> <path> [--out <file.jsonl>]
                                                read one source file: accounting by reason; optional OpenAI JSONL export
           explain <recipe.yaml> [--out <dir>]  say whether the compiled data is up to date, and why not
@@ -37,6 +39,8 @@ internal static class Program
         {
             case "validate":
                 return ValidateCommand.Run(rest, stdout, stderr);
+            case "inspect":
+                return InspectCommand.Run(rest, stdout, stderr);
             case "read":
                 return ReadCommand.Run(rest, stdout, stderr);
             case "explain":

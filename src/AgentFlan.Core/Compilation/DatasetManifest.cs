@@ -82,6 +82,9 @@ public sealed record DatasetStatistics
 
     public IReadOnlyList<SourceStatistics> Sources { get; init; } = [];
 
+    /// <summary>Truncated and dropped (over-length) samples per source name; sources with neither are left out.</summary>
+    public IReadOnlyDictionary<string, Tokenization.OverLengthCounts> OverLengthBySource { get; init; } = new SortedDictionary<string, Tokenization.OverLengthCounts>();
+
     public IReadOnlyDictionary<string, long> ConversationsByKind { get; init; } = new SortedDictionary<string, long>();
 
     public IReadOnlyDictionary<string, long> SupervisedTokensByKind { get; init; } = new SortedDictionary<string, long>();

@@ -1,7 +1,5 @@
-using System.Globalization;
 using AgentFlan.Conversations;
 using AgentFlan.Diagnostics;
-using AgentFlan.Hashing;
 using AgentFlan.IO;
 using AgentFlan.Packing;
 using AgentFlan.Recipes;
@@ -24,18 +22,26 @@ public static class RecipeCompiler
     public const string ManifestFileName = "manifest.json";
     public const string ReportFileName = "report.md";
 
-    public static CompileResult Compile(Recipe recipe, string outputDirectory, CancellationToken cancellationToken = default)
+    public static CompileResult Compile(Recipe recipe, string outputDirectory, CancellationToken cancellationToken = default) =>
+        Compile(recipe, outputDirectory, threads: 0, cancellationToken);
+
+    /// <param name="threads">Tokenization threads; 0 means every core. The output is byte-identical for any value.</param>
+    public static CompileResult Compile(Recipe recipe, string outputDirectory, int threads, CancellationToken cancellationToken = default)
     {
         var loader = new SourceLoader(recipe, outputDirectory);
         var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
-        return Compile(recipe, transformed.Conversations, outputDirectory, loader, transformed, cancellationToken);
+        return Compile(recipe, transformed.Conversations, outputDirectory, loader, transformed, threads, cancellationToken);
     }
 
     /// <summary>Compiles conversations in their final form: the Agent-FLAN transforms are not applied (capability weights are).</summary>
     public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, CancellationToken cancellationToken = default) =>
-        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, cancellationToken);
+        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, threads: 0, cancellationToken);
 
-    private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, TransformResult? transformed, CancellationToken cancellationToken)
+    /// <param name="threads">Tokenization threads; 0 means every core. The output is byte-identical for any value.</param>
+    public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, int threads, CancellationToken cancellationToken = default) =>
+        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, threads, cancellationToken);
+
+    private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, TransformResult? transformed, int threads, CancellationToken cancellationToken)
     {
         var diagnostics = new List<Diagnostic>();
         var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
@@ -44,57 +50,86 @@ public static class RecipeCompiler
         var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking, plan);
         int length = recipe.Sequence.Length;
 
-        var samples = new List<TokenizedSample>();
+        // Tokenize on every core (results in input order), pack a window at a time, write a shard at a time:
+        // memory stays flat however many conversations the sources hold.
+        var tokenizeAll = new ParallelTokenizer(tokenizer, t => new SampleTokenizer(t, template, recipe.Masking, plan).Tokenize, length, OverLengthOptions.From(recipe.Sequence));
+        var packer = new StreamingPacker(length, recipe.Sequence.Packing, tokenizer.Info.EndOfText, RowsPerShard);
+        var shardWriter = new ShardSetWriter(outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
+
         var conversationsByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        long conversationCount = 0, truncated = 0, dropped = 0, unsupervised = 0;
+        var supervisedByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var overLengthBySource = new SortedDictionary<string, OverLengthCounts>(StringComparer.Ordinal);
+        long conversationCount = 0, truncated = 0, dropped = 0, unsupervised = 0, documents = 0, tokens = 0, supervisedTokens = 0;
         Conversation? example = null;
-        foreach (var conversation in conversations)
+        var capabilities = new CapabilityCounter();
+
+        // A token budget needs every sample before choosing; without one, samples stream straight to the shards.
+        var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<TokenizedSample>() : null;
+        void Keep(TokenizedSample sample)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            documents++;
+            tokens += sample.Length;
+            supervisedTokens += sample.SupervisedCount;
+            var kind = KindName(sample.Kind);
+            supervisedByKind[kind] = supervisedByKind.GetValueOrDefault(kind) + sample.SupervisedCount;
+            capabilities.Add(sample);
+            shardWriter.Add(packer.Add(sample));
+        }
+
+        foreach (var (conversation, tokenized, outcome) in tokenizeAll.TokenizeAll(conversations, threads > 0 ? threads : ParallelTokenizer.DefaultThreads, cancellationToken))
+        {
             conversationCount++;
             example ??= conversation.Messages.Any(m => m.ToolCalls.Count > 0) ? conversation : null;
             var kind = KindName(conversation.Kind);
             conversationsByKind[kind] = conversationsByKind.GetValueOrDefault(kind) + 1;
 
-            var sample = sampler.Tokenize(conversation);
-            if (sample.Length > length)
+            var source = conversation.Provenance.Source;
+            switch (outcome)
             {
-                switch (recipe.Sequence.OverLength)
-                {
-                    case OverLengthPolicy.Error:
-                        throw new DiagnosticException(Diagnostic.Error(
-                            DiagnosticCodes.SampleTooLong,
-                            $"Sample '{conversation.Id}' ({Where(conversation.Provenance)}) has {sample.Length} tokens; sequence.length is {length} and sequence.over_length is 'error'.",
-                            recipe.FilePath));
-                    case OverLengthPolicy.Drop:
-                        dropped++;
-                        continue;
-                    default:
-                        truncated++;
-                        sample = sample with
-                        {
-                            Tokens = sample.Tokens[..length],
-                            Loss = sample.Loss[..length],
-                            Capabilities = sample.Capabilities[..length],
-                        };
-                        break;
-                }
+                case OverLengthOutcome.TooLong:
+                    throw new DiagnosticException(Diagnostic.Error(
+                        DiagnosticCodes.SampleTooLong,
+                        $"Sample '{conversation.Id}' ({Where(conversation.Provenance)}) has {sampler.Tokenize(conversation).Length} tokens; sequence.length is {length} and sequence.over_length is 'error'.",
+                        recipe.FilePath));
+                case OverLengthOutcome.Dropped:
+                    dropped++;
+                    var d = overLengthBySource.GetValueOrDefault(source) ?? new OverLengthCounts();
+                    overLengthBySource[source] = d with { Dropped = d.Dropped + 1 };
+                    continue;
+                case OverLengthOutcome.Truncated:
+                    truncated++;
+                    var t = overLengthBySource.GetValueOrDefault(source) ?? new OverLengthCounts();
+                    overLengthBySource[source] = t with { Truncated = t.Truncated + 1 };
+                    break;
             }
 
+            var sample = tokenized!;
             if (sample.SupervisedCount == 0)
             {
                 unsupervised++;
                 continue;
             }
 
-            samples.Add(sample);
+            if (budgeted is not null)
+            {
+                budgeted.Add(sample);
+            }
+            else
+            {
+                Keep(sample);
+            }
         }
 
-        var budgeted = Mixer.LimitTokens(samples, recipe.Mixing.MaxTokens, recipe.Seed);
-        var transformStatistics = (transformed?.Statistics ?? new TransformStatistics()) with { TokenBudgetRemoved = samples.Count - budgeted.Count };
-        samples = budgeted;
+        long budgetRemoved = 0;
+        if (budgeted is not null)
+        {
+            var limited = Mixer.LimitTokens(budgeted, recipe.Mixing.MaxTokens, recipe.Seed);
+            budgetRemoved = budgeted.Count - limited.Count;
+            limited.ForEach(Keep);
+        }
 
-        if (samples.Count == 0)
+        var transformStatistics = (transformed?.Statistics ?? new TransformStatistics()) with { TokenBudgetRemoved = budgetRemoved };
+        if (documents == 0)
         {
             throw new DiagnosticException(Diagnostic.Error(
                 DiagnosticCodes.NoSupervisedTokens,
@@ -102,17 +137,9 @@ public static class RecipeCompiler
                 recipe.FilePath));
         }
 
-        var rows = Packer.Pack(samples, length, recipe.Sequence.Packing, tokenizer.Info.EndOfText);
-        var shards = WriteShards(rows, outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4);
+        shardWriter.Add(packer.Flush());
+        var shards = shardWriter.Complete();
 
-        var supervisedByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var sample in samples)
-        {
-            var kind = KindName(sample.Kind);
-            supervisedByKind[kind] = supervisedByKind.GetValueOrDefault(kind) + sample.SupervisedCount;
-        }
-
-        long tokens = samples.Sum(s => (long)s.Length);
         var manifest = new DatasetManifest
         {
             Recipe = recipe.Name,
@@ -129,17 +156,18 @@ public static class RecipeCompiler
             Statistics = new DatasetStatistics
             {
                 Conversations = conversationCount,
-                Documents = samples.Count,
+                Documents = documents,
                 Tokens = tokens,
-                SupervisedTokens = samples.Sum(s => s.SupervisedCount),
-                PaddingTokens = ((long)rows.Count * length) - tokens,
+                SupervisedTokens = supervisedTokens,
+                PaddingTokens = (shardWriter.RowCount * length) - tokens,
                 Truncated = truncated,
                 Dropped = dropped,
                 Unsupervised = unsupervised,
                 Sources = loader?.Statistics ?? [],
+                OverLengthBySource = overLengthBySource,
                 ConversationsByKind = conversationsByKind,
                 SupervisedTokensByKind = supervisedByKind,
-                Capabilities = CapabilityStatistics.Measure(plan, samples),
+                Capabilities = capabilities.Measure(plan),
                 Transforms = transformStatistics,
             },
         };
@@ -163,35 +191,4 @@ public static class RecipeCompiler
         provenance.File is null ? provenance.Source
         : provenance.Line > 0 ? $"{provenance.File}({provenance.Line})"
         : $"{provenance.File}[{provenance.Index}]";
-
-    private static List<ShardInfo> WriteShards(IReadOnlyList<PackedRow> rows, string outputDirectory, int length, int tokenWidth)
-    {
-        Directory.CreateDirectory(outputDirectory);
-        var shards = new List<ShardInfo>();
-        for (int start = 0, index = 0; start < rows.Count; start += RowsPerShard, index++)
-        {
-            var chunk = rows.Skip(start).Take(RowsPerShard).ToList();
-            var name = string.Create(CultureInfo.InvariantCulture, $"shard-{index:D5}{ShardFormat.Extension}");
-            var path = Path.Combine(outputDirectory, name);
-            ShardWriter.Write(path, length, tokenWidth, chunk);
-            shards.Add(new ShardInfo(
-                name,
-                chunk.Count,
-                chunk.Sum(r => (long)r.Documents.Count),
-                chunk.Sum(r => r.Documents.Sum(d => (long)d.Length)),
-                chunk.Sum(r => r.Loss.Count(b => b != 0)),
-                ContentHash.OfFile(path)));
-        }
-
-        // Shards from an earlier, larger compile must not linger next to the new manifest.
-        foreach (var stale in Directory.EnumerateFiles(outputDirectory, "shard-*" + ShardFormat.Extension))
-        {
-            if (!shards.Any(s => s.File == Path.GetFileName(stale)))
-            {
-                File.Delete(stale);
-            }
-        }
-
-        return shards;
-    }
 }

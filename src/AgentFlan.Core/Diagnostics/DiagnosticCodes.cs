@@ -30,6 +30,7 @@ public static class DiagnosticCodes
     public const string SampleTooLong = "AFB2002";
     public const string ShardInvalid = "AFB2003";
     public const string TokenizerUnavailable = "AFB2004";
+    public const string SpecialTokenMissing = "AFB2005";
 
     public const string CacheEntryCorrupt = "AFB3001";
 
@@ -70,6 +71,7 @@ public static class DiagnosticCodes
         [SampleTooLong] = "A sample is longer than the sequence length and the over-length policy is 'error'.",
         [ShardInvalid] = "A shard file is damaged or of an unknown format version.",
         [TokenizerUnavailable] = "The tokenizer cannot be loaded.",
+        [SpecialTokenMissing] = "The chat template needs a special token that the tokenizer does not define.",
         [CacheEntryCorrupt] = "A cache entry failed its integrity check; it is ignored and rebuilt.",
         [TaskParameterInvalid] = "An MSBuild task or target was used with invalid parameters.",
         [TrainerFailed] = "The trainer process failed or could not be started.",

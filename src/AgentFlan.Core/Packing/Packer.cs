@@ -5,71 +5,86 @@ namespace AgentFlan.Packing;
 
 /// <summary>
 /// Packs samples into rows of exactly L tokens with first-fit-decreasing: samples sorted by length (longest
-/// first, ties in input order, so the result is deterministic), each placed in the first row with room.
-/// A sample is never split; each becomes one document whose attention and positions reset at its start.
-/// Without packing every sample gets its own row. The rest of a row is padding (mask 0, no document).
+/// first, ties in input order, so the result is deterministic), each placed in the first row with room,
+/// found in O(log n) with a <see cref="FirstFitTree"/>. A sample is never split; each becomes one document
+/// whose attention and positions reset at its start. Without packing every sample gets its own row. The
+/// rest of a row is padding (mask 0, no document).
 /// </summary>
 public static class Packer
 {
     public static IReadOnlyList<PackedRow> Pack(IReadOnlyList<TokenizedSample> samples, int sequenceLength, bool packing, int padToken)
     {
-        var order = Enumerable.Range(0, samples.Count)
-            .OrderByDescending(i => samples[i].Length)
-            .ThenBy(i => i)
-            .ToArray();
-
-        var bins = new List<(int Free, List<int> Members)>();
-        foreach (var index in order)
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
+        if (samples.Count == 0)
         {
-            var length = samples[index].Length;
-            if (length > sequenceLength)
-            {
-                throw new ArgumentException($"Sample '{samples[index].Id}' has {length} tokens, more than the row length {sequenceLength}; apply the over-length policy first.", nameof(samples));
-            }
-
-            int target = -1;
-            if (packing)
-            {
-                for (int b = 0; b < bins.Count; b++)
-                {
-                    if (bins[b].Free >= length)
-                    {
-                        target = b;
-                        break;
-                    }
-                }
-            }
-
-            if (target < 0)
-            {
-                bins.Add((sequenceLength, []));
-                target = bins.Count - 1;
-            }
-
-            bins[target] = (bins[target].Free - length, bins[target].Members);
-            bins[target].Members.Add(index);
+            return [];
         }
 
-        var rows = new List<PackedRow>(bins.Count);
-        foreach (var (_, members) in bins)
+        var lengths = new int[samples.Count];
+        for (int i = 0; i < samples.Count; i++)
         {
-            var tokens = new int[sequenceLength];
-            var loss = new byte[sequenceLength];
-            Array.Fill(tokens, padToken);
-            var documents = new List<(int Start, int Length, int Kind)>(members.Count);
-            int at = 0;
-            foreach (var index in members)
+            lengths[i] = samples[i].Length;
+            if (lengths[i] > sequenceLength)
             {
-                var sample = samples[index];
-                sample.Tokens.CopyTo(tokens, at);
-                sample.Loss.CopyTo(loss, at);
-                documents.Add((at, sample.Length, (int)sample.Kind));
-                at += sample.Length;
+                throw new ArgumentException($"Sample '{samples[i].Id}' has {lengths[i]} tokens, more than the row length {sequenceLength}; apply the over-length policy first.", nameof(samples));
             }
+        }
 
-            rows.Add(new PackedRow(tokens, loss, documents));
+        var members = packing ? FirstFitDecreasing(lengths, sequenceLength) : [.. Enumerable.Range(0, samples.Count).Select(i => new List<int> { i })];
+        var rows = new PackedRow[members.Count];
+        for (int r = 0; r < members.Count; r++)
+        {
+            rows[r] = Row(samples, members[r], sequenceLength, padToken);
         }
 
         return rows;
+    }
+
+    /// <summary>The members of each bin (indices into <paramref name="lengths"/>), bins in the order they were opened.</summary>
+    internal static List<List<int>> FirstFitDecreasing(int[] lengths, int capacity)
+    {
+        // Longest first, ties by index: one sort key, so the (unstable) sort is still deterministic.
+        var keys = new long[lengths.Length];
+        var order = new int[lengths.Length];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            keys[i] = ((long)(capacity - lengths[i]) << 32) | (uint)i;
+            order[i] = i;
+        }
+
+        Array.Sort(keys, order);
+        var tree = new FirstFitTree(lengths.Length, capacity);
+        var bins = new List<List<int>>();
+        foreach (var index in order)
+        {
+            int bin = tree.Place(lengths[index]);
+            if (bin == bins.Count)
+            {
+                bins.Add([]);
+            }
+
+            bins[bin].Add(index);
+        }
+
+        return bins;
+    }
+
+    private static PackedRow Row(IReadOnlyList<TokenizedSample> samples, List<int> members, int sequenceLength, int padToken)
+    {
+        var tokens = new int[sequenceLength];
+        var loss = new byte[sequenceLength];
+        var documents = new (int Start, int Length, int Kind)[members.Count];
+        int at = 0;
+        for (int m = 0; m < members.Count; m++)
+        {
+            var sample = samples[members[m]];
+            sample.Tokens.CopyTo(tokens, at);
+            sample.Loss.CopyTo(loss, at);
+            documents[m] = (at, sample.Length, (int)sample.Kind);
+            at += sample.Length;
+        }
+
+        tokens.AsSpan(at).Fill(padToken);
+        return new PackedRow(tokens, loss, documents);
     }
 }

@@ -221,7 +221,17 @@ public static class RecipeLoader
         }
 
         map.ReportUnknownKeys();
-        return new TokenizerSettings { Kind = kind, Encoding = encoding, Path = path };
+        var settings = new TokenizerSettings { Kind = kind, Encoding = encoding, Path = path };
+        if (path is not null && File.Exists(path))
+        {
+            // A tokenizer file is loaded once here so a broken one fails validation, located at the recipe.
+            foreach (var problem in TokenizerLoader.Validate(settings, recipeFile: map.Context.FileOf(map.Node)))
+            {
+                map.Context.Report(problem.Code, problem.Severity, map.Node, problem.Message);
+            }
+        }
+
+        return settings;
     }
 
     private static string ReadTemplate(YamlMap map, string directory)
@@ -267,6 +277,8 @@ public static class RecipeLoader
             Length = map.Int("length", 512, 8, 1 << 20),
             Packing = map.Bool("packing", true),
             OverLength = Enum.Parse<OverLengthPolicy>(map.Choice("over_length", "truncate", ["truncate", "drop", "error"]), ignoreCase: true),
+            Truncation = map.Choice("truncation", "right", ["right", "left"]),
+            CutToolCalls = map.Bool("cut_tool_calls", false),
         };
         map.ReportUnknownKeys();
         return settings;

@@ -21,4 +21,10 @@ public sealed record SequenceSettings
     public bool Packing { get; init; } = true;
 
     public OverLengthPolicy OverLength { get; init; } = OverLengthPolicy.Truncate;
+
+    /// <summary>Which end a truncated sample keeps: <c>right</c> keeps the start, <c>left</c> keeps the end.</summary>
+    public string Truncation { get; init; } = "right";
+
+    /// <summary>Allow a truncation cut inside a tool call (otherwise the cut moves before it, or the sample is dropped).</summary>
+    public bool CutToolCalls { get; init; }
 }

@@ -1,11 +1,97 @@
+using System.Buffers;
+using System.Collections.Frozen;
 using AgentFlan.Compilation;
 using Microsoft.ML.Tokenizers;
 
 namespace AgentFlan.Tokenization;
 
-/// <summary>A tokenizer together with its identity (content hash, vocabulary size, end-of-text id).</summary>
+/// <summary>
+/// A tokenizer together with its identity (content hash, vocabulary size, end-of-text id) and its special
+/// tokens. <see cref="Encode(string)"/> turns the text of a special token into its single id wherever it
+/// occurs (the rest is ordinary BPE), so a template marker such as <c>&lt;|im_start|&gt;</c> is one token
+/// when the tokenizer defines it and ordinary text when it does not.
+/// </summary>
+/// <remarks>
+/// One instance is not meant to be shared by threads that encode at full speed: the library's tokenizers
+/// keep per-instance caches. <see cref="CreateInstance"/> gives each worker its own copy.
+/// </remarks>
 public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
 {
-    public IReadOnlyList<int> Encode(string text) =>
-        text.Length == 0 ? [] : Tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
+    private readonly IReadOnlyDictionary<string, int> _specialTokens = FrozenDictionary<string, int>.Empty;
+    private SearchValues<string>? _specialSearch;
+
+    /// <summary>Special (and added) token text → id. Empty when the tokenizer has none.</summary>
+    public IReadOnlyDictionary<string, int> SpecialTokens
+    {
+        get => _specialTokens;
+        init
+        {
+            _specialTokens = value.ToFrozenDictionary(StringComparer.Ordinal);
+            _specialSearch = _specialTokens.Count == 0 ? null : SearchValues.Create([.. _specialTokens.Keys], StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Builds a fresh, unshared copy of <see cref="Tokenizer"/> (null when the tokenizer is cheap to share).</summary>
+    internal Func<Tokenizer>? Factory { get; init; }
+
+    /// <summary>A copy with its own tokenizer instance (and caches), for one worker thread.</summary>
+    public LoadedTokenizer CreateInstance() => Factory is null ? this : this with { Tokenizer = Factory() };
+
+    /// <summary>Whether <paramref name="text"/> is a special token of this tokenizer, and its id.</summary>
+    public bool TryGetSpecialToken(string text, out int id) => _specialTokens.TryGetValue(text, out id);
+
+    public IReadOnlyList<int> Encode(string text)
+    {
+        if (text.Length == 0)
+        {
+            return [];
+        }
+
+        // The common case (no special-token text) returns the library's list as is: no copy.
+        if (_specialSearch is null || !text.AsSpan().ContainsAny(_specialSearch))
+        {
+            return Tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
+        }
+
+        var ids = new List<int>();
+        EncodeTo(text, ids);
+        return ids;
+    }
+
+    /// <summary>Appends the ids of <paramref name="text"/> to <paramref name="ids"/>; special-token text becomes its single id.</summary>
+    public void EncodeTo(ReadOnlySpan<char> text, List<int> ids)
+    {
+        while (text.Length > 0)
+        {
+            int at = _specialSearch is null ? -1 : text.IndexOfAny(_specialSearch);
+            var plain = at < 0 ? text : text[..at];
+            if (plain.Length > 0)
+            {
+                ids.AddRange(Tokenizer.EncodeToIds(plain, considerPreTokenization: true, considerNormalization: true));
+            }
+
+            if (at < 0)
+            {
+                return;
+            }
+
+            var (token, id) = LongestSpecialAt(text[at..]);
+            ids.Add(id);
+            text = text[(at + token)..];
+        }
+    }
+
+    private (int Length, int Id) LongestSpecialAt(ReadOnlySpan<char> text)
+    {
+        (int Length, int Id) best = (0, 0);
+        foreach (var (token, id) in _specialTokens)
+        {
+            if (token.Length > best.Length && text.StartsWith(token, StringComparison.Ordinal))
+            {
+                best = (token.Length, id);
+            }
+        }
+
+        return best;
+    }
 }

@@ -6,9 +6,16 @@ using Microsoft.ML.Tokenizers;
 
 namespace AgentFlan.Tokenization;
 
-/// <summary>Loads tokenizers from local data only (no download ever happens).</summary>
+/// <summary>
+/// Loads tokenizers from local data only (no download ever happens): the tiktoken encodings shipped in the
+/// Microsoft.ML.Tokenizers data packages, a SentencePiece <c>.model</c> (Llama 2 family), or a Hugging Face
+/// <c>tokenizer.json</c> with byte-level BPE (Llama 3, Qwen 2, GPT-2 style). A tokenizer's identity is a
+/// hash of its content, never its file name.
+/// </summary>
 public static class TokenizerLoader
 {
+    public const string HuggingFaceConfigFileName = "tokenizer_config.json";
+
     public static IReadOnlyList<string> BuiltInEncodings { get; } = ["gpt2", "cl100k_base", "o200k_base"];
 
     public static LoadedTokenizer Load(TokenizerSettings settings)
@@ -19,25 +26,46 @@ public static class TokenizerLoader
             {
                 "tiktoken" => LoadTiktoken(settings.Encoding),
                 "sentencepiece" => LoadSentencePiece(settings.Path!),
-                _ => throw Unavailable(settings, "Hugging Face tokenizer.json files are not supported by this version yet; use a SentencePiece .model or a built-in tiktoken encoding"),
+                "huggingface" => LoadHuggingFace(settings.Path!),
+                _ => throw new ArgumentException($"Unknown tokenizer kind '{settings.Kind}'."),
             };
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or FormatException or System.Text.Json.JsonException or KeyNotFoundException or UnauthorizedAccessException)
         {
             throw Unavailable(settings, e.Message);
         }
     }
 
+    /// <summary>
+    /// The recipe-time check: loads the tokenizer (so a missing, unreadable or unsupported file is reported
+    /// when the recipe is validated, not halfway through a compile) and checks that every token in
+    /// <paramref name="requiredSpecialTokens"/> is a single special token of it. Returns the diagnostics.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Validate(TokenizerSettings settings, IEnumerable<string>? requiredSpecialTokens = null, string? recipeFile = null)
+    {
+        LoadedTokenizer tokenizer;
+        try
+        {
+            tokenizer = Load(settings);
+        }
+        catch (DiagnosticException e)
+        {
+            return [.. e.Diagnostics.Select(d => d with { File = recipeFile ?? d.File })];
+        }
+
+        var missing = (requiredSpecialTokens ?? []).Distinct(StringComparer.Ordinal).Where(t => !tokenizer.TryGetSpecialToken(t, out _)).ToList();
+        return missing.Count == 0 ? [] :
+        [
+            Diagnostic.Error(
+                DiagnosticCodes.SpecialTokenMissing,
+                $"The chat template needs the special token(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}, which tokenizer '{tokenizer.Info.Name}' does not define; they would be split into ordinary text pieces. Use a tokenizer of the template's family or a template without special tokens.",
+                recipeFile),
+        ];
+    }
+
     private static LoadedTokenizer LoadTiktoken(string encoding)
     {
-        var tokenizer = encoding switch
-        {
-            "gpt2" => TiktokenTokenizer.CreateForModel("gpt2"),
-            "cl100k_base" => TiktokenTokenizer.CreateForEncoding("cl100k_base"),
-            "o200k_base" => TiktokenTokenizer.CreateForEncoding("o200k_base"),
-            _ => throw new ArgumentException($"Unknown encoding '{encoding}'."),
-        };
-
+        var tokenizer = CreateTiktoken(encoding);
         if (tokenizer.SpecialTokens is not { } special || !special.TryGetValue("<|endoftext|>", out var endOfText))
         {
             throw new InvalidOperationException($"Tokenizer '{encoding}' has no <|endoftext|> token.");
@@ -46,19 +74,58 @@ public static class TokenizerLoader
         // The data package's version pins the vocabulary: hash it together with the encoding name.
         var dataVersion = typeof(TiktokenTokenizer).Assembly.GetName().Version?.ToString() ?? "0";
         var vocabularySize = special.Values.Append(endOfText).Max() + 1;
-        return new LoadedTokenizer(tokenizer, new TokenizerInfo("tiktoken", encoding, ContentHash.OfText($"tiktoken/{encoding}/{dataVersion}"), vocabularySize, endOfText));
+        return new LoadedTokenizer(tokenizer, new TokenizerInfo("tiktoken", encoding, ContentHash.OfText($"tiktoken/{encoding}/{dataVersion}"), vocabularySize, endOfText))
+        {
+            SpecialTokens = special,
+            Factory = () => CreateTiktoken(encoding),
+        };
     }
+
+    private static TiktokenTokenizer CreateTiktoken(string encoding) => encoding switch
+    {
+        "gpt2" => TiktokenTokenizer.CreateForModel("gpt2"),
+        "cl100k_base" => TiktokenTokenizer.CreateForEncoding("cl100k_base"),
+        "o200k_base" => TiktokenTokenizer.CreateForEncoding("o200k_base"),
+        _ => throw new ArgumentException($"Unknown encoding '{encoding}'."),
+    };
 
     private static LoadedTokenizer LoadSentencePiece(string path)
     {
-        using var stream = File.OpenRead(path);
-        var tokenizer = LlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false);
+        var bytes = File.ReadAllBytes(path);
+        LlamaTokenizer Create() => LlamaTokenizer.Create(new MemoryStream(bytes, writable: false), addBeginOfSentence: false, addEndOfSentence: false);
+        var tokenizer = Create();
+        var special = new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            [tokenizer.BeginningOfSentenceToken] = tokenizer.BeginningOfSentenceId,
+            [tokenizer.EndOfSentenceToken] = tokenizer.EndOfSentenceId,
+        };
         return new LoadedTokenizer(tokenizer, new TokenizerInfo(
             "sentencepiece",
             Path.GetFileName(path),
-            ContentHash.OfFile(path),
+            ContentHash.OfBytes(bytes),
             tokenizer.Vocabulary.Count,
-            tokenizer.EndOfSentenceId));
+            tokenizer.EndOfSentenceId))
+        {
+            SpecialTokens = special,
+            Factory = Create,
+        };
+    }
+
+    private static LoadedTokenizer LoadHuggingFace(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var file = HuggingFaceTokenizerFile.Parse(bytes);
+        var configPath = Path.Combine(Path.GetDirectoryName(path)!, HuggingFaceConfigFileName);
+        var config = File.Exists(configPath) ? File.ReadAllBytes(configPath) : null;
+        var endOfText = file.EndOfText(config);
+
+        // Identity: the tokenizer file plus the end-of-text choice (the only thing read from the config).
+        var hash = ContentHash.OfText(ContentHash.OfBytes(bytes) + "/eot=" + endOfText);
+        return new LoadedTokenizer(file.CreateTokenizer(), new TokenizerInfo("huggingface", Path.GetFileName(path), hash, file.VocabularySize, endOfText))
+        {
+            SpecialTokens = file.AddedTokens,
+            Factory = file.CreateTokenizer,
+        };
     }
 
     private static DiagnosticException Unavailable(TokenizerSettings settings, string why) =>

@@ -23,21 +23,17 @@ public sealed record CapabilityStatistics(string Capability, double Weight, long
 
     public static List<CapabilityStatistics> Measure(RenderPlan plan, IEnumerable<TokenizedSample> samples)
     {
-        var eligible = new long[Decomposed.Length + 1];
-        var achieved = new long[Decomposed.Length + 1];
+        var counter = new CapabilityCounter();
         foreach (var sample in samples)
         {
-            for (int i = 0; i < sample.Length; i++)
-            {
-                var c = (int)sample.Capabilities[i];
-                if (c > 0)
-                {
-                    eligible[c]++;
-                    achieved[c] += sample.Loss[i];
-                }
-            }
+            counter.Add(sample);
         }
 
+        return counter.Measure(plan);
+    }
+
+    internal static List<CapabilityStatistics> Measure(RenderPlan plan, long[] eligible, long[] achieved)
+    {
         var requested = Decomposed.Select(c => (long)Math.Round(plan.Weight(c) * eligible[(int)c])).ToArray();
         double requestedTotal = requested.Sum(), achievedTotal = Decomposed.Sum(c => achieved[(int)c]);
         return [.. Decomposed.Select((c, i) => new CapabilityStatistics(

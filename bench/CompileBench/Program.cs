@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using AgentFlan.Compilation;
+using AgentFlan.Recipes;
+using AgentFlan.Synthetic;
+using AgentFlan.Templates;
+using AgentFlan.Tokenization;
+using AgentFlan.Writers;
+
+namespace AgentFlan.Bench;
+
+/// <summary>
+/// Writes N synthetic conversations as an OpenAI-format JSONL file, then measures in one process:
+/// the raw tokenizer on the rendered text of those conversations (1 and 2 threads, one tokenizer instance
+/// per thread) and the whole compile from that file to shards (1 and 2 threads). Prints tokens/s, the
+/// ratios the acceptance criteria name, GC figures and peak working set. Mode <c>compile</c> runs only the
+/// compile, for peak-memory comparisons across corpus sizes (run it in a fresh process per size).
+/// </summary>
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        int count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
+        var mode = args.Length > 1 ? args[1] : "all";
+        int? onlyThreads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : null;
+
+        using var work = new TempFolder();
+        var file = Path.Combine(work.Path, "corpus.jsonl");
+        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = count, Seed = 7 }), file);
+        var recipe = new Recipe
+        {
+            Name = "bench",
+            FilePath = Path.Combine(work.Path, "bench.recipe.yaml"),
+            Sources = [new SourceSettings { Name = "corpus", Format = "openai", Path = file }],
+            Sequence = new SequenceSettings { Length = 2048 },
+        };
+        Console.WriteLine(Line($"{count} conversations, {new FileInfo(file).Length / 1e6:F1} MB OpenAI JSONL; GC server={GCSettings.IsServerGC} concurrent={GCSettings.LatencyMode != GCLatencyMode.Batch} ({GCSettings.LatencyMode}); {Environment.ProcessorCount} cores"));
+
+        var results = new Dictionary<string, double>();
+        if (mode is "all" or "stages")
+        {
+            Stages(recipe, work.Path);
+        }
+
+        if (mode is "all" or "raw")
+        {
+            var texts = RenderedTexts(recipe, work.Path);
+            foreach (var threads in Threads(onlyThreads))
+            {
+                Raw(texts, threads, warmup: true);
+                results[$"raw{threads}"] = Raw(texts, threads, warmup: false);
+            }
+        }
+
+        if (mode is "all" or "compile")
+        {
+            foreach (var threads in Threads(onlyThreads))
+            {
+                if (mode == "all")
+                {
+                    Compile(recipe, work.Path, threads, warmup: true);
+                }
+
+                results[$"compile{threads}"] = Compile(recipe, work.Path, threads, warmup: false);
+            }
+        }
+
+        if (results.TryGetValue("raw1", out var raw1) && results.TryGetValue("compile1", out var c1) && results.TryGetValue("compile2", out var c2))
+        {
+            Console.WriteLine(Line($"compile(1 thread) / raw(1 thread) = {c1 / raw1:F2}x   (target >= 0.70)"));
+            Console.WriteLine(Line($"compile(2 threads) / compile(1 thread) = {c2 / c1:F2}x   (target >= 1.60)"));
+            Console.WriteLine(Line($"raw(2 threads) / raw(1 thread) = {results["raw2"] / raw1:F2}x"));
+        }
+
+        Console.WriteLine(Line($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
+        return 0;
+    }
+
+    /// <summary>Single-thread cost of each stage before tokenization: reading the file, then rendering with the template.</summary>
+    private static void Stages(Recipe recipe, string folder)
+    {
+        long allocated = GC.GetTotalAllocatedBytes();
+        var stopwatch = Stopwatch.StartNew();
+        int conversations = new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None).Count();
+        var read = stopwatch.Elapsed.TotalSeconds;
+        var readBytes = GC.GetTotalAllocatedBytes() - allocated;
+        var sampler = new SampleTokenizer(TokenizerLoader.Load(recipe.Tokenizer), ChatTemplates.Get(recipe.Template), recipe.Masking);
+        stopwatch.Restart();
+        allocated = GC.GetTotalAllocatedBytes();
+        long segments = new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None).Sum(c => (long)sampler.Segments(c).Count);
+        var rendered = stopwatch.Elapsed.TotalSeconds;
+        var renderBytes = GC.GetTotalAllocatedBytes() - allocated;
+        Console.WriteLine(Line($"stages (1 thread): read {conversations} conversations {read:F2} s ({readBytes / 1e6:F0} MB allocated); read + render {segments} segments {rendered:F2} s ({renderBytes / 1e6:F0} MB allocated)"));
+    }
+
+    private static int[] Threads(int? only) => only is { } t ? [t] : [1, 2];
+
+    /// <summary>The exact text the compile tokenizes: every conversation read from the file and rendered by the template.</summary>
+    private static List<string> RenderedTexts(Recipe recipe, string folder)
+    {
+        var sampler = new SampleTokenizer(TokenizerLoader.Load(recipe.Tokenizer), ChatTemplates.Get(recipe.Template), recipe.Masking);
+        return [.. new SourceLoader(recipe, Path.Combine(folder, "render")).Read(CancellationToken.None)
+            .Select(c => string.Concat(sampler.Segments(c).Select(s => s.Text)))];
+    }
+
+    private static double Raw(List<string> texts, int threads, bool warmup)
+    {
+        var tokenizer = TokenizerLoader.Load(new TokenizerSettings());
+        var instances = Enumerable.Range(0, threads).Select(_ => tokenizer.CreateInstance()).ToArray();
+        var gc = GcSnapshot.Take();
+        var stopwatch = Stopwatch.StartNew();
+        var counts = new long[threads];
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            // Interleaved blocks of 64 texts: both threads see the same mix of lengths.
+            long tokens = 0;
+            for (int block = t * 64; block < texts.Count; block += threads * 64)
+            {
+                for (int i = block; i < Math.Min(block + 64, texts.Count); i++)
+                {
+                    tokens += instances[t].Tokenizer.EncodeToIds(texts[i]).Count;
+                }
+            }
+
+            counts[t] = tokens;
+        });
+        stopwatch.Stop();
+        return Report($"raw tokenizer   {threads} thread(s)", counts.Sum(), stopwatch.Elapsed.TotalSeconds, gc, warmup);
+    }
+
+    private static double Compile(Recipe recipe, string folder, int threads, bool warmup)
+    {
+        var gc = GcSnapshot.Take();
+        var stopwatch = Stopwatch.StartNew();
+        var result = RecipeCompiler.Compile(recipe, Path.Combine(folder, $"out{threads}"), threads);
+        stopwatch.Stop();
+        return Report($"compile → shards {threads} thread(s)", result.Manifest.Statistics.Tokens, stopwatch.Elapsed.TotalSeconds, gc, warmup);
+    }
+
+    private static double Report(string what, long tokens, double seconds, GcSnapshot before, bool warmup)
+    {
+        var rate = tokens / seconds;
+        if (!warmup)
+        {
+            var gc = GcSnapshot.Take() - before;
+            Console.WriteLine(Line($"{what,-30} {tokens,12:N0} tokens in {seconds,6:F2} s = {rate / 1e6,5:F2} M tokens/s, CPU {gc.Cpu.TotalSeconds,5:F2} s ({tokens / gc.Cpu.TotalSeconds / 1e6:F2} M tokens/CPU-s); GC gen0/1/2 {gc.Gen0}/{gc.Gen1}/{gc.Gen2}, paused {gc.Pause.TotalMilliseconds:F0} ms, allocated {gc.Allocated / 1e6:F0} MB"));
+        }
+
+        return rate;
+    }
+
+    private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private readonly record struct GcSnapshot(int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated)
+    {
+        public TimeSpan Cpu { get; init; }
+
+        public static GcSnapshot Take() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes())
+        {
+            Cpu = Process.GetCurrentProcess().TotalProcessorTime,
+        };
+
+        public static GcSnapshot operator -(GcSnapshot a, GcSnapshot b) => new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pause - b.Pause, a.Allocated - b.Allocated)
+        {
+            Cpu = a.Cpu - b.Cpu,
+        };
+    }
+
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("agentflan-compilebench-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}

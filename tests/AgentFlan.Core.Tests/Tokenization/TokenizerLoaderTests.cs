@@ -1,0 +1,109 @@
+using AgentFlan.Diagnostics;
+using AgentFlan.Recipes;
+using AgentFlan.TestUtilities;
+using AgentFlan.Tokenization;
+
+namespace AgentFlan.Core.Tests.Tokenization;
+
+[TestClass]
+public sealed class TokenizerLoaderTests
+{
+    [TestMethod]
+    [DataRow("gpt2")]
+    [DataRow("llama3")]
+    public void Hugging_Face_byte_level_BPE_applies_merges_in_rank_order(string style)
+    {
+        using var temp = new TempDirectory();
+        var tokenizer = Load(temp.WriteFile("tokenizer.json", TinyTokenizerJson.Json(style)));
+
+        CollectionAssert.AreEqual(new[] { TinyTokenizerJson.Id("hello"), TinyTokenizerJson.Id("Ġworld") }, tokenizer.Encode("hello world").ToArray());
+        CollectionAssert.AreEqual(
+            new[] { TinyTokenizerJson.Id("hell"), TinyTokenizerJson.Id("Ġwor"), 'k' },
+            tokenizer.Encode("hell work").ToArray(),
+            "'k' has no merge: it stays a single byte symbol");
+        Assert.AreEqual("hello world, ça va?", tokenizer.Tokenizer.Decode(tokenizer.Encode("hello world, ça va?")));
+        Assert.AreEqual(TinyTokenizerJson.AddedId("<|endoftext|>"), tokenizer.Info.EndOfText);
+        Assert.AreEqual(1003, tokenizer.Info.VocabularySize);
+        Assert.AreEqual("huggingface", tokenizer.Info.Kind);
+    }
+
+    [TestMethod]
+    public void Special_token_text_encodes_to_its_single_id_wherever_it_occurs()
+    {
+        using var temp = new TempDirectory();
+        var tokenizer = Load(temp.WriteFile("tokenizer.json", TinyTokenizerJson.Json()));
+
+        var ids = tokenizer.Encode("<|im_start|>hello<|im_end|>\n<|endoftext|>").ToArray();
+        CollectionAssert.AreEqual(
+            new[] { TinyTokenizerJson.AddedId("<|im_start|>"), TinyTokenizerJson.Id("hello"), TinyTokenizerJson.AddedId("<|im_end|>"), TinyTokenizerJson.Id(TinyTokenizerJson.ByteChar('\n').ToString()), TinyTokenizerJson.AddedId("<|endoftext|>") },
+            ids);
+        Assert.IsTrue(tokenizer.TryGetSpecialToken("<|im_start|>", out var id));
+        Assert.AreEqual(1001, id);
+        Assert.IsFalse(tokenizer.TryGetSpecialToken("<|Human|>", out _));
+
+        var cl100k = TokenizerLoader.Load(new TokenizerSettings { Encoding = "cl100k_base" });
+        Assert.AreEqual(100257, cl100k.Encode("a<|endoftext|>b")[1]);
+        Assert.AreEqual(3, cl100k.Encode("a<|endoftext|>b").Count);
+    }
+
+    [TestMethod]
+    public void Identity_is_the_content_hash_not_the_file_name()
+    {
+        using var temp = new TempDirectory();
+        var a = Load(temp.WriteFile("a/tokenizer.json", TinyTokenizerJson.Json()));
+        var b = Load(temp.WriteFile("b/renamed.json", TinyTokenizerJson.Json()));
+        var c = Load(temp.WriteFile("c/tokenizer.json", TinyTokenizerJson.Json("llama3")));
+        Assert.AreEqual(a.Info.Hash, b.Info.Hash);
+        Assert.AreNotEqual(a.Info.Hash, c.Info.Hash);
+
+        // A tokenizer_config.json next to the file chooses the end-of-text token (and so the identity).
+        temp.WriteFile("b/tokenizer_config.json", """{"eos_token": {"content": "<|im_end|>"}}""");
+        var withConfig = Load(temp.Combine("b", "renamed.json"));
+        Assert.AreEqual(TinyTokenizerJson.AddedId("<|im_end|>"), withConfig.Info.EndOfText);
+        Assert.AreNotEqual(a.Info.Hash, withConfig.Info.Hash);
+    }
+
+    [TestMethod]
+    public void Per_thread_instances_encode_identically()
+    {
+        using var temp = new TempDirectory();
+        var tokenizer = Load(temp.WriteFile("tokenizer.json", TinyTokenizerJson.Json()));
+        var copy = tokenizer.CreateInstance();
+        Assert.AreNotSame(tokenizer.Tokenizer, copy.Tokenizer);
+        Assert.AreEqual(tokenizer.Info, copy.Info);
+        CollectionAssert.AreEqual(tokenizer.Encode("<|im_start|>hello world").ToArray(), copy.Encode("<|im_start|>hello world").ToArray());
+    }
+
+    [TestMethod]
+    public void Unsupported_or_broken_files_fail_with_AFB2004_naming_the_reason()
+    {
+        using var temp = new TempDirectory();
+        var unigram = temp.WriteFile("unigram.json", TinyTokenizerJson.Json(modelType: "Unigram"));
+        var broken = temp.WriteFile("broken.json", "{ not json");
+        var noEnd = temp.WriteFile("noend.json", TinyTokenizerJson.Json().Replace("<|endoftext|>", "<|a|>", StringComparison.Ordinal).Replace("<|im_end|>", "<|b|>", StringComparison.Ordinal));
+
+        StringAssert.Contains(Failure(unigram).Message, "Unigram");
+        Assert.AreEqual(DiagnosticCodes.TokenizerUnavailable, Failure(broken).Code);
+        StringAssert.Contains(Failure(noEnd).Message, "end-of-text");
+        Assert.AreEqual(DiagnosticCodes.TokenizerUnavailable, Failure(temp.Combine("missing.json")).Code);
+    }
+
+    [TestMethod]
+    public void Validate_reports_special_tokens_the_template_needs_but_the_tokenizer_lacks()
+    {
+        using var temp = new TempDirectory();
+        var settings = new TokenizerSettings { Kind = "huggingface", Path = temp.WriteFile("tokenizer.json", TinyTokenizerJson.Json()) };
+
+        Assert.AreEqual(0, TokenizerLoader.Validate(settings, ["<|im_start|>", "<|im_end|>"]).Count);
+        var missing = TokenizerLoader.Validate(settings, ["<|im_start|>", "<|eot_id|>"], "r.recipe.yaml").Single();
+        Assert.AreEqual(DiagnosticCodes.SpecialTokenMissing, missing.Code);
+        Assert.AreEqual("r.recipe.yaml", missing.File);
+        StringAssert.Contains(missing.Message, "'<|eot_id|>'");
+        Assert.AreEqual(DiagnosticCodes.TokenizerUnavailable, TokenizerLoader.Validate(settings with { Path = temp.Combine("nope.json") }).Single().Code);
+    }
+
+    private static LoadedTokenizer Load(string path) => TokenizerLoader.Load(new TokenizerSettings { Kind = "huggingface", Path = path });
+
+    private static Diagnostic Failure(string path) =>
+        Assert.ThrowsExactly<DiagnosticException>(() => Load(path)).Diagnostics.Single();
+}
