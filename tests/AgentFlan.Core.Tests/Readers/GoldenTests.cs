@@ -27,12 +27,12 @@ public sealed class GoldenTests
 
     [TestMethod]
     [DataRow("agentflan", "agentflan_react.jsonl", 5)]
-    [DataRow("agentinstruct", "agentinstruct.jsonl", 11)]
+    [DataRow("agentinstruct", "agentinstruct.jsonl", 17)]
     [DataRow("toolbench", "toolbench", 6)]
     [DataRow("toolllama", "toolllama.json", 4)]
     [DataRow("glaive", "glaive.json", 13)]
     [DataRow("sharegpt", "sharegpt.json", 8)]
-    [DataRow("openai", "openai_defects.jsonl", 9)]
+    [DataRow("openai", "openai_defects.jsonl", 10)]
     public void Accounting_ReadIsAcceptedPlusRepairedPlusRejected(string format, string fixture, int records)
     {
         var tally = new ReadTally();

@@ -5,9 +5,11 @@ using AgentFlan.Conversations;
 namespace AgentFlan.Readers.Formats;
 
 /// <summary>
-/// AgentInstruct (<c>{"id": "os_1", "conversations": [{from, loss, value}]}</c>). The task comes from the id
-/// prefix (or, without one, from the first action syntax found). Assistant turns become calls to the task's
-/// tools (<see cref="AgentInstructTools"/>); the human turn after a non-terminal call becomes its result,
+/// AgentInstruct (<c>{"id": "os_1", "conversations": [{from, loss, value}]}</c>). A JSON tool list in the first
+/// human turn makes the row a general tool-use task (<see cref="AgentInstructGeneral"/>); otherwise the task
+/// comes from the id prefix (or, without one, from the first action syntax found), and a row with no action
+/// at all is plain chat. Assistant turns become calls to the task's tools (<see cref="AgentInstructTools"/>);
+/// the human turn after a non-terminal call becomes its result,
 /// without the "The output of the OS:" or "Observation:" label. Loss flags pass through: the one-shot
 /// demonstration that opens every row has loss false and stays in, unsupervised.
 /// </summary>
@@ -17,9 +19,11 @@ internal static partial class AgentInstructMapper
     {
         var id = JsonFields.String(record, "id");
         var turns = JsonFields.RequiredArray(record, "conversations");
-        var task = TaskOf(id, turns);
+        var declared = AgentInstructGeneral.Declared(FirstHuman(turns));
+        var task = declared is null ? TaskOf(id, turns) : AgentInstructTask.General;
         var builder = new ConversationBuilder();
-        builder.Tools.AddRange(AgentInstructTools.For(task));
+        builder.Tools.AddRange(task == AgentInstructTask.General ? declared?.Tools ?? [] : AgentInstructTools.For(task));
+        var first = true;
 
         var index = 0;
         foreach (var turn in turns.EnumerateArray())
@@ -29,9 +33,11 @@ internal static partial class AgentInstructMapper
             {
                 case "human" or "user" when builder.HasPendingCall:
                     builder.AddToolResult(ObservationLabel().Replace(value, string.Empty, 1));
+                    first = false;
                     break;
                 case "human" or "user":
-                    builder.Add(Message.User(value));
+                    builder.Add(Message.User(first && declared is { } general ? general.Query : value));
+                    first = false;
                     break;
                 case "gpt" or "assistant":
                     var message = Assistant(task, value, index, builder) with { Loss = JsonFields.Loss(turn) ?? true };
@@ -54,25 +60,37 @@ internal static partial class AgentInstructMapper
 
     private static Message Assistant(AgentInstructTask task, string value, int index, ConversationBuilder builder)
     {
-        AgentInstructAction? action;
+        List<AgentInstructAction> actions;
         try
         {
-            action = AgentInstructActions.Parse(task, value);
+            actions = task == AgentInstructTask.General
+                ? AgentInstructGeneral.Parse(value)
+                : AgentInstructActions.Parse(task, value) is { } action ? [action] : [];
         }
         catch (RecordRejectedException e)
         {
             throw new RecordRejectedException(e.Code, $"turn {index}: {e.Message}");
         }
 
-        if (action is null)
+        if (actions.Count == 0)
         {
             return Message.Assistant(value);
         }
 
+        if (task == AgentInstructTask.General && actions.Find(a => !builder.Tools.Exists(t => t.Name == a.Tool)) is { } undeclared)
+        {
+            throw new RecordRejectedException(
+                ReaderCodes.UndeclaredTool,
+                builder.Tools.Count == 0
+                    ? $"turn {index} calls '{undeclared.Tool}', but the first human turn declares no tools"
+                    : $"turn {index} calls '{undeclared.Tool}', which the first human turn does not declare");
+        }
+
+        var thoughts = actions.Select(a => a.Thought).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         return Message.Assistant(string.Empty) with
         {
-            Thought = action.Thought,
-            ToolCalls = [builder.Call(action.Tool, action.Arguments)],
+            Thought = thoughts.Count == 0 ? null : string.Join("\n", thoughts),
+            ToolCalls = [.. actions.Select(a => builder.Call(a.Tool, a.Arguments))],
         };
     }
 
@@ -93,20 +111,59 @@ internal static partial class AgentInstructMapper
             "mind2web" => AgentInstructTask.Mind2Web,
             _ => null,
         };
-        return task ?? Sniff(turns)
-            ?? throw new RecordRejectedException(ReaderCodes.UnknownTask, $"the task cannot be told from id '{id}' or from the turns");
+        if ((task ?? Sniff(turns)) is { } known)
+        {
+            return known;
+        }
+
+        // No task syntax: function calls (on tools the record fails to declare) or no action at all (plain chat).
+        foreach (var value in AssistantTexts(turns))
+        {
+            if (AgentInstructGeneral.LooksLikeCall(value))
+            {
+                return AgentInstructTask.General;
+            }
+
+            if (AnyActionLine().Match(value) is { Success: true } line)
+            {
+                throw new RecordRejectedException(
+                    ReaderCodes.UnknownTask,
+                    $"the task cannot be told from id '{id}' or from the turns: '{line.Value.Trim()}' is in no known task's syntax and no tools are declared");
+            }
+        }
+
+        return AgentInstructTask.General;
+    }
+
+    private static string? FirstHuman(JsonElement turns)
+    {
+        foreach (var turn in turns.EnumerateArray())
+        {
+            if (JsonFields.String(turn, "from") is "human" or "user")
+            {
+                return JsonFields.String(turn, "value");
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<string> AssistantTexts(JsonElement turns)
+    {
+        foreach (var turn in turns.EnumerateArray())
+        {
+            if (JsonFields.String(turn, "from") is "gpt" or "assistant" && JsonFields.String(turn, "value") is { } value)
+            {
+                yield return value;
+            }
+        }
     }
 
     /// <summary>Without a task prefix on the id: the first assistant turn whose syntax is unmistakable.</summary>
     private static AgentInstructTask? Sniff(JsonElement turns)
     {
-        foreach (var turn in turns.EnumerateArray())
+        foreach (var value in AssistantTexts(turns))
         {
-            if (JsonFields.String(turn, "from") is not ("gpt" or "assistant") || JsonFields.String(turn, "value") is not { } value)
-            {
-                continue;
-            }
-
             AgentInstructTask? task =
                 SniffOs().IsMatch(value) ? AgentInstructTask.OperatingSystem
                 : SniffDb().IsMatch(value) ? AgentInstructTask.Database
@@ -147,4 +204,7 @@ internal static partial class AgentInstructMapper
 
     [GeneratedRegex(@"(?m)^[ \t]*ACTION:")]
     private static partial Regex SniffAlfWorld();
+
+    [GeneratedRegex(@"(?im)^[ \t]*(?:Act|Action)[ \t]*:[^\r\n]*")]
+    private static partial Regex AnyActionLine();
 }

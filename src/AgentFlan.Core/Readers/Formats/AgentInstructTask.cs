@@ -1,6 +1,9 @@
 namespace AgentFlan.Readers.Formats;
 
-/// <summary>The six AgentInstruct splits; each has its own action syntax.</summary>
+/// <summary>
+/// The six AgentInstruct splits, each with its own action syntax, and <see cref="General"/>: tools declared as
+/// JSON in the first human turn, called as <c>Action: name({…})</c> (or no tools and no actions: plain chat).
+/// </summary>
 internal enum AgentInstructTask
 {
     OperatingSystem,
@@ -9,4 +12,5 @@ internal enum AgentInstructTask
     WebShop,
     AlfWorld,
     Mind2Web,
+    General,
 }

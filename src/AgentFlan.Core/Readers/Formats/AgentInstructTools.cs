@@ -71,7 +71,7 @@ internal static class AgentInstructTools
         Specs[task].Select(spec => new ToolSpec(spec.Name, spec.Description, Schema(spec.Parameters, spec.Name == "answer")));
 
     public static bool IsTerminal(AgentInstructTask task, string tool) =>
-        task == AgentInstructTask.Mind2Web || tool is "answer" or "finish";
+        task == AgentInstructTask.Mind2Web || (task != AgentInstructTask.General && tool is "answer" or "finish");
 
     private static JsonObject Schema(string[] parameters, bool anyType)
     {

@@ -9,6 +9,7 @@ namespace AgentFlan.Readers.Formats;
 /// (<c>tool_calls</c>, or the legacy <c>function_call</c>), tool (<c>tool_call_id</c>) and the legacy function;
 /// <c>tools</c> (or legacy <c>functions</c>). <c>weight</c> maps to the loss flag and
 /// <c>reasoning_content</c> to the thought, so <see cref="OpenAiMessagesWriter"/> writes back what it read.
+/// When the record declares tools, a call to any other tool rejects it (AFB1010).
 /// </summary>
 internal static class OpenAiMapper
 {
@@ -44,6 +45,11 @@ internal static class OpenAiMapper
             if (JsonFields.Find(turn, "weight") is { ValueKind: JsonValueKind.Number } weight)
             {
                 message = message with { Loss = weight.GetDouble() != 0 };
+            }
+
+            if (builder.Tools.Count > 0 && message.ToolCalls.FirstOrDefault(call => !builder.Tools.Exists(tool => tool.Name == call.Name)) is { } undeclared)
+            {
+                throw new RecordRejectedException(ReaderCodes.UndeclaredTool, $"message {index} calls '{undeclared.Name}', which the record's tools do not declare");
             }
 
             builder.Add(message);

@@ -4,7 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace AgentFlan.Readers.Formats;
 
-/// <summary>What ToolBench and ToolLLaMA share: the Finish pseudo-tool and the function-result envelope.</summary>
+/// <summary>
+/// What ToolBench and ToolLLaMA share: the Finish pseudo-tool, the function-result envelope and the
+/// <c>Begin!</c> that the prompt appends to the query.
+/// </summary>
 internal static partial class ToolBenchFinish
 {
     public const string ToolName = "Finish";
@@ -24,6 +27,16 @@ internal static partial class ToolBenchFinish
             JsonNode other => other.ToJsonString(),
             null => throw new RecordRejectedException(ReaderCodes.NoFinalAnswer, "Finish(give_answer) has no final_answer"),
         };
+    }
+
+    /// <summary>
+    /// The first user turn without the <c>\nBegin!</c> line ToolBench's prompt appends to the query (scaffolding,
+    /// not the user's words); later turns and a turn that is only <c>Begin!</c> are kept, trimmed.
+    /// </summary>
+    public static string UserText(string content, bool first)
+    {
+        var text = content.Trim();
+        return first && TrailingBegin().Match(text) is { Success: true } begin && begin.Index > 0 ? text[..begin.Index].TrimEnd() : text;
     }
 
     public static RecordRejectedException Unfinished() =>
@@ -95,4 +108,7 @@ internal static partial class ToolBenchFinish
 
     [GeneratedRegex(@"\A\{\s*""error""\s*:\s*""(?<error>(?:[^""\\]|\\.)*)""\s*,\s*""response""\s*:\s*""(?<response>.*)\z", RegexOptions.Singleline | RegexOptions.ExplicitCapture)]
     private static partial Regex CutEnvelope();
+
+    [GeneratedRegex(@"\r?\n[ \t]*Begin![ \t]*\z")]
+    private static partial Regex TrailingBegin();
 }

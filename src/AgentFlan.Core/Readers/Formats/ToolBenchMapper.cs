@@ -9,7 +9,8 @@ namespace AgentFlan.Readers.Formats;
 /// <c>answer_generation</c> is used: <c>valid_data</c> trajectories whose last (longest)
 /// <c>train_messages</c> list ends in <c>Finish</c> with <c>give_answer</c>. Each assistant
 /// <c>function_call</c> becomes a structured call (its content the thought), each function message a tool
-/// result, and the Finish call the final assistant text. The function list, less Finish, becomes the tools.
+/// result, and the Finish call the final assistant text. The function list, less Finish, becomes the tools;
+/// the <c>Begin!</c> line after the query is dropped.
 /// </summary>
 internal static class ToolBenchMapper
 {
@@ -58,7 +59,7 @@ internal static class ToolBenchMapper
                     builder.Add(Message.System(content));
                     break;
                 case "user":
-                    builder.Add(Message.User(content.Trim()));
+                    builder.Add(Message.User(ToolBenchFinish.UserText(content, !builder.Messages.Any(m => m.Role == Role.User))));
                     break;
                 case "assistant":
                     finished = AddAssistant(turn, content, builder, context);

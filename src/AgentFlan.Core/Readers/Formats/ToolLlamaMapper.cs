@@ -9,7 +9,8 @@ namespace AgentFlan.Readers.Formats;
 /// The ToolLLaMA training file (<c>toolllama_G123_dfs_train.json</c>, a JSON array):
 /// <c>{"id": "Step n: …", "conversations": [{from, value}]}</c>. The system prompt's Python-repr API list
 /// becomes the tools (less Finish) and is cut from the prompt; assistant ReAct steps become calls with
-/// thoughts; function turns become results; the final <c>Finish</c> becomes the answer text.
+/// thoughts; function turns become results; the final <c>Finish</c> becomes the answer text. The
+/// <c>Begin!</c> line after the query is dropped.
 /// </summary>
 internal static class ToolLlamaMapper
 {
@@ -35,7 +36,7 @@ internal static class ToolLlamaMapper
                     AddSystem(value, builder);
                     break;
                 case "user":
-                    builder.Add(Message.User(value.Trim()));
+                    builder.Add(Message.User(ToolBenchFinish.UserText(value, !builder.Messages.Any(m => m.Role == Role.User))));
                     break;
                 case "assistant":
                     finished = AddAssistant(value, index, builder, context);
