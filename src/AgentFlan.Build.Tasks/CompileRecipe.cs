@@ -14,6 +14,9 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
     [Required]
     public ITaskItem[] Recipes { get; set; } = [];
 
+    /// <summary>The stage cache folder (AgentFlanCacheDir); empty compiles without a cache.</summary>
+    public string? CacheDirectory { get; set; }
+
     /// <summary>The same overrides ResolveRecipes applied.</summary>
     public string? Overrides { get; set; }
 
@@ -59,12 +62,13 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                 }
 
                 var started = System.Diagnostics.Stopwatch.StartNew();
-                var result = RecipeCompiler.Compile(recipe, dataDirectory, cancellationToken);
+                var options = new CompileOptions { CacheDirectory = string.IsNullOrEmpty(CacheDirectory) ? null : CacheDirectory };
+                var result = RecipeCompiler.Compile(recipe, dataDirectory, options, cancellationToken);
                 Log.Log(result.Diagnostics);
                 var stats = result.Manifest.Statistics;
                 Log.LogMessage(
                     MessageImportance.High,
-                    $"AgentFlan: compiled recipe '{recipe.Name}': {stats.Conversations} conversations, {stats.Tokens} tokens ({stats.SupervisedTokens} supervised), {result.Manifest.Shards.Sum(s => s.Rows)} rows in {started.Elapsed.TotalSeconds:0.0} s -> {result.ManifestPath}");
+                    $"AgentFlan: compiled recipe '{recipe.Name}': {stats.Conversations} conversations, {stats.Tokens} tokens ({stats.SupervisedTokens} supervised), {result.Manifest.Shards.Sum(s => s.Rows)} rows in {started.Elapsed.TotalSeconds:0.0} s ({result.SamplesFromCache} samples from the cache, {result.SamplesTokenized} tokenized) -> {result.ManifestPath}");
                 manifests.Add(new Microsoft.Build.Utilities.TaskItem(result.ManifestPath));
             }
             catch (DiagnosticException e)

@@ -16,6 +16,8 @@ internal static class Program
                                                compile a recipe into shards + manifest.json + report.md
           inspect <manifest|shard|recipe> <index>
                                                print one sample token by token with its loss mask (and capabilities)
+          cache usage|prune [--dir <dir>] [--unused-days <n>]
+                                               the stage cache's size, or remove entries unused for n days
           read --format <f> <path> [--out <file.jsonl>]
                                                read one source file: accounting by reason; optional OpenAI JSONL export
           explain <recipe.yaml> [--out <dir>]  say whether the compiled data is up to date, and why not
@@ -41,6 +43,8 @@ internal static class Program
                 return ValidateCommand.Run(rest, stdout, stderr);
             case "inspect":
                 return InspectCommand.Run(rest, stdout, stderr);
+            case "cache":
+                return CacheCommand.Run(rest, stdout, stderr);
             case "read":
                 return ReadCommand.Run(rest, stdout, stderr);
             case "explain":

@@ -52,9 +52,9 @@ internal static class CompileCommand
         output ??= ExplainCommand.DefaultDataDirectory(recipe);
         try
         {
-            var result = RecipeCompiler.Compile(recipe, output);
+            var result = RecipeCompiler.Compile(recipe, output, new CompileOptions { CacheDirectory = CacheCommand.DefaultDirectory() });
             var stats = result.Manifest.Statistics;
-            stdout.WriteLine($"{result.ManifestPath}: {stats.Conversations} conversations, {stats.Tokens} tokens, {stats.SupervisedTokens} supervised.");
+            stdout.WriteLine($"{result.ManifestPath}: {stats.Conversations} conversations, {stats.Tokens} tokens, {stats.SupervisedTokens} supervised ({result.SamplesFromCache} samples from the cache, {result.SamplesTokenized} tokenized).");
             return 0;
         }
         catch (DiagnosticException e)

@@ -1,3 +1,4 @@
+using AgentFlan.Caching;
 using AgentFlan.Conversations;
 using AgentFlan.Diagnostics;
 using AgentFlan.IO;
@@ -26,33 +27,39 @@ public static class RecipeCompiler
         Compile(recipe, outputDirectory, threads: 0, cancellationToken);
 
     /// <param name="threads">Tokenization threads; 0 means every core. The output is byte-identical for any value.</param>
-    public static CompileResult Compile(Recipe recipe, string outputDirectory, int threads, CancellationToken cancellationToken = default)
+    public static CompileResult Compile(Recipe recipe, string outputDirectory, int threads, CancellationToken cancellationToken = default) =>
+        Compile(recipe, outputDirectory, new CompileOptions { Threads = threads }, cancellationToken);
+
+    public static CompileResult Compile(Recipe recipe, string outputDirectory, CompileOptions options, CancellationToken cancellationToken = default)
     {
         var loader = new SourceLoader(recipe, outputDirectory);
         var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
-        return Compile(recipe, transformed.Conversations, outputDirectory, loader, transformed, threads, cancellationToken);
+        return Compile(recipe, transformed.Conversations, outputDirectory, loader, transformed, options, cancellationToken);
     }
 
     /// <summary>Compiles conversations in their final form: the Agent-FLAN transforms are not applied (capability weights are).</summary>
     public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, CancellationToken cancellationToken = default) =>
-        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, threads: 0, cancellationToken);
+        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, new CompileOptions(), cancellationToken);
 
     /// <param name="threads">Tokenization threads; 0 means every core. The output is byte-identical for any value.</param>
     public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, int threads, CancellationToken cancellationToken = default) =>
-        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, threads, cancellationToken);
+        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, new CompileOptions { Threads = threads }, cancellationToken);
 
-    private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, TransformResult? transformed, int threads, CancellationToken cancellationToken)
+    private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, TransformResult? transformed, CompileOptions options, CancellationToken cancellationToken)
     {
+        int threads = options.Threads;
         var diagnostics = new List<Diagnostic>();
         var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
         var template = ChatTemplates.Get(recipe.Template);
         var plan = transformed?.Plan ?? RenderPlan.For(recipe);
         var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking, plan);
+        var cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
+        var memo = new TokenMemo(cache, tokenizer.Info.Hash, template.Name);
         int length = recipe.Sequence.Length;
 
         // Tokenize on every core (results in input order), pack a window at a time, write a shard at a time:
         // memory stays flat however many conversations the sources hold.
-        var tokenizeAll = new ParallelTokenizer(tokenizer, t => new SampleTokenizer(t, template, recipe.Masking, plan).Tokenize, length, OverLengthOptions.From(recipe.Sequence));
+        var tokenizeAll = new ParallelTokenizer(tokenizer, t => new SampleTokenizer(t, template, recipe.Masking, plan, memo).Tokenize, length, OverLengthOptions.From(recipe.Sequence));
         var packer = new StreamingPacker(length, recipe.Sequence.Packing, tokenizer.Info.EndOfText, RowsPerShard);
         var shardWriter = new ShardSetWriter(outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
 
@@ -138,6 +145,8 @@ public static class RecipeCompiler
         }
 
         shardWriter.Add(packer.Flush());
+        memo.Save();
+        diagnostics.AddRange(cache?.Warnings ?? []);
         var shards = shardWriter.Complete();
 
         var manifest = new DatasetManifest
@@ -175,7 +184,7 @@ public static class RecipeCompiler
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFileName), DatasetReport.Render(manifest, sampler, example));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
-        return new CompileResult(manifestPath, manifest, diagnostics);
+        return new CompileResult(manifestPath, manifest, diagnostics) { SamplesFromCache = memo.Hits, SamplesTokenized = memo.Misses };
     }
 
     internal static string KindName(ConversationKind kind) => kind switch

@@ -19,9 +19,11 @@ public sealed class SampleTokenizer
     private readonly ChatTemplate _template;
     private readonly MaskingSettings _masking;
     private readonly RenderPlan? _plan;
+    private readonly Caching.TokenMemo? _memo;
 
-    public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null, RenderPlan? plan = null)
+    public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null, RenderPlan? plan = null, Caching.TokenMemo? memo = null)
     {
+        _memo = memo;
         _tokenizer = tokenizer;
         _template = template;
         _masking = masking ?? new MaskingSettings();
@@ -43,11 +45,16 @@ public sealed class SampleTokenizer
         var tokens = new List<int>();
         var loss = new List<byte>();
         var capabilities = new List<Capability>();
-        foreach (var segment in Segments(conversation))
+        var segments = Segments(conversation);
+        var encoded = _memo is null
+            ? [.. segments.Select(s => _tokenizer.Encode(s.Text).ToArray())]
+            : _memo.Encode(conversation.Provenance.Source, segments, text => [.. _tokenizer.Encode(text)]);
+        for (int s = 0; s < segments.Count; s++)
         {
-            var ids = _tokenizer.Encode(segment.Text);
+            var segment = segments[s];
+            var ids = encoded[s];
             tokens.AddRange(ids);
-            for (int i = 0; i < ids.Count; i++)
+            for (int i = 0; i < ids.Length; i++)
             {
                 loss.Add(segment.Supervised ? (byte)1 : (byte)0);
                 capabilities.Add(segment.Capability);

@@ -1,0 +1,11 @@
+namespace AgentFlan.Compilation;
+
+/// <summary>How to compile (never what: that is the recipe). None of these change the output bytes.</summary>
+public sealed record CompileOptions
+{
+    /// <summary>Tokenization threads; 0 means every core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>The stage cache folder; null compiles without a cache.</summary>
+    public string? CacheDirectory { get; init; }
+}

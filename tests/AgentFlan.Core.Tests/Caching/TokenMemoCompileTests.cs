@@ -1,0 +1,72 @@
+using AgentFlan.Compilation;
+using AgentFlan.Recipes;
+using AgentFlan.TestUtilities;
+
+namespace AgentFlan.Core.Tests.Caching;
+
+[TestClass]
+public sealed class TokenMemoCompileTests
+{
+    private const string Recipe = """
+        seed: 9
+        sources:
+          - name: synth
+            format: synthetic
+            count: 120
+        capabilities:
+          retrieval: 0.25
+        sequence:
+          length: 1024
+        """;
+
+    [TestMethod]
+    public void Cached_and_uncached_compiles_give_identical_bytes_and_a_weight_change_tokenizes_nothing()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.WriteFile("r.recipe.yaml", Recipe);
+        var recipe = RecipeLoader.Load(path).Recipe!;
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+
+        var plain = RecipeCompiler.Compile(recipe, temp.Combine("plain"), new CompileOptions());
+        var cold = RecipeCompiler.Compile(recipe, temp.Combine("cold"), cached);
+        var warm = RecipeCompiler.Compile(recipe, temp.Combine("warm"), cached);
+
+        Assert.AreEqual(0, cold.SamplesFromCache);
+        Assert.AreEqual(0, warm.SamplesTokenized);
+        Assert.AreEqual(cold.SamplesTokenized, warm.SamplesFromCache);
+        foreach (var name in Directory.GetFiles(temp.Combine("plain")).Select(Path.GetFileName))
+        {
+            var expected = File.ReadAllBytes(temp.Combine("plain", name!));
+            CollectionAssert.AreEqual(expected, File.ReadAllBytes(temp.Combine("cold", name!)), name);
+            CollectionAssert.AreEqual(expected, File.ReadAllBytes(temp.Combine("warm", name!)), name);
+        }
+
+        var reweighted = RecipeLoader.Load(path, "capabilities.retrieval=0.75").Recipe!;
+        var rebuilt = RecipeCompiler.Compile(reweighted, temp.Combine("reweighted"), cached);
+        Assert.AreEqual(0, rebuilt.SamplesTokenized, "a weight changes masks, not token ids");
+        Assert.AreNotEqual(plain.Manifest.Statistics.SupervisedTokens, rebuilt.Manifest.Statistics.SupervisedTokens);
+
+        var fresh = RecipeCompiler.Compile(reweighted, temp.Combine("fresh"), new CompileOptions());
+        CollectionAssert.AreEqual(File.ReadAllBytes(temp.Combine("fresh", "manifest.json")), File.ReadAllBytes(temp.Combine("reweighted", "manifest.json")));
+    }
+
+    [TestMethod]
+    public void A_damaged_cache_entry_is_ignored_and_the_output_is_still_exact()
+    {
+        using var temp = new TempDirectory();
+        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", Recipe)).Recipe!;
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(recipe, temp.Combine("a"), cached);
+        foreach (var entry in Directory.EnumerateFiles(temp.Combine("cache"), "*", SearchOption.AllDirectories))
+        {
+            var bytes = File.ReadAllBytes(entry);
+            File.WriteAllBytes(entry, bytes[..(bytes.Length / 2)]);
+        }
+
+        var again = RecipeCompiler.Compile(recipe, temp.Combine("b"), cached);
+
+        Assert.AreEqual(0, again.SamplesFromCache);
+        Assert.IsTrue(again.Diagnostics.Any(d => d.Code == AgentFlan.Diagnostics.DiagnosticCodes.CacheEntryCorrupt));
+        CollectionAssert.AreEqual(File.ReadAllBytes(temp.Combine("a", "manifest.json")), File.ReadAllBytes(temp.Combine("b", "manifest.json")));
+    }
+}
