@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using AgentFlan.Synthetic;
+using AgentFlan.Writers;
+
+// Builds a temporary project with N OpenAI-format sources and times real `dotnet build` runs.
+int sources = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4;
+int perSource = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3000;
+var repo = FindRepository();
+var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+var tasks = Path.Combine(repo, "src", "AgentFlan.Build.Tasks", "bin", configuration, "net10.0", "AgentFlan.Build.Tasks.dll");
+var root = Path.Combine(Path.GetTempPath(), $"agentflan-buildbench-{Guid.NewGuid():N}");
+Directory.CreateDirectory(root);
+try
+{
+    for (int s = 0; s < sources; s++)
+    {
+        var conversations = SyntheticCorpus.Generate(new SyntheticOptions { Count = perSource, Seed = 100 + s });
+        CorpusWriter.Write(CorpusFormat.OpenAi, conversations, Path.Combine(root, "data", $"part{s}.jsonl"));
+    }
+
+    var sourceList = string.Join("\n", Enumerable.Range(0, sources).Select(s => $"  - {{name: part{s}, format: openai, path: data/part{s}.jsonl}}"));
+    File.WriteAllText(Path.Combine(root, "bench.recipe.yaml"), $"sources:\n{sourceList}\ncapabilities:\n  retrieval: 0.25\nsequence:\n  length: 1024\n");
+    File.WriteAllText(Path.Combine(root, "Bench.proj"), $"""
+        <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <AgentFlanTasksAssembly>{tasks}</AgentFlanTasksAssembly>
+          </PropertyGroup>
+          <ItemGroup><AgentFlanRecipe Include="*.recipe.yaml" /></ItemGroup>
+          <Import Project="{Path.Combine(repo, "build", "AgentFlan.Build.targets")}" />
+        </Project>
+        """);
+    File.WriteAllText(Path.Combine(root, "Plain.proj"), """
+        <Project Sdk="Microsoft.Build.NoTargets/3.7.0">
+          <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+        </Project>
+        """);
+
+    Build(root, "Plain.proj", "restore");
+    Build(root, "Bench.proj", "restore");
+    var plainNoOp = Median(() => Build(root, "Plain.proj"), 3);
+    var cold = Build(root, "Bench.proj");
+    var noOp = Median(() => Build(root, "Bench.proj"), 3);
+    File.WriteAllText(Path.Combine(root, "bench.recipe.yaml"), File.ReadAllText(Path.Combine(root, "bench.recipe.yaml")).Replace("retrieval: 0.25", "retrieval: 0.5", StringComparison.Ordinal));
+    var weight = Build(root, "Bench.proj");
+    var conversationsEdited = SyntheticCorpus.Generate(new SyntheticOptions { Count = perSource, Seed = 999 });
+    CorpusWriter.Write(CorpusFormat.OpenAi, conversationsEdited, Path.Combine(root, "data", "part0.jsonl"));
+    var oneSource = Build(root, "Bench.proj");
+
+    Console.WriteLine($"sources {sources} x {perSource} conversations, {Environment.ProcessorCount} cores, {configuration}");
+    Console.WriteLine($"{"build",-34} {"seconds",8} {"x cold",8}");
+    void Row(string name, double seconds) => Console.WriteLine($"{name,-34} {seconds,8:0.00} {seconds / cold,8:0.00}");
+    Row("cold compile (empty cache)", cold);
+    Row("no-op build", noOp);
+    Row("no-op build, project without recipes", plainNoOp);
+    Row("after a capability weight change", weight);
+    Row($"after editing 1 of {sources} sources", oneSource);
+    Console.WriteLine($"no-op overhead vs a project without recipes: {noOp / plainNoOp:0.00}x");
+}
+finally
+{
+    Directory.Delete(root, recursive: true);
+}
+
+static double Build(string directory, string project, string target = "Build")
+{
+    var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in new[] { "msbuild", project, $"-t:{target}", "-nologo", "-v:q", "-tl:off", "-nodeReuse:false" })
+    {
+        info.ArgumentList.Add(a);
+    }
+
+    var clock = Stopwatch.StartNew();
+    using var process = Process.Start(info)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var error = process.StandardError.ReadToEnd();
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{project} -t:{target} failed:\n{output.Result}\n{error}");
+    }
+
+    return clock.Elapsed.TotalSeconds;
+}
+
+static double Median(Func<double> run, int times) => Enumerable.Range(0, times).Select(_ => run()).Order().ElementAt(times / 2);
+
+static string FindRepository()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "AgentFlan.Build.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run from inside the repository.");
+}
