@@ -135,6 +135,12 @@ public static class RecipeLoader
                 item.Error(DiagnosticCodes.DuplicateKey, item.Node, $"Two sources are named '{name}'; source names must be unique.");
             }
 
+            var options = ReadOptions(item.Map("options"));
+            if (synthetic)
+            {
+                CheckKindMix(item, name, options);
+            }
+
             sources.Add(new SourceSettings
             {
                 Name = name,
@@ -144,7 +150,7 @@ public static class RecipeLoader
                 Seed = item.OptionalInt("seed", 0),
                 Weight = item.Double("weight", 1.0, 0, 1000),
                 Tolerance = item.Double("tolerance", 0.05, 0, 1),
-                Options = ReadOptions(item.Map("options")),
+                Options = options,
             });
             item.ReportUnknownKeys();
         }
@@ -172,6 +178,31 @@ public static class RecipeLoader
         }
 
         return path;
+    }
+
+    /// <summary>A synthetic source's options are its kind mix: known kind names with weights of 0 or more, not all 0.</summary>
+    private static void CheckKindMix(YamlMap item, string name, SortedDictionary<string, string> options)
+    {
+        var kinds = Compilation.SyntheticSource.KindNames.Keys.ToList();
+        foreach (var (key, value) in options)
+        {
+            if (!kinds.Contains(key))
+            {
+                item.Error(DiagnosticCodes.UnknownKey, item.Node, $"Source '{name}': option '{key}' is not a synthetic kind; kinds are {string.Join(", ", kinds)}.{YamlMap.DidYouMean(key, kinds)}");
+            }
+            else if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight) || weight < 0 || !double.IsFinite(weight))
+            {
+                item.Error(DiagnosticCodes.OutOfRange, item.Node, $"Source '{name}': the weight of kind '{key}' must be a number of 0 or more, not '{value}'.");
+            }
+        }
+
+        var valid = options
+            .Where(o => kinds.Contains(o.Key) && double.TryParse(o.Value, System.Globalization.CultureInfo.InvariantCulture, out var w) && w >= 0)
+            .ToDictionary();
+        if (valid.Count > 0 && Compilation.SyntheticSource.KindMix(valid)!.Values.All(w => w == 0))
+        {
+            item.Error(DiagnosticCodes.OutOfRange, item.Node, $"Source '{name}': every kind has weight 0, so nothing can be generated.");
+        }
     }
 
     private static SortedDictionary<string, string> ReadOptions(YamlMap? map)
