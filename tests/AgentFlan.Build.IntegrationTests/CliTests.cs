@@ -52,4 +52,24 @@ public sealed class CliTests
         StringAssert.Contains(text, "rejected AFB10");
         Assert.IsTrue(File.ReadAllLines(temp.Combine("out.jsonl")).Length > 0);
     }
+
+    [TestMethod]
+    public void Generate_writes_every_format_deterministically()
+    {
+        using var temp = new TempDirectory();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        Assert.AreEqual(0, Program.Run(["generate", "--format", "all", "--count", "15", "--seed", "4", "--out", temp.Combine("a")], stdout, stderr), stderr.ToString());
+        Assert.AreEqual(0, Program.Run(["generate", "--format", "all", "--count", "15", "--seed", "4", "--out", temp.Combine("b")], stdout, stderr), stderr.ToString());
+
+        var files = Directory.GetFiles(temp.Combine("a"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(temp.Combine("a"), f)).Order().ToList();
+        Assert.IsTrue(files.Count >= 7, string.Join(", ", files));
+        foreach (var file in files)
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(temp.Combine("a", file)), File.ReadAllBytes(temp.Combine("b", file)), file);
+        }
+
+        Assert.AreEqual(2, Program.Run(["generate", "--format", "nope", "--count", "1", "--out", temp.Combine("c")], stdout, stderr));
+    }
 }
