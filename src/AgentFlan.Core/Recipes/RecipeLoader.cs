@@ -71,6 +71,7 @@ public static class RecipeLoader
             Model = RecipeSections.Model(map.Map("model"), directory),
             Training = RecipeSections.Training(map.Map("training")),
         };
+        CheckTokenizerFile(map, recipe.Tokenizer, recipe.Template);
         if (recipe.Negatives.Source is { } negatives && recipe.Sources.All(s => s.Name != negatives))
         {
             map.Error(DiagnosticCodes.UnknownName, map.Node, $"'negatives.source' names '{negatives}', which is not one of the recipe's sources.{YamlMap.DidYouMean(negatives, recipe.Sources.Select(s => s.Name))}");
@@ -228,6 +229,33 @@ public static class RecipeLoader
         return options;
     }
 
+    /// <summary>
+    /// A tokenizer file is loaded once at validation, so a broken one, or one lacking the template's special
+    /// tokens, fails here, located at the recipe's tokenizer section. Built-in encodings render markers as text.
+    /// </summary>
+    private static void CheckTokenizerFile(YamlMap map, TokenizerSettings settings, string template)
+    {
+        if (settings.Path is null || !File.Exists(settings.Path) || map.Map("tokenizer") is not { } section)
+        {
+            return;
+        }
+
+        IReadOnlyList<string> special = [];
+        try
+        {
+            special = ChatTemplates.Get(template).SpecialTokens;
+        }
+        catch (DiagnosticException)
+        {
+            // A broken template file was reported where the template was read.
+        }
+
+        foreach (var problem in TokenizerLoader.Validate(settings, special))
+        {
+            section.Context.Report(problem.Code, problem.Severity, section.Node, problem.Message);
+        }
+    }
+
     private static TokenizerSettings ReadTokenizer(YamlMap? map, string directory)
     {
         if (map is null)
@@ -253,15 +281,6 @@ public static class RecipeLoader
 
         map.ReportUnknownKeys();
         var settings = new TokenizerSettings { Kind = kind, Encoding = encoding, Path = path };
-        if (path is not null && File.Exists(path))
-        {
-            // A tokenizer file is loaded once here so a broken one fails validation, located at the recipe.
-            foreach (var problem in TokenizerLoader.Validate(settings, recipeFile: map.Context.FileOf(map.Node)))
-            {
-                map.Context.Report(problem.Code, problem.Severity, map.Node, problem.Message);
-            }
-        }
-
         return settings;
     }
 

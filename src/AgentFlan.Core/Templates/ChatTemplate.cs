@@ -29,6 +29,19 @@ public sealed class ChatTemplate
 
     public ToolSyntax Tools { get; }
 
+    /// <summary>
+    /// Markers written like special tokens (<c>&lt;|im_start|&gt;</c>, <c>&lt;|eot_id|&gt;</c>): a model tokenizer file used with this
+    /// template must define each as one special token. The paper's <c>agentflan</c> markers are literal text by design.
+    /// </summary>
+    public IReadOnlyList<string> SpecialTokens =>
+        Name == "agentflan"
+            ? []
+            : [.. System.Text.RegularExpressions.Regex.Matches(
+                    string.Concat(Markers.Prefix, Markers.SystemBegin, Markers.SystemEnd, Markers.UserBegin, Markers.UserEnd, Markers.AssistantBegin, Markers.AssistantEnd, Markers.ToolBegin, Markers.ToolEnd, Markers.UserBeginAfterSystem),
+                    @"<\|[a-z_]+\|>")
+                .Select(m => m.Value)
+                .Distinct(StringComparer.Ordinal)];
+
     public IReadOnlyList<TemplateSegment> Render(Conversation conversation) => Render(conversation, new MaskingSettings());
 
     public IReadOnlyList<TemplateSegment> Render(Conversation conversation, MaskingSettings masking) =>
