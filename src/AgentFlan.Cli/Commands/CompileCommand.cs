@@ -1,6 +1,5 @@
 using AgentFlan.Compilation;
 using AgentFlan.Diagnostics;
-using AgentFlan.Recipes;
 
 namespace AgentFlan.Cli.Commands;
 
@@ -9,47 +8,17 @@ internal static class CompileCommand
 {
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        string? recipePath = null, output = null;
-        var overrides = new List<string>();
-        for (int i = 0; i < args.Count; i++)
+        if (RecipeArguments.Parse("compile", args, stderr) is not { } arguments)
         {
-            if (args[i] == "--out" && i + 1 < args.Count)
-            {
-                output = args[++i];
-            }
-            else if (args[i] == "--set" && i + 1 < args.Count)
-            {
-                overrides.Add(args[++i]);
-            }
-            else if (recipePath is null && !args[i].StartsWith('-'))
-            {
-                recipePath = args[i];
-            }
-            else
-            {
-                stderr.WriteLine($"agentflan compile: unexpected argument '{args[i]}'.");
-                return 2;
-            }
-        }
-
-        if (recipePath is null)
-        {
-            stderr.WriteLine("usage: agentflan compile <recipe.yaml> [--out <dir>] [--set path=value]...");
             return 2;
         }
 
-        var loaded = RecipeLoader.Load(recipePath, string.Join(';', overrides));
-        foreach (var diagnostic in loaded.Diagnostics)
-        {
-            stderr.WriteLine(diagnostic);
-        }
-
-        if (loaded.Recipe is not { } recipe)
+        if (arguments.Load(stderr) is not { } recipe)
         {
             return 1;
         }
 
-        output ??= ExplainCommand.DefaultDataDirectory(recipe);
+        var output = arguments.Output ?? ExplainCommand.DefaultDataDirectory(recipe);
         try
         {
             var result = RecipeCompiler.Compile(recipe, output, new CompileOptions { CacheDirectory = CacheCommand.DefaultDirectory() });

@@ -8,45 +8,17 @@ internal static class ExplainCommand
 {
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        string? recipePath = null, output = null;
-        var overrides = new List<string>();
-        for (int i = 0; i < args.Count; i++)
+        if (RecipeArguments.Parse("explain", args, stderr) is not { } arguments)
         {
-            switch (args[i])
-            {
-                case "--out" when i + 1 < args.Count:
-                    output = args[++i];
-                    break;
-                case "--set" when i + 1 < args.Count:
-                    overrides.Add(args[++i]);
-                    break;
-                case { } a when !a.StartsWith('-') && recipePath is null:
-                    recipePath = a;
-                    break;
-                default:
-                    stderr.WriteLine($"agentflan explain: unexpected argument '{args[i]}'.");
-                    return 2;
-            }
-        }
-
-        if (recipePath is null)
-        {
-            stderr.WriteLine("usage: agentflan explain <recipe.yaml> [--out <data dir>] [--set path=value]...");
             return 2;
         }
 
-        var loaded = RecipeLoader.Load(recipePath, string.Join(';', overrides));
-        foreach (var diagnostic in loaded.Diagnostics)
-        {
-            stderr.WriteLine(diagnostic);
-        }
-
-        if (loaded.Recipe is not { } recipe)
+        if (arguments.Load(stderr) is not { } recipe)
         {
             return 1;
         }
 
-        output ??= DefaultDataDirectory(recipe);
+        var output = arguments.Output ?? DefaultDataDirectory(recipe);
         var reasons = RebuildExplanation.Explain(recipe, Path.Combine(output, RecipeCompiler.ManifestFileName));
         stdout.WriteLine(RebuildExplanation.Summary(recipe, reasons));
         foreach (var reason in reasons)
