@@ -37,6 +37,7 @@ public static class JobValidator
 
         Require(errors, t.Device is "cpu" or "cuda", $"training.device '{t.Device}' is unknown (expected 'cpu' or 'cuda')");
         Require(errors, t.Steps >= 1, $"training.steps must be at least 1 (got {t.Steps})");
+        Require(errors, t.Epochs >= 0 && double.IsFinite(t.Epochs), $"training.epochs must be 0 (use training.steps) or positive (got {t.Epochs})");
         Require(errors, t.BatchSize >= 1, $"training.batch_size must be at least 1 (got {t.BatchSize})");
         Require(errors, t.GradientAccumulation >= 1, $"training.gradient_accumulation must be at least 1 (got {t.GradientAccumulation})");
         Require(errors, t.LearningRate > 0 && double.IsFinite(t.LearningRate), $"training.learning_rate must be positive (got {t.LearningRate})");

@@ -25,15 +25,26 @@ namespace AgentFlan.Trainer.Recipes;
 /// packed or split into micro-batches (a per-row mean would favour short answers).</item>
 /// <item>Optimiser: AdamW (β = 0.9, 0.95; decay only on matrices), warmup + cosine or constant, gradient
 /// clipping (0 = off; the norm is logged either way).</item>
-/// <item>Outputs in output_directory: metrics.jsonl, checkpoint/, and summary.json last.</item>
+/// <item>Length: training.steps optimizer steps, or with training.epochs &gt; 0 that many passes over the rows
+/// (<see cref="TrainingPlan"/>).</item>
+/// <item>Resume: every <see cref="CheckpointEvery"/> steps and at the last step a resume point is written
+/// (<see cref="ResumeStore"/>); a run of the same job (same settings and data) that finds one continues
+/// after it, and its losses are the ones an unbroken run would have logged.</item>
+/// <item>Outputs in output_directory: metrics.jsonl, resume/, checkpoint/, and summary.json last.</item>
 /// </list>
 /// A step whose micro-batches hold no supervised token is skipped (logged with loss 0). A NaN or infinite
 /// loss or gradient stops the run with AFB5002.
 /// </summary>
-public sealed class FullFinetune : IDisposable
+public sealed class Finetune : IDisposable
 {
     public const string MetricsFile = "metrics.jsonl";
     public const string SummaryFile = "summary.json";
+
+    /// <summary>
+    /// Steps between resume points. Not a recipe setting (the schema has none): 50 steps bounds the work a
+    /// kill loses to a few minutes of the tiny model on 2 cores while the writes stay a small share of the run.
+    /// </summary>
+    public const int DefaultCheckpointEvery = 50;
 
     private readonly TrainingJob _job;
     private readonly string _jobPath;
@@ -45,19 +56,35 @@ public sealed class FullFinetune : IDisposable
     private LlamaForCausalLM? _model;
     private AdamW? _optimizer;
     private Device _device = CPU;
+    private TrainingSettings _settings;
+    private string _fingerprint = "";
+    private int _startStep;
     private long _tokens;
     private long _supervisedTokens;
     private double _seconds;
 
-    public FullFinetune(TrainingJob job, string jobPath, TextWriter progress)
+    public Finetune(TrainingJob job, string jobPath, TextWriter progress)
     {
         _job = job;
         _jobPath = jobPath;
         _progress = progress;
         Seed = job.Training.Seed ?? job.Seed;
+        _settings = job.Training;
     }
 
     public int Seed { get; }
+
+    /// <summary>Steps between resume points (<see cref="DefaultCheckpointEvery"/>).</summary>
+    public int CheckpointEvery { get; init; } = DefaultCheckpointEvery;
+
+    /// <summary>Tests: stop after this many steps as if the process had been killed (no final resume point).</summary>
+    internal int? StopAfterStep { get; init; }
+
+    /// <summary>The optimizer steps of the run (training.steps, or derived from training.epochs).</summary>
+    public int TotalSteps => _settings.Steps;
+
+    /// <summary>The step this run started from: 0, or the step of the resume point it continued.</summary>
+    public int StartStep => _startStep;
 
     public IReadOnlyList<double> Losses => _losses;
 
@@ -70,7 +97,7 @@ public sealed class FullFinetune : IDisposable
     /// <summary>Runs a whole job: setup, train, checkpoint, summary (last). Throws DiagnosticException on failure.</summary>
     public static TrainingSummary Run(TrainingJob job, string jobPath, TextWriter progress)
     {
-        var recipe = new FullFinetune(job, jobPath, progress);
+        var recipe = new Finetune(job, jobPath, progress);
         try
         {
             recipe.Setup();
@@ -100,11 +127,11 @@ public sealed class FullFinetune : IDisposable
 
         _device = SelectDevice(_job.Training.Device);
         Directory.CreateDirectory(OutputDirectory);
-        File.Delete(Path.Combine(OutputDirectory, MetricsFile));
 
         _data = TrainingData.Open(_job.Manifest, _jobPath);
         _vocabulary = BuildVocabulary(_data);
         _order = new DataOrder(_data.RowCount, Seed);
+        _settings = _job.Training with { Steps = TrainingPlan.Steps(_job.Training, _data.RowCount) };
 
         manual_seed(Seed);
         var config = LlamaConfig.FromSettings(_job.Model, _vocabulary.Size, _data.SequenceLength, _vocabulary.ToModel(_vocabulary.EndOfText));
@@ -113,31 +140,37 @@ public sealed class FullFinetune : IDisposable
 
         var matrices = _model.parameters().Where(p => p.dim() >= 2).ToList();
         var vectors = _model.parameters().Where(p => p.dim() < 2).ToList();
-        var t = _job.Training;
+        var t = _settings;
         _optimizer = optim.AdamW(
             [
                 new AdamW.ParamGroup(matrices, lr: t.LearningRate, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: t.WeightDecay),
                 new AdamW.ParamGroup(vectors, lr: t.LearningRate, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: 0),
             ],
             lr: t.LearningRate);
+        Resume();
 
         _progress.WriteLine(FormattableString.Invariant(
-            $"AgentFlan.Trainer: {_job.Recipe}: llama {config.NumHiddenLayers}x{config.HiddenSize} (heads {config.NumAttentionHeads}/{config.NumKeyValueHeads}, ffn {config.IntermediateSize}), {_vocabulary.Kind} vocabulary {_vocabulary.Size} of {_vocabulary.TokenizerVocabularySize}, {_model.ParameterCount:N0} parameters; {_data.RowCount} rows of {_data.SequenceLength}; {t.Steps} steps x {t.BatchSize} rows x {t.GradientAccumulation} accumulation on {_device.type.ToString().ToLowerInvariant()}, seed {Seed}"));
+            $"AgentFlan.Trainer: {_job.Recipe}: llama {config.NumHiddenLayers}x{config.HiddenSize} (heads {config.NumAttentionHeads}/{config.NumKeyValueHeads}, ffn {config.IntermediateSize}), {_vocabulary.Kind} vocabulary {_vocabulary.Size} of {_vocabulary.TokenizerVocabularySize}, {_model.ParameterCount:N0} parameters; {_data.RowCount} rows of {_data.SequenceLength}; {t.Steps} steps{(_job.Training.Epochs > 0 ? $" ({_job.Training.Epochs:0.##} epochs)" : "")} x {t.BatchSize} rows x {t.GradientAccumulation} accumulation on {_device.type.ToString().ToLowerInvariant()}, seed {Seed}"));
+        if (_startStep > 0)
+        {
+            _progress.WriteLine(FormattableString.Invariant($"resuming after step {_startStep}/{t.Steps} from {Path.Combine(OutputDirectory, ResumeStore.FolderName)}"));
+        }
     }
 
     public void Train()
     {
         var model = Model;
-        var t = _job.Training;
-        var parameters = model.parameters().ToList();
+        var t = _settings;
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         double maxNorm = t.GradientClip > 0 ? t.GradientClip : double.PositiveInfinity;
-        using var metrics = new StreamWriter(Path.Combine(OutputDirectory, MetricsFile), append: false);
+        using var metrics = new StreamWriter(Path.Combine(OutputDirectory, MetricsFile), append: true);
         var clock = Stopwatch.StartNew();
-        double lastLogSeconds = 0;
-        long lastLogTokens = 0;
+        double startSeconds = _seconds;
+        double lastLogSeconds = _seconds;
+        long lastLogTokens = _tokens;
         model.train();
 
-        for (int step = 0; step < t.Steps; step++)
+        for (int step = _startStep; step < t.Steps; step++)
         {
             double lr = LearningRateSchedule.At(t, step);
             foreach (var group in _optimizer!.ParamGroups)
@@ -174,9 +207,10 @@ public sealed class FullFinetune : IDisposable
             _losses.Add(loss);
             _tokens += (long)microBatches.Sum(b => b.Rows) * microBatches[0].Length;
             _supervisedTokens += supervised;
+            _seconds = startSeconds + clock.Elapsed.TotalSeconds;
             if (step == 0 || (step + 1) % t.LogEvery == 0 || step == t.Steps - 1)
             {
-                double now = clock.Elapsed.TotalSeconds;
+                double now = _seconds;
                 double tokensPerSecond = (_tokens - lastLogTokens) / Math.Max(now - lastLogSeconds, 1e-9);
                 (lastLogSeconds, lastLogTokens) = (now, _tokens);
                 var line = new StepMetrics(step + 1, loss, lr, gradNorm, tokensPerSecond, supervised, now);
@@ -186,9 +220,17 @@ public sealed class FullFinetune : IDisposable
                     $"step {step + 1}/{t.Steps} loss {loss:F3} lr {lr:0.0e+00} grad_norm {gradNorm:F2} tok/s {tokensPerSecond:F0}"));
                 _progress.Flush();
             }
-        }
 
-        _seconds = clock.Elapsed.TotalSeconds;
+            if ((step + 1) % CheckpointEvery == 0 || step == t.Steps - 1)
+            {
+                ResumeStore.Save(OutputDirectory, CurrentState(step + 1), model, _optimizer);
+            }
+
+            if (step + 1 == StopAfterStep)
+            {
+                return;
+            }
+        }
     }
 
     public string SaveCheckpoint()
@@ -223,6 +265,44 @@ public sealed class FullFinetune : IDisposable
         return summary;
     }
 
+    private ResumeState CurrentState(int completedSteps) => new()
+    {
+        Step = completedSteps,
+        Fingerprint = _fingerprint,
+        TotalSteps = _settings.Steps,
+        Losses = [.. _losses],
+        Tokens = _tokens,
+        SupervisedTokens = _supervisedTokens,
+        Seconds = _seconds,
+    };
+
+    /// <summary>
+    /// Continues from the latest resume point of this very job, if any: weights, optimizer, RNG and counters
+    /// come back, metrics.jsonl is cut back to the steps before it (a killed run may have logged later ones),
+    /// and the data order needs nothing, being a function of (seed, step). Otherwise the run starts afresh.
+    /// </summary>
+    private void Resume()
+    {
+        var metricsPath = Path.Combine(OutputDirectory, MetricsFile);
+        _fingerprint = ResumeStore.Fingerprint(_job, _job.Manifest);
+        var latest = ResumeStore.FindLatest(OutputDirectory, _fingerprint);
+        if (latest is not { } point)
+        {
+            File.Delete(metricsPath);
+            return;
+        }
+
+        ResumeStore.Load(point.Path, Model, _optimizer!);
+        var state = point.State;
+        (_startStep, _tokens, _supervisedTokens, _seconds) = (state.Step, state.Tokens, state.SupervisedTokens, state.Seconds);
+        _losses.Clear();
+        _losses.AddRange(state.Losses);
+        var kept = File.Exists(metricsPath)
+            ? File.ReadLines(metricsPath).Where(line => StepMetrics.StepOf(line) is { } s && s <= state.Step).ToList()
+            : [];
+        AtomicFile.WriteAllText(metricsPath, string.Concat(kept.Select(line => line + "\n")));
+    }
+
     /// <summary>Releases the native memory (model, optimizer state) and unmaps the shards.</summary>
     public void Cleanup()
     {
@@ -236,7 +316,7 @@ public sealed class FullFinetune : IDisposable
 
     private PackedBatch ReadMicroBatch(int step, int micro)
     {
-        var t = _job.Training;
+        var t = _settings;
         long first = (((long)step * t.GradientAccumulation) + micro) * t.BatchSize;
         var rows = new PackedRow[t.BatchSize];
         var numbers = new long[t.BatchSize];
