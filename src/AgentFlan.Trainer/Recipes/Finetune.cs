@@ -4,6 +4,7 @@ using AgentFlan.IO;
 using AgentFlan.Shards;
 using AgentFlan.Trainer.Checkpoints;
 using AgentFlan.Trainer.Data;
+using AgentFlan.Trainer.Lora;
 using AgentFlan.Trainer.Models;
 using AgentFlan.Trainer.Training;
 using AgentFlan.Training;
@@ -14,9 +15,13 @@ using static TorchSharp.torch;
 namespace AgentFlan.Trainer.Recipes;
 
 /// <summary>
-/// Full training of every weight of a Llama-family decoder on a compiled AgentFlan dataset.
+/// Fine-tuning of a Llama-family decoder on a compiled AgentFlan dataset: every weight (<c>full</c>) or
+/// low-rank adapters on chosen projections (<c>lora</c>, base weights frozen).
 /// <list type="bullet">
-/// <item>Model: <c>tiny</c> (from scratch, seeded init). <c>huggingface</c> is rejected by validation for now.</item>
+/// <item>Model: <c>tiny</c> (from scratch, seeded init) or <c>huggingface</c> (a local checkpoint folder,
+/// safetensors only; <see cref="HuggingFaceCheckpoint"/>), whose vocabulary is always <c>full</c>.</item>
+/// <item>Export: checkpoint/ holds the (merged, for LoRA) weights under Hugging Face names with config.json;
+/// LoRA adds checkpoint/adapter/ in PEFT's layout.</item>
 /// <item>Vocabulary: <c>compact</c> (ids seen in the shards) or <c>full</c> (the tokenizer's); see <see cref="TokenVocabulary"/>.</item>
 /// <item>Data: rows in a seeded per-epoch permutation (<see cref="DataOrder"/>); batch_size rows per micro-batch,
 /// gradient_accumulation micro-batches per optimizer step.</item>
@@ -39,6 +44,12 @@ public sealed class Finetune : IDisposable
 {
     public const string MetricsFile = "metrics.jsonl";
     public const string SummaryFile = "summary.json";
+
+    /// <summary>The LoRA export's folder inside checkpoint/ (PEFT's adapter layout).</summary>
+    public const string AdapterFolder = "adapter";
+
+    private const string HuggingFaceKind = "huggingface";
+    private const string LoraMethod = "lora";
 
     /// <summary>
     /// Steps between resume points. Not a recipe setting (the schema has none): 50 steps bounds the work a
@@ -128,29 +139,38 @@ public sealed class Finetune : IDisposable
         _device = SelectDevice(_job.Training.Device);
         Directory.CreateDirectory(OutputDirectory);
 
+        var pretrained = _job.Model.Kind == HuggingFaceKind ? HuggingFaceCheckpoint.ReadConfig(_job.Model.Path!) : null;
         _data = TrainingData.Open(_job.Manifest, _jobPath);
-        _vocabulary = BuildVocabulary(_data);
+        _vocabulary = BuildVocabulary(_data, pretrained);
         _order = new DataOrder(_data.RowCount, Seed);
         _settings = _job.Training with { Steps = TrainingPlan.Steps(_job.Training, _data.RowCount) };
 
+        // The seed drives the tiny model's initialisation and LoRA's A matrices and dropout.
         manual_seed(Seed);
-        var config = LlamaConfig.FromSettings(_job.Model, _vocabulary.Size, _data.SequenceLength, _vocabulary.ToModel(_vocabulary.EndOfText));
-        _model = new LlamaForCausalLM(config);
+        _model = pretrained is null
+            ? new LlamaForCausalLM(LlamaConfig.FromSettings(_job.Model, _vocabulary.Size, _data.SequenceLength, _vocabulary.ToModel(_vocabulary.EndOfText)))
+            : HuggingFaceCheckpoint.Load(_job.Model.Path!);
+        var config = _model.Config;
+        if (_job.Training.Method == LoraMethod)
+        {
+            LoraAdapters.Attach(_model, _job.Training.Lora);
+        }
+
         _model.to(_device);
 
-        var matrices = _model.parameters().Where(p => p.dim() >= 2).ToList();
-        var vectors = _model.parameters().Where(p => p.dim() < 2).ToList();
+        // Only trainable weights reach the optimizer: all of them, or LoRA's adapters. No decay on norm weights.
+        var trainable = _model.parameters().Where(p => p.requires_grad).ToList();
         var t = _settings;
-        _optimizer = optim.AdamW(
-            [
-                new AdamW.ParamGroup(matrices, lr: t.LearningRate, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: t.WeightDecay),
-                new AdamW.ParamGroup(vectors, lr: t.LearningRate, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: 0),
-            ],
-            lr: t.LearningRate);
+        var groups = new[]
+            {
+                new AdamW.ParamGroup(trainable.Where(p => p.dim() >= 2), lr: t.LearningRate, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: t.WeightDecay),
+                new AdamW.ParamGroup(trainable.Where(p => p.dim() < 2), lr: t.LearningRate, beta1: 0.9, beta2: 0.95, eps: 1e-8, weight_decay: 0),
+            }.Where(g => g.Parameters.Any());
+        _optimizer = optim.AdamW(groups, lr: t.LearningRate);
         Resume();
 
         _progress.WriteLine(FormattableString.Invariant(
-            $"AgentFlan.Trainer: {_job.Recipe}: llama {config.NumHiddenLayers}x{config.HiddenSize} (heads {config.NumAttentionHeads}/{config.NumKeyValueHeads}, ffn {config.IntermediateSize}), {_vocabulary.Kind} vocabulary {_vocabulary.Size} of {_vocabulary.TokenizerVocabularySize}, {_model.ParameterCount:N0} parameters; {_data.RowCount} rows of {_data.SequenceLength}; {t.Steps} steps{(_job.Training.Epochs > 0 ? $" ({_job.Training.Epochs:0.##} epochs)" : "")} x {t.BatchSize} rows x {t.GradientAccumulation} accumulation on {_device.type.ToString().ToLowerInvariant()}, seed {Seed}"));
+            $"AgentFlan.Trainer: {_job.Recipe}: llama {config.NumHiddenLayers}x{config.HiddenSize} (heads {config.NumAttentionHeads}/{config.NumKeyValueHeads}, ffn {config.IntermediateSize}), {_vocabulary.Kind} vocabulary {_vocabulary.Size} of {_vocabulary.TokenizerVocabularySize}, {_model.ParameterCount:N0} parameters ({trainable.Sum(p => p.numel()):N0} trained, {_job.Training.Method}); {_data.RowCount} rows of {_data.SequenceLength}; {t.Steps} steps{(_job.Training.Epochs > 0 ? $" ({_job.Training.Epochs:0.##} epochs)" : "")} x {t.BatchSize} rows x {t.GradientAccumulation} accumulation on {_device.type.ToString().ToLowerInvariant()}, seed {Seed}"));
         if (_startStep > 0)
         {
             _progress.WriteLine(FormattableString.Invariant($"resuming after step {_startStep}/{t.Steps} from {Path.Combine(OutputDirectory, ResumeStore.FolderName)}"));
@@ -235,7 +255,9 @@ public sealed class Finetune : IDisposable
 
     public string SaveCheckpoint()
     {
-        var path = CheckpointStore.Save(OutputDirectory, Model, Vocabulary);
+        var path = _job.Training.Method == LoraMethod
+            ? CheckpointStore.Save(OutputDirectory, Model, Vocabulary, folder => LoraAdapters.SaveAdapter(Path.Combine(folder, AdapterFolder), Model, _job.Training.Lora, _job.Model.Path))
+            : CheckpointStore.Save(OutputDirectory, Model, Vocabulary);
         _progress.WriteLine($"checkpoint {path}");
         return path;
     }
@@ -338,7 +360,7 @@ public sealed class Finetune : IDisposable
         }
     }
 
-    private TokenVocabulary BuildVocabulary(TrainingData data)
+    private TokenVocabulary BuildVocabulary(TrainingData data, LlamaConfig? pretrained)
     {
         var tokenizer = data.Manifest.Tokenizer;
         var ids = data.DistinctTokenIds();
@@ -352,6 +374,18 @@ public sealed class Finetune : IDisposable
         {
             throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.TrainingDataMissing,
                 $"The manifest's end-of-text id {tokenizer.EndOfText} lies outside its vocabulary of {tokenizer.VocabularySize} ids.", data.ManifestPath));
+        }
+
+        if (pretrained is not null)
+        {
+            // A loaded checkpoint's rows are the tokenizer's ids: the vocabulary is its own, whole.
+            if (pretrained.VocabSize < tokenizer.VocabularySize)
+            {
+                throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.TrainingConfigInvalid,
+                    $"The checkpoint '{_job.Model.Path}' has vocab_size {pretrained.VocabSize}, fewer rows than the recipe's tokenizer '{tokenizer.Name}' ({tokenizer.VocabularySize} ids): compile the data with the checkpoint's own tokenizer.", _jobPath));
+            }
+
+            return TokenVocabulary.Full(pretrained.VocabSize, tokenizer.EndOfText);
         }
 
         return _job.Model.Vocabulary == TokenVocabulary.FullKind
