@@ -36,6 +36,8 @@ public sealed class FinetuneTests
         }
 
         Assert.IsEmpty(Directory.GetDirectories(output, ".checkpoint*"), "no temp folders left behind");
+        var png = File.ReadAllBytes(Path.Combine(output, LossChart.FileName));
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4], "loss.png is a PNG");
     }
 
     [TestMethod]

@@ -244,6 +244,7 @@ public sealed class Finetune : IDisposable
             if ((step + 1) % CheckpointEvery == 0 || step == t.Steps - 1)
             {
                 ResumeStore.Save(OutputDirectory, CurrentState(step + 1), model, _optimizer);
+                LossChart.Write(Path.Combine(OutputDirectory, LossChart.FileName), _losses, $"{_job.Recipe}: training loss");
             }
 
             if (step + 1 == StopAfterStep)
