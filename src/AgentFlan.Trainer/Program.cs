@@ -42,7 +42,7 @@ internal static class Program
         try
         {
             var job = LoadJob(jobPath);
-            FullFinetune.Run(job, jobPath, stdout);
+            Finetune.Run(job, jobPath, stdout);
             return Success;
         }
         catch (DiagnosticException e)

@@ -85,17 +85,21 @@ public sealed class ProgramTests
     }
 
     [TestMethod]
-    public void The_huggingface_kind_is_refused_until_it_is_implemented()
+    public void A_huggingface_model_needs_the_full_vocabulary_and_an_existing_folder()
     {
         using var temp = new TempDirectory();
         var valid = TinyDataset.Job(temp.Combine("manifest.json"), temp.Combine("out"));
-        var job = temp.WriteFile("job.json", (valid with { Model = valid.Model with { Kind = "huggingface", Path = "/models/llama" } }).ToJson());
+        var compact = temp.WriteFile("compact.json", (valid with { Model = valid.Model with { Kind = "huggingface", Path = "/models/llama" } }).ToJson());
+        var missing = temp.WriteFile("missing.json", (valid with { Model = valid.Model with { Kind = "huggingface", Path = temp.Combine("nowhere"), Vocabulary = "full" } }).ToJson());
 
-        var (exit, _, stderr) = Run("train", "--job", job);
+        var (exit, _, stderr) = Run("train", "--job", compact);
+        var (missingExit, _, missingStderr) = Run("train", "--job", missing);
 
         Assert.AreEqual(3, exit);
-        StringAssert.Contains(stderr, "error AFB5001: Invalid training job: model.kind 'huggingface'");
-        StringAssert.Contains(stderr, "not supported yet");
+        StringAssert.Contains(stderr, "error AFB5001: Invalid training job: model.vocabulary must be 'full'");
+        Assert.AreEqual(6, missingExit, missingStderr);
+        StringAssert.Contains(missingStderr, "error AFB5004: ");
+        StringAssert.Contains(missingStderr, "config.json");
     }
 
     [TestMethod]

@@ -173,7 +173,8 @@ internal static class RecipeSections
             RopeTheta = map.Double("rope_theta", d.RopeTheta, 1),
             NormEps = map.Double("norm_eps", d.NormEps, 0, 1),
             TieEmbeddings = map.Bool("tie_embeddings", d.TieEmbeddings),
-            Vocabulary = map.Choice("vocabulary", d.Vocabulary, ["compact", "full"]),
+            // A loaded checkpoint's embedding rows are the tokenizer's ids, so its vocabulary is always full.
+            Vocabulary = map.Choice("vocabulary", kind == "huggingface" ? "full" : d.Vocabulary, ["compact", "full"]),
         };
         if (model.Dim % model.Heads != 0)
         {
@@ -183,11 +184,6 @@ internal static class RecipeSections
         if (model.Heads % model.KvHeads != 0)
         {
             map.Error(DiagnosticCodes.OutOfRange, map.Node, $"'model.heads' ({model.Heads}) must be a multiple of 'model.kv_heads' ({model.KvHeads}).");
-        }
-
-        if (kind == "huggingface")
-        {
-            map.Warning(DiagnosticCodes.NotYetApplied, map.Node, "'model.kind: huggingface' is validated, but this version's trainer trains only the tiny from-scratch model; Train will fail with AFB5001.");
         }
 
         map.ReportUnknownKeys();
@@ -220,16 +216,6 @@ internal static class RecipeSections
             LogEvery = map.Int("log_every", d.LogEvery, 1),
             Seed = map.OptionalInt("seed", 0),
         };
-        if (settings.Method == "lora")
-        {
-            map.Warning(DiagnosticCodes.NotYetApplied, map.Node, "'training.method: lora' is validated, but this version's trainer does full fine-tuning only; Train will fail with AFB5001.");
-        }
-
-        if (settings.Epochs > 0)
-        {
-            map.Warning(DiagnosticCodes.NotYetApplied, map.Node, "'training.epochs' is validated, but this version trains for 'training.steps' steps.");
-        }
-
         map.ReportUnknownKeys();
         return settings;
     }

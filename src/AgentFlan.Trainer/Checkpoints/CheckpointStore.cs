@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentFlan.Diagnostics;
 using AgentFlan.Trainer.Data;
+using AgentFlan.Trainer.Lora;
 using AgentFlan.Trainer.Models;
 using TorchSharp.PyBridge;
 
@@ -8,7 +9,9 @@ namespace AgentFlan.Trainer.Checkpoints;
 
 /// <summary>
 /// A checkpoint is a folder in the Hugging Face layout: model.safetensors (never pickle), config.json
-/// (LlamaConfig field names) and vocab_map.json (model row → tokenizer id). It is written to a temp folder
+/// (LlamaConfig field names) and vocab_map.json (model row → tokenizer id). A model with LoRA adapters is
+/// written merged (W + (α/r)·B·A under the base names), and <c>writeExtra</c> can add files such as
+/// the adapter export (adapter/) to the same folder before it is published. It is written to a temp folder
 /// beside the target and renamed into place, so a killed run never leaves a half checkpoint that looks whole.
 /// </summary>
 public static class CheckpointStore
@@ -18,7 +21,7 @@ public static class CheckpointStore
     public const string ConfigFile = "config.json";
 
     /// <summary>Writes <paramref name="model"/> to <c>outputDirectory/checkpoint</c> and returns that path.</summary>
-    public static string Save(string outputDirectory, LlamaForCausalLM model, TokenVocabulary vocabulary)
+    public static string Save(string outputDirectory, LlamaForCausalLM model, TokenVocabulary vocabulary, Action<string>? writeExtra = null)
     {
         var target = Path.Combine(Path.GetFullPath(outputDirectory), FolderName);
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{FolderName}.{Guid.NewGuid():N}.tmp");
@@ -26,9 +29,23 @@ public static class CheckpointStore
         try
         {
             Directory.CreateDirectory(temp);
-            model.save_safetensors(Path.Combine(temp, WeightsFile));
+            if (LoraAdapters.Find(model).Count == 0)
+            {
+                model.save_safetensors(Path.Combine(temp, WeightsFile));
+            }
+            else
+            {
+                var merged = LoraAdapters.MergedStateDict(model);
+                Safetensors.SaveStateDict(Path.Combine(temp, WeightsFile), merged);
+                foreach (var weight in merged.Values)
+                {
+                    weight.Dispose();
+                }
+            }
+
             File.WriteAllText(Path.Combine(temp, ConfigFile), model.Config.ToJson());
             File.WriteAllText(Path.Combine(temp, TokenVocabulary.FileName), vocabulary.ToJson());
+            writeExtra?.Invoke(temp);
 
             if (Directory.Exists(target))
             {

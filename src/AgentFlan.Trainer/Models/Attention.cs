@@ -10,11 +10,12 @@ namespace AgentFlan.Trainer.Models;
 /// </summary>
 public sealed class Attention : nn.Module<Tensor, AttentionContext, Tensor>
 {
-    // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them.
-    private readonly Linear q_proj;
-    private readonly Linear k_proj;
-    private readonly Linear v_proj;
-    private readonly Linear o_proj;
+    // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them. The
+    // projections are typed as modules so that LoRA (LoraLinear) can wrap them in place.
+    private readonly nn.Module<Tensor, Tensor> q_proj;
+    private readonly nn.Module<Tensor, Tensor> k_proj;
+    private readonly nn.Module<Tensor, Tensor> v_proj;
+    private readonly nn.Module<Tensor, Tensor> o_proj;
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
@@ -32,8 +33,8 @@ public sealed class Attention : nn.Module<Tensor, AttentionContext, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The projection that writes into the residual stream (scaled at initialisation).</summary>
-    public Linear OutputProjection => o_proj;
+    /// <summary>The projection that writes into the residual stream (scaled at initialisation, before any LoRA wrapping).</summary>
+    public Linear OutputProjection => (Linear)o_proj;
 
     public override Tensor forward(Tensor x, AttentionContext context)
     {

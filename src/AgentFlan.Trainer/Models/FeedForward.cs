@@ -7,10 +7,11 @@ namespace AgentFlan.Trainer.Models;
 /// <summary>SwiGLU feed-forward (Shazeer 2020): down(silu(gate(x)) · up(x)).</summary>
 public sealed class FeedForward : nn.Module<Tensor, Tensor>
 {
-    // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them.
-    private readonly Linear gate_proj;
-    private readonly Linear up_proj;
-    private readonly Linear down_proj;
+    // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them. The
+    // projections are typed as modules so that LoRA (LoraLinear) can wrap them in place.
+    private readonly nn.Module<Tensor, Tensor> gate_proj;
+    private readonly nn.Module<Tensor, Tensor> up_proj;
+    private readonly nn.Module<Tensor, Tensor> down_proj;
 
     public FeedForward(LlamaConfig config)
         : base(nameof(FeedForward))
@@ -21,8 +22,8 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The projection that writes into the residual stream (scaled at initialisation).</summary>
-    public Linear OutputProjection => down_proj;
+    /// <summary>The projection that writes into the residual stream (scaled at initialisation, before any LoRA wrapping).</summary>
+    public Linear OutputProjection => (Linear)down_proj;
 
     public override Tensor forward(Tensor x)
     {

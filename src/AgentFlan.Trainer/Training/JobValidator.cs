@@ -10,6 +10,9 @@ namespace AgentFlan.Trainer.Training;
 /// </summary>
 public static class JobValidator
 {
+    /// <summary>The projections LoRA can wrap (Hugging Face's names).</summary>
+    public static readonly IReadOnlyList<string> LoraTargets = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
     public static IReadOnlyList<Diagnostic> Validate(TrainingJob job, string jobPath)
     {
         var errors = new List<string>();
@@ -18,7 +21,9 @@ public static class JobValidator
 
         if (m.Kind == "huggingface")
         {
-            errors.Add("model.kind 'huggingface' (fine-tuning a local Hugging Face checkpoint) is not supported yet by this build of AgentFlan.Trainer; use kind 'tiny'");
+            // The shape comes from the checkpoint's config.json; the model.* shape settings do not apply.
+            Require(errors, !string.IsNullOrWhiteSpace(m.Path), "model.path must name a local Hugging Face checkpoint folder for model.kind 'huggingface'");
+            Require(errors, m.Vocabulary == TokenVocabulary.FullKind, $"model.vocabulary must be 'full' for a Hugging Face checkpoint: its embedding rows are the tokenizer's ids (got '{m.Vocabulary}')");
         }
         else if (m.Kind != "tiny")
         {
@@ -35,8 +40,23 @@ public static class JobValidator
         Require(errors, m.NormEps > 0, $"model.norm_eps must be positive (got {m.NormEps})");
         Require(errors, m.Vocabulary is TokenVocabulary.CompactKind or TokenVocabulary.FullKind, $"model.vocabulary '{m.Vocabulary}' is unknown (expected 'compact' or 'full')");
 
+        Require(errors, t.Method is "full" or "lora", $"training.method '{t.Method}' is unknown (expected 'full' or 'lora')");
+        if (t.Method == "lora")
+        {
+            var l = t.Lora;
+            Require(errors, l.Rank >= 1, $"training.lora.rank must be at least 1 (got {l.Rank})");
+            Require(errors, l.Alpha > 0 && double.IsFinite(l.Alpha), $"training.lora.alpha must be positive (got {l.Alpha})");
+            Require(errors, l.Dropout >= 0 && l.Dropout < 1, $"training.lora.dropout must lie in [0, 1) (got {l.Dropout})");
+            Require(errors, l.Targets.Count > 0, "training.lora.targets must name at least one projection");
+            foreach (var target in l.Targets.Where(x => !LoraTargets.Contains(x)))
+            {
+                errors.Add($"training.lora.targets: '{target}' is unknown (expected {string.Join(", ", LoraTargets)})");
+            }
+        }
+
         Require(errors, t.Device is "cpu" or "cuda", $"training.device '{t.Device}' is unknown (expected 'cpu' or 'cuda')");
         Require(errors, t.Steps >= 1, $"training.steps must be at least 1 (got {t.Steps})");
+        Require(errors, t.Epochs >= 0 && double.IsFinite(t.Epochs), $"training.epochs must be 0 (use training.steps) or positive (got {t.Epochs})");
         Require(errors, t.BatchSize >= 1, $"training.batch_size must be at least 1 (got {t.BatchSize})");
         Require(errors, t.GradientAccumulation >= 1, $"training.gradient_accumulation must be at least 1 (got {t.GradientAccumulation})");
         Require(errors, t.LearningRate > 0 && double.IsFinite(t.LearningRate), $"training.learning_rate must be positive (got {t.LearningRate})");

@@ -15,4 +15,18 @@ public sealed record StepMetrics(
     private static readonly JsonSerializerOptions LineOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public string ToJsonLine() => JsonSerializer.Serialize(this, LineOptions);
+
+    /// <summary>The step of a metrics.jsonl line, or null for a line that is not one (a torn last line).</summary>
+    public static int? StepOf(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.TryGetProperty("step", out var step) && step.TryGetInt32(out int value) ? value : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -6,7 +6,7 @@ using AgentFlan.Trainer.Training;
 namespace AgentFlan.Trainer.Tests;
 
 [TestClass]
-public sealed class FullFinetuneTests
+public sealed class FinetuneTests
 {
     [TestMethod]
     public void A_few_steps_on_a_tiny_shard_bring_the_loss_down_and_write_every_output()
@@ -16,7 +16,7 @@ public sealed class FullFinetuneTests
         var output = temp.Combine("out");
         using var progress = new StringWriter();
 
-        var summary = FullFinetune.Run(TinyDataset.Job(manifest, output, steps: 40), temp.Combine("job.json"), progress);
+        var summary = Finetune.Run(TinyDataset.Job(manifest, output, steps: 40), temp.Combine("job.json"), progress);
 
         Assert.AreEqual(40, summary.Steps);
         Assert.IsLessThan(0.5 * summary.FirstLoss, summary.FinalLoss, progress.ToString());
@@ -24,9 +24,9 @@ public sealed class FullFinetuneTests
         Assert.AreEqual(41, summary.VocabularySize, "40 counting ids plus end-of-text");
         Assert.AreEqual(40L * 4 * 32, summary.Tokens);
 
-        var written = TrainingSummary.FromJson(File.ReadAllText(Path.Combine(output, FullFinetune.SummaryFile)));
+        var written = TrainingSummary.FromJson(File.ReadAllText(Path.Combine(output, Finetune.SummaryFile)));
         Assert.AreEqual(summary.FinalLoss, written.FinalLoss);
-        var metrics = File.ReadAllLines(Path.Combine(output, FullFinetune.MetricsFile));
+        var metrics = File.ReadAllLines(Path.Combine(output, Finetune.MetricsFile));
         Assert.HasCount(9, metrics, "steps 1, 5, 10, …, 40");
         StringAssert.StartsWith(metrics[0], "{\"step\":1,\"loss\":");
         StringAssert.Contains(progress.ToString(), "step 40/40 loss ");
@@ -36,6 +36,8 @@ public sealed class FullFinetuneTests
         }
 
         Assert.IsEmpty(Directory.GetDirectories(output, ".checkpoint*"), "no temp folders left behind");
+        var png = File.ReadAllBytes(Path.Combine(output, LossChart.FileName));
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4], "loss.png is a PNG");
     }
 
     [TestMethod]
@@ -90,7 +92,7 @@ public sealed class FullFinetuneTests
 
     private static double[] Losses(AgentFlan.Training.TrainingJob job, string jobPath)
     {
-        using var recipe = new FullFinetune(job, jobPath, TextWriter.Null);
+        using var recipe = new Finetune(job, jobPath, TextWriter.Null);
         recipe.Setup();
         recipe.Train();
         return [.. recipe.Losses];
