@@ -131,7 +131,8 @@ public static class EvaluationSuites
         return (c with { Messages = [.. c.Messages.Take(first)] }, c.Messages[first]);
     }
 
-    private static string CaseId(string category, Conversation c) => $"{category.Replace('/', '.')}#{c.Provenance.Index % Stride:D4}";
+    /// <summary><c>category#set-index</c>: the set number keeps two sets of one category (single and multi-step calls) apart.</summary>
+    private static string CaseId(string category, Conversation c) => $"{category.Replace('/', '.')}#{c.Provenance.Index / Stride}-{c.Provenance.Index % Stride:D4}";
 
     private static string Describe(ToolCall call) => call.Name + " " + JsonText.Compact(call.Arguments);
 
