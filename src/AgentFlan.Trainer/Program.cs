@@ -29,7 +29,13 @@ internal static class Program
         if (args is ["--help" or "-h" or "help"])
         {
             stdout.WriteLine(Usage);
+            stdout.WriteLine(Evaluation.EvaluationCommand.Usage);
             return Success;
+        }
+
+        if (args is ["evaluate" or "experiment", ..])
+        {
+            return Evaluation.EvaluationCommand.Run(args, stdout, stderr);
         }
 
         if (args is not ["train", "--job", var jobArgument])

@@ -45,6 +45,9 @@ public static class DiagnosticCodes
     public const string TrainingDataMissing = "AFB5003";
     public const string CheckpointFailed = "AFB5004";
 
+    public const string EvaluationCheckpointMissing = "AFB6001";
+    public const string EvaluationJobInvalid = "AFB6002";
+
     public const string InternalError = "AFB9001";
 
     /// <summary>Code → one-line title (including the readers' record codes), for docs and for the "every code is documented" test.</summary>
@@ -82,6 +85,8 @@ public static class DiagnosticCodes
         [TrainingDiverged] = "The training loss became NaN or infinite.",
         [TrainingDataMissing] = "The compiled training data the trainer needs is missing.",
         [CheckpointFailed] = "A checkpoint could not be written or read.",
+        [EvaluationCheckpointMissing] = "The checkpoint to evaluate does not exist: train the recipe first.",
+        [EvaluationJobInvalid] = "The evaluation job or experiment plan is invalid (malformed JSON, a bad value, or no room for a prompt).",
         [InternalError] = "An unexpected internal error (a bug: please report it with the build log).",
     };
 }

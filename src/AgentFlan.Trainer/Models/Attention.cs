@@ -8,7 +8,7 @@ namespace AgentFlan.Trainer.Models;
 /// Grouped-query self-attention: <c>num_attention_heads</c> query heads share <c>num_key_value_heads</c>
 /// key/value heads. The mask carries both causality and the document boundaries of packed rows.
 /// </summary>
-public sealed class Attention : nn.Module<Tensor, AttentionContext, Tensor>
+public sealed partial class Attention : nn.Module<Tensor, AttentionContext, Tensor>
 {
     // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them. The
     // projections are typed as modules so that LoRA (LoraLinear) can wrap them in place.

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace AgentFlan.Trainer.Models;
 
 /// <summary>One pre-norm Llama block: x + attn(norm(x)), then h + mlp(norm(h)).</summary>
-public sealed class DecoderLayer : nn.Module<Tensor, AttentionContext, Tensor>
+public sealed partial class DecoderLayer : nn.Module<Tensor, AttentionContext, Tensor>
 {
     // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them.
     private readonly RmsNorm input_layernorm;

@@ -7,7 +7,7 @@ namespace AgentFlan.Trainer.Models;
 /// The Llama trunk (Hugging Face <c>LlamaModel</c>): token embedding, decoder layers and the final norm.
 /// Returns normalised hidden states; the output head lives in <see cref="LlamaForCausalLM"/>.
 /// </summary>
-public sealed class LlamaDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed partial class LlamaDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them.
     private readonly Embedding embed_tokens;

@@ -10,7 +10,7 @@ namespace AgentFlan.Trainer.Models;
 /// lm_head.weight), so the safetensors file lines up with config.json. With tied embeddings there is no
 /// lm_head parameter: the output layer reuses the embedding matrix, as Hugging Face does.
 /// </summary>
-public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed partial class LlamaForCausalLM : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private const double InitStd = 0.02;
     // Field names are the checkpoint's parameter names (Hugging Face's); RegisterComponents uses them.
