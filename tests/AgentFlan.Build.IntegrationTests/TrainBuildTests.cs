@@ -35,7 +35,7 @@ public sealed class TrainBuildTests
         var result = project.Build("-t:Train");
 
         Assert.AreNotEqual(0, result.ExitCode);
-        StringAssert.Contains(result.Output, "huge.train.json : error AFB5001:");
+        StringAssert.Contains(result.Output, "config.json : error AFB5004: The Hugging Face checkpoint");
         Assert.IsFalse(File.Exists(project.Path("artifacts", "huge", "run", "summary.json")));
     }
 }

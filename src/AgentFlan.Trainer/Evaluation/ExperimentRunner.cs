@@ -67,7 +67,7 @@ public static class ExperimentRunner
                 progress.Flush();
                 Directory.CreateDirectory(folder);
                 File.Delete(stampPath);
-                FullFinetune.Run(train, run.TrainJob, progress);
+                Finetune.Run(train, run.TrainJob, progress);
                 var results = EvaluationRunner.Run(evaluate, run.EvaluationJob, progress);
                 AtomicFile.WriteAllText(stampPath, stamp);
                 runs.Add((run.Recipe, results));

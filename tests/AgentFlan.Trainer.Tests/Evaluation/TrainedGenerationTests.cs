@@ -15,7 +15,7 @@ public sealed class TrainedGenerationTests
         using var temp = new TempDirectory();
         var manifest = TinyDataset.Write(temp.Path, rows: 32);
         using var progress = new StringWriter();
-        FullFinetune.Run(TinyDataset.Job(manifest, temp.Combine("out"), steps: 80), temp.Combine("job.json"), progress);
+        Finetune.Run(TinyDataset.Job(manifest, temp.Combine("out"), steps: 80), temp.Combine("job.json"), progress);
         var (model, vocabulary) = CheckpointStore.Load(Path.Combine(temp.Combine("out"), CheckpointStore.FolderName));
         using var disposeModel = model;
 
