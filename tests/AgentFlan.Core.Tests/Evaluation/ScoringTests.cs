@@ -92,7 +92,7 @@ public sealed class ScoringTests
         {
             Recipe = "r",
             Cases = [Score(c, "Let me call the weather service.")],
-            Suites = [],
+            Suites = [new SuiteScores(SuiteNames.Hallucination, new Dictionary<string, double>(), new Dictionary<string, int>())],
             Decontamination = new Decontamination(1, 0, [], 0),
         };
 
