@@ -21,6 +21,7 @@ public static class ExperimentReport
         (SuiteNames.ToolUse, "argument_json_validity", "valid arguments ↑", true),
         (SuiteNames.ToolUse, "argument_exact_match", "exact arguments ↑", true),
         (SuiteNames.ToolUse, "no_call_accuracy", "no call when none is right ↑", true),
+        (SuiteNames.Hallucination, "finished", "answers that ended ↑", true),
     ];
 
     /// <summary>Mean and sample standard deviation (0 for one value) of the finite values; NaN mean when none.</summary>

@@ -50,6 +50,23 @@ public static class Scoring
         };
     }
 
+    /// <summary>
+    /// Scores stored responses again with the current scorer (results.json keeps every response), so a changed
+    /// keyword list or parser never needs the model to generate again. Cases are matched by suite and id.
+    /// </summary>
+    public static EvaluationResults Rescore(EvaluationResults results, IReadOnlyList<EvaluationCase> cases, ToolSyntax syntax, HallucinationKeywords keywords)
+    {
+        var byId = cases.ToDictionary(c => (c.Suite, c.Id));
+        var rescored = results.Cases
+            .Select(r => byId.TryGetValue((r.Suite, r.Id), out var c) ? Score(c, r.Response, syntax, keywords, r.Finished, r.GeneratedTokens) : r)
+            .ToList();
+        return results with
+        {
+            Cases = rescored,
+            Suites = [.. results.Suites.Select(s => Summarize(s.Suite, rescored))],
+        };
+    }
+
     /// <summary>Aggregates results into the named scores of each suite (shares in [0, 1]; NaN where a score has no case).</summary>
     public static SuiteScores Summarize(string suite, IReadOnlyList<CaseResult> results)
     {

@@ -52,7 +52,9 @@ public static partial class ToolCallParser
             int at = use.Index + use.Length;
             if (!text.AsSpan(at).StartsWith(" with ", StringComparison.Ordinal))
             {
-                yield return new ParsedCall(name, new JsonObject(), "prose", use.Index);
+                // "I'll use name." is a call without arguments; anything else after the name is not the call syntax.
+                var bare = at >= text.Length || text[at] == '.';
+                yield return new ParsedCall(name, bare ? new JsonObject() : null, "prose", use.Index);
                 continue;
             }
 

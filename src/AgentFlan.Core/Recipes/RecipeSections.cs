@@ -116,7 +116,7 @@ internal static class RecipeSections
         }
 
         var settings = new HeldOutSettings { Fraction = map.Double("fraction", 0, 0, 0.9) };
-        NotApplied(map, "held_out", "held-out splits arrive with evaluation; no conversation is held out");
+        NotApplied(map, "held_out", "holding out a fraction of the recipe's own conversations is not built yet (-t:Evaluate uses the synthetic generator's held-out split instead); no conversation is held out");
         return settings;
     }
 

@@ -107,6 +107,17 @@ public static class EvaluationRunner
         return evaluation;
     }
 
+    /// <summary>Scores stored answers again with the current scorer and rewrites results.json and report.md.</summary>
+    public static EvaluationResults Rescore(EvaluationJob job, EvaluationResults stored)
+    {
+        var cases = EvaluationSuites.Build(job.Seed, job.Evaluation.Samples, job.Evaluation.Suites);
+        var results = Scoring.Rescore(stored, cases, ChatTemplates.Get(job.Template).Tools, job.Keywords);
+        var output = Path.GetFullPath(job.OutputDirectory);
+        AtomicFile.WriteAllText(Path.Combine(output, ResultsFile), results.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(output, ReportFile), EvaluationReport.Markdown(results, job.Examples));
+        return results;
+    }
+
     private static string EvaluationReportFormat(double value) => double.IsNaN(value) ? "-" : FormattableString.Invariant($"{100 * value:F1}");
 
     /// <summary>Every training document, decoded, one per line: what the cases must not occur in.</summary>

@@ -58,8 +58,8 @@ public static class ExperimentRunner
                 var started = clock.Elapsed;
                 if (File.Exists(stampPath) && File.ReadAllText(stampPath) == stamp && File.Exists(resultsPath))
                 {
-                    progress.WriteLine($"experiment {done}/{total}: {run.Recipe} seed {seed} unchanged, reusing {resultsPath}");
-                    runs.Add((run.Recipe, EvaluationResults.FromJson(File.ReadAllText(resultsPath))));
+                    progress.WriteLine($"experiment {done}/{total}: {run.Recipe} seed {seed} unchanged, rescoring its stored answers ({resultsPath})");
+                    runs.Add((run.Recipe, EvaluationRunner.Rescore(evaluate, EvaluationResults.FromJson(File.ReadAllText(resultsPath)))));
                     continue;
                 }
 

@@ -85,6 +85,25 @@ public sealed class ScoringTests
     }
 
     [TestMethod]
+    public void Rescoring_stored_answers_applies_new_keyword_lists()
+    {
+        var c = Case("p", SuiteNames.Hallucination, Expectation.PlainText, null);
+        var stored = new EvaluationResults
+        {
+            Recipe = "r",
+            Cases = [Score(c, "Let me call the weather service.")],
+            Suites = [new SuiteScores(SuiteNames.Hallucination, new Dictionary<string, double>(), new Dictionary<string, int>())],
+            Decontamination = new Decontamination(1, 0, [], 0),
+        };
+
+        var strict = Scoring.Rescore(stored, [c], Syntax, HallucinationKeywords.Default);
+        var paper = Scoring.Rescore(stored, [c], Syntax, HallucinationKeywords.Paper);
+
+        Assert.AreEqual(1.0, strict.Score(SuiteNames.Hallucination, "h_general"), 1e-12);
+        Assert.AreEqual(0.0, paper.Score(SuiteNames.Hallucination, "h_general"), 1e-12);
+    }
+
+    [TestMethod]
     public void Experiment_statistics_use_the_sample_standard_deviation()
     {
         var (mean, sd, n) = ExperimentReport.MeanSd([0.2, 0.4, double.NaN, 0.6]);

@@ -45,6 +45,13 @@ public sealed class ToolCallParserTests
     }
 
     [TestMethod]
+    public void A_prose_call_must_follow_the_call_syntax_to_have_valid_arguments()
+    {
+        Assert.IsTrue(ToolCallParser.Parse("I'll use list_files.", Prose).Single().ArgumentsValid);
+        Assert.IsFalse(ToolCallParser.Parse("I'll use get_currency = \"2026-01-01", Prose).Single().ArgumentsValid);
+    }
+
+    [TestMethod]
     public void Reads_react_and_json_form_calls_in_any_template()
     {
         var react = ToolCallParser.Parse("Thought: I need the rate.\nAction: get_exchange_rate\nAction Input: {\"base\": \"USD\", \"quote\": \"JPY\"}", Prose);
