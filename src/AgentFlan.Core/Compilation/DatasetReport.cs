@@ -70,6 +70,7 @@ public static class DatasetReport
         text.Append("\n## Agent-FLAN transforms\n\n| step | result |\n|---|---|\n");
         text.Append(CultureInfo.InvariantCulture, $"| input conversations | {t.Input} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| exact duplicates removed | {t.DuplicatesBySource.Values.Sum()}{Breakdown(t.DuplicatesBySource)} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| removed as overlapping the held-out evaluation queries | {t.DecontaminatedBySource.Values.Sum()}{Breakdown(t.DecontaminatedBySource)} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| source weights: copies added / left out | {t.WeightAdded} / {t.WeightRemoved} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| trajectories by form | {Breakdown(t.AlignedByForm).Trim(' ', '(', ')')} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| format-following built / requested | {t.FormatFollowingByFormat.Values.Sum()} / {t.FormatFollowingRequested}{Breakdown(t.FormatFollowingByFormat)} |\n");

@@ -78,6 +78,14 @@ public sealed record MaskingSettings
 public sealed record HeldOutSettings
 {
     public double Fraction { get; init; }
+
+    /// <summary>
+    /// Word n-gram size for decontamination: a training conversation is removed when one of its user turns shares
+    /// at least <see cref="DecontaminationThreshold"/> of its n-grams with the evaluation queries. 0 turns it off.
+    /// </summary>
+    public int DecontaminationNgram { get; init; } = 8;
+
+    public double DecontaminationThreshold { get; init; } = 0.5;
 }
 
 /// <summary>Evaluation suites run by <c>-t:Evaluate</c>.</summary>

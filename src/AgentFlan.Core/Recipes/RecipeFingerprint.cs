@@ -57,6 +57,9 @@ public static class RecipeFingerprint
             ["mixing"] = JsonSerializer.SerializeToNode(recipe.Mixing, Options),
             ["masking"] = JsonSerializer.SerializeToNode(recipe.Masking, Options),
             ["held_out"] = JsonSerializer.SerializeToNode(recipe.HeldOut, Options),
+
+            // Decontamination removes training samples that overlap the evaluation queries, so the suites decide data too.
+            ["evaluation"] = JsonSerializer.SerializeToNode(recipe.Evaluation, Options),
             ["sequence"] = JsonSerializer.SerializeToNode(recipe.Sequence, Options),
         };
         return root.ToJsonString(Options) + "\n";

@@ -115,8 +115,19 @@ internal static class RecipeSections
             return new HeldOutSettings();
         }
 
-        var settings = new HeldOutSettings { Fraction = map.Double("fraction", 0, 0, 0.9) };
-        NotApplied(map, "held_out", "holding out a fraction of the recipe's own conversations is not built yet (-t:Evaluate uses the synthetic generator's held-out split instead); no conversation is held out");
+        var d = new HeldOutSettings();
+        var settings = new HeldOutSettings
+        {
+            Fraction = map.Double("fraction", 0, 0, 0.9),
+            DecontaminationNgram = map.Int("decontamination_ngram", d.DecontaminationNgram, 0, 64),
+            DecontaminationThreshold = map.Double("decontamination_threshold", d.DecontaminationThreshold, 0, 1),
+        };
+        map.ReportUnknownKeys();
+        if (settings.Fraction > 0)
+        {
+            map.Warning(DiagnosticCodes.NotYetApplied, map.Node, "'held_out.fraction' is validated but not applied by this version: holding out a fraction of the recipe's own conversations is not built yet (-t:Evaluate uses the synthetic generator's held-out split instead); no conversation is held out.");
+        }
+
         return settings;
     }
 

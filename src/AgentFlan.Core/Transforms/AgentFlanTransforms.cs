@@ -7,6 +7,7 @@ namespace AgentFlan.Transforms;
 /// <summary>
 /// The Agent-FLAN method on the canonical model (DESIGN.md §1, docs/method.md), in this order:
 /// user negatives (the <c>negatives.source</c> source is taken as negatives, as given) → exact deduplication →
+/// decontamination against the held-out evaluation queries (<see cref="Decontaminator"/>) →
 /// source weights → chat alignment (ReAct or natural chat per trajectory) → format-following samples →
 /// generated negatives → general-chat ratio → sample budget. Capability weights are applied per segment when
 /// the tokenizer renders a sample (<see cref="RenderPlan"/>); the token budget after tokenization
@@ -29,7 +30,10 @@ public static class AgentFlanTransforms
 
         var duplicates = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var unique = Deduplicator.Apply(input, duplicates);
-        var weighted = Mixer.ApplySourceWeights(unique, recipe.Sources, seed, out var added, out var removed);
+        var contaminated = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var heldOutQueries = Evaluation.EvaluationSuites.Build(seed, recipe.Evaluation.Samples, recipe.Evaluation.Suites).Select(c => c.Query);
+        var clean = Decontaminator.Apply(unique, heldOutQueries, recipe.HeldOut.DecontaminationNgram, recipe.HeldOut.DecontaminationThreshold, contaminated);
+        var weighted = Mixer.ApplySourceWeights(clean, recipe.Sources, seed, out var added, out var removed);
 
         var forms = new Dictionary<string, RenderForm>(StringComparer.Ordinal);
         var byForm = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -57,6 +61,7 @@ public static class AgentFlanTransforms
         {
             Input = input.Count,
             DuplicatesBySource = duplicates,
+            DecontaminatedBySource = contaminated,
             WeightAdded = added,
             WeightRemoved = removed,
             AlignedByForm = byForm,
