@@ -1,5 +1,4 @@
 using AgentFlan.Diagnostics;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace AgentFlan.Recipes;
@@ -63,7 +62,7 @@ internal sealed class RecipeDocument
         }
 
         chain.Add(file);
-        var own = Parse(file, diagnostics, referencedFrom);
+        var own = Parse(file, diagnostics);
         if (own is null)
         {
             return null;
@@ -104,7 +103,7 @@ internal sealed class RecipeDocument
         return parent;
     }
 
-    private static YamlMappingNode? Parse(string file, List<Diagnostic> diagnostics, Diagnostic? referencedFrom)
+    private static YamlMappingNode? Parse(string file, List<Diagnostic> diagnostics)
     {
         if (!File.Exists(file))
         {
@@ -112,34 +111,7 @@ internal sealed class RecipeDocument
             return null;
         }
 
-        try
-        {
-            var stream = new YamlStream();
-            using (var reader = new StreamReader(file))
-            {
-                stream.Load(reader);
-            }
-
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
-            {
-                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntax, "A recipe must be a YAML mapping (key: value lines).", file, 1, 1));
-                return null;
-            }
-
-            return mapping;
-        }
-        catch (YamlException e)
-        {
-            var code = e.Message.Contains("Duplicate key", StringComparison.OrdinalIgnoreCase) ? DiagnosticCodes.DuplicateKey : DiagnosticCodes.YamlSyntax;
-            var message = (e.InnerException?.Message ?? e.Message).Trim();
-            diagnostics.Add(Diagnostic.Error(code, message, file, (int)e.Start.Line, (int)e.Start.Column));
-            return null;
-        }
-        catch (IOException e)
-        {
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.RecipeNotFound, $"Recipe '{file}' cannot be read: {e.Message}", referencedFrom?.File ?? file));
-            return null;
-        }
+        return YamlFile.LoadMapping(file, "A recipe", diagnostics);
     }
 
     private static void Merge(YamlMappingNode into, YamlMappingNode from)

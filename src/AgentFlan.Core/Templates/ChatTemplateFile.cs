@@ -1,7 +1,5 @@
 using AgentFlan.Diagnostics;
 using AgentFlan.Recipes;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace AgentFlan.Templates;
 
@@ -16,26 +14,8 @@ public static class ChatTemplateFile
 
     public static ChatTemplate? Load(string path, List<Diagnostic> diagnostics)
     {
-        YamlMappingNode root;
-        try
+        if (YamlFile.LoadMapping(path, "A chat template file", diagnostics) is not { } root)
         {
-            var stream = new YamlStream();
-            using (var reader = new StreamReader(path))
-            {
-                stream.Load(reader);
-            }
-
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)
-            {
-                diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntax, "A chat template file must be a YAML mapping of role markers.", path, 1, 1));
-                return null;
-            }
-
-            root = mapping;
-        }
-        catch (YamlException e)
-        {
-            diagnostics.Add(Diagnostic.Error(DiagnosticCodes.YamlSyntax, (e.InnerException?.Message ?? e.Message).Trim(), path, (int)e.Start.Line, (int)e.Start.Column));
             return null;
         }
 
