@@ -82,6 +82,9 @@ public sealed record DatasetStatistics
 
     public IReadOnlyList<SourceStatistics> Sources { get; init; } = [];
 
+    /// <summary>Documents written per length bucket: key = the bucket's upper bound in tokens (eighths of the sequence length).</summary>
+    public IReadOnlyDictionary<int, long> LengthHistogram { get; init; } = new SortedDictionary<int, long>();
+
     /// <summary>Truncated and dropped (over-length) samples per source name; sources with neither are left out.</summary>
     public IReadOnlyDictionary<string, Tokenization.OverLengthCounts> OverLengthBySource { get; init; } = new SortedDictionary<string, Tokenization.OverLengthCounts>();
 

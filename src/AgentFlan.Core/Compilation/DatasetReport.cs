@@ -39,6 +39,18 @@ public static class DatasetReport
             text.Append('\n');
         }
 
+        if (s.LengthHistogram.Count > 0)
+        {
+            var most = Math.Max(1, s.LengthHistogram.Values.Max());
+            text.Append("## Sample lengths\n\n| tokens up to | documents | |\n|---:|---:|---|\n");
+            foreach (var (upTo, count) in s.LengthHistogram)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {upTo} | {count} | {new string('█', (int)Math.Round(30.0 * count / most))} |\n");
+            }
+
+            text.Append('\n');
+        }
+
         text.Append("## By kind\n\n| kind | conversations | supervised tokens | share of supervised |\n|---|---:|---:|---:|\n");
         foreach (var (kind, count) in s.ConversationsByKind)
         {

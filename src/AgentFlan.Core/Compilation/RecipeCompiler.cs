@@ -72,8 +72,11 @@ public static class RecipeCompiler
 
         // A token budget needs every sample before choosing; without one, samples stream straight to the shards.
         var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<TokenizedSample>() : null;
+        // Sample lengths in eighths of the sequence length (the last bucket holds full-length, truncated samples).
+        var lengthBuckets = new long[8];
         void Keep(TokenizedSample sample)
         {
+            lengthBuckets[Math.Min(7, (sample.Length - 1) * 8 / length)]++;
             documents++;
             tokens += sample.Length;
             supervisedTokens += sample.SupervisedCount;
@@ -174,6 +177,7 @@ public static class RecipeCompiler
                 Unsupervised = unsupervised,
                 Sources = loader?.Statistics ?? [],
                 OverLengthBySource = overLengthBySource,
+                LengthHistogram = new SortedDictionary<int, long>(Enumerable.Range(0, 8).ToDictionary(b => (b + 1) * length / 8, b => lengthBuckets[b])),
                 ConversationsByKind = conversationsByKind,
                 SupervisedTokensByKind = supervisedByKind,
                 Capabilities = capabilities.Measure(plan),

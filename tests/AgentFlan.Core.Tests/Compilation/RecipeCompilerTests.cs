@@ -61,6 +61,7 @@ public sealed class RecipeCompilerTests
         }
 
         Assert.AreEqual(manifest.Statistics.SupervisedTokens, supervised);
+        Assert.AreEqual(manifest.Statistics.Documents, manifest.Statistics.LengthHistogram.Values.Sum(), "every document is in one length bucket");
         Assert.AreEqual(manifest.Statistics.Documents, documents);
         Assert.IsTrue(File.ReadAllText(temp.Combine("out", RecipeCompiler.ReportFileName)).Contains('⟦', StringComparison.Ordinal));
     }
