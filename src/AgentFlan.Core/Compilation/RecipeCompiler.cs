@@ -47,6 +47,8 @@ public static class RecipeCompiler
 
     private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, TransformResult? transformed, CompileOptions options, CancellationToken cancellationToken)
     {
+        // A compile killed mid-write leaves temp files (never an output that looks finished): sweep them.
+        AtomicFile.RemoveAbandoned(outputDirectory);
         int threads = options.Threads;
         var diagnostics = new List<Diagnostic>();
         var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);

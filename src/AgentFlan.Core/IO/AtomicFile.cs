@@ -10,7 +10,7 @@ public static class AtomicFile
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var temp = TempPathFor(path);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -27,6 +27,54 @@ public static class AtomicFile
             {
                 File.Delete(temp);
             }
+        }
+    }
+
+    /// <summary>
+    /// A unique temp path beside <paramref name="path"/>: <c>.name.&lt;pid&gt;.&lt;guid&gt;.tmp</c>. The process id lets
+    /// <see cref="RemoveAbandoned"/> tell a dead writer's leftovers from a concurrent build's file in progress.
+    /// </summary>
+    public static string TempPathFor(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+
+    /// <summary>Deletes temp files under <paramref name="directory"/> whose writing process is gone (a killed build).</summary>
+    public static void RemoveAbandoned(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var temp in Directory.EnumerateFiles(directory, ".*.tmp", SearchOption.AllDirectories))
+        {
+            var parts = Path.GetFileName(temp).Split('.');
+            if (parts.Length >= 4 && int.TryParse(parts[^3], out var pid) && !IsRunning(pid))
+            {
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

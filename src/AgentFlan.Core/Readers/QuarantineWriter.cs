@@ -22,7 +22,7 @@ public sealed class QuarantineWriter : IDisposable
         _path = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(_path)!;
         Directory.CreateDirectory(directory);
-        _temp = Path.Combine(directory, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
+        _temp = IO.AtomicFile.TempPathFor(_path);
         _stream = new FileStream(_temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         _writer = new Utf8JsonWriter(_stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
