@@ -36,7 +36,10 @@ public sealed partial class Attention : nn.Module<Tensor, AttentionContext, Tens
     /// <summary>The projection that writes into the residual stream (scaled at initialisation, before any LoRA wrapping).</summary>
     public Linear OutputProjection => (Linear)o_proj;
 
-    public override Tensor forward(Tensor x, AttentionContext context)
+    public override Tensor forward(Tensor x, AttentionContext context) => Attend(x, context, cache: null, layer: 0);
+
+    /// <summary>The one attention computation; with a cache, the new keys and values are appended and all are attended.</summary>
+    private Tensor Attend(Tensor x, AttentionContext context, KvCache? cache, int layer)
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], length = x.shape[1];
@@ -45,6 +48,11 @@ public sealed partial class Attention : nn.Module<Tensor, AttentionContext, Tens
         var v = v_proj.forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);
         q = RotaryEmbedding.Apply(q, context.Cos, context.Sin);
         k = RotaryEmbedding.Apply(k, context.Cos, context.Sin);
+        if (cache is not null)
+        {
+            (k, v) = cache.Append(layer, k, v);
+        }
+
         if (_kvHeads != _heads)
         {
             k = k.repeat_interleave(_heads / _kvHeads, dim: 1);

@@ -25,10 +25,13 @@ public sealed partial class DecoderLayer : nn.Module<Tensor, AttentionContext, T
 
     public FeedForward Mlp => mlp;
 
-    public override Tensor forward(Tensor x, AttentionContext context)
+    public override Tensor forward(Tensor x, AttentionContext context) => Run(x, context, cache: null, layer: 0);
+
+    private Tensor Run(Tensor x, AttentionContext context, KvCache? cache, int layer)
     {
         using var scope = NewDisposeScope();
-        var h = x + self_attn.forward(input_layernorm.forward(x), context);
+        var attended = cache is null ? self_attn.forward(input_layernorm.forward(x), context) : self_attn.ForwardCached(input_layernorm.forward(x), context, cache, layer);
+        var h = x + attended;
         return (h + mlp.forward(post_attention_layernorm.forward(h))).MoveToOuterDisposeScope();
     }
 }

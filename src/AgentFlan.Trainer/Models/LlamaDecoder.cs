@@ -38,7 +38,10 @@ public sealed partial class LlamaDecoder : nn.Module<Tensor, Tensor, Tensor, Ten
     /// <param name="tokens">[batch, length] token ids (model id space).</param>
     /// <param name="positions">[batch, length] position of each token within its document.</param>
     /// <param name="mask">[batch, 1, length, length] boolean, true where a query may attend to a key.</param>
-    public override Tensor forward(Tensor tokens, Tensor positions, Tensor mask)
+    public override Tensor forward(Tensor tokens, Tensor positions, Tensor mask) => Run(tokens, positions, mask, cache: null);
+
+    /// <summary>The one decoder pass; with a cache, each layer attends to the cached positions too and the cache advances.</summary>
+    private Tensor Run(Tensor tokens, Tensor positions, Tensor mask, KvCache? cache)
     {
         using var scope = NewDisposeScope();
         long batch = tokens.shape[0], length = tokens.shape[1];
@@ -49,11 +52,14 @@ public sealed partial class LlamaDecoder : nn.Module<Tensor, Tensor, Tensor, Ten
             sin.index_select(0, flat).view(batch, 1, length, _headDim),
             mask);
         var x = embed_tokens.forward(tokens);
+        int index = 0;
         foreach (var layer in layers)
         {
-            x = layer.forward(x, context);
+            x = cache is null ? layer.forward(x, context) : layer.ForwardCached(x, context, cache, index);
+            index++;
         }
 
+        cache?.Advance((int)length);
         return norm.forward(x).MoveToOuterDisposeScope();
     }
 
