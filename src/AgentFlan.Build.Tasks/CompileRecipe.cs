@@ -68,7 +68,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                 var stats = result.Manifest.Statistics;
                 Log.LogMessage(
                     MessageImportance.High,
-                    $"AgentFlan: compiled recipe '{recipe.Name}': {stats.Conversations} conversations, {stats.Tokens} tokens ({stats.SupervisedTokens} supervised), {result.Manifest.Shards.Sum(s => s.Rows)} rows in {started.Elapsed.TotalSeconds:0.0} s ({result.SamplesFromCache} samples from the cache, {result.SamplesTokenized} tokenized) -> {result.ManifestPath}");
+                    $"AgentFlan: compiled recipe '{recipe.Name}': {stats.Conversations} conversations, {stats.Tokens} tokens ({stats.SupervisedTokens} supervised), {result.Manifest.Shards.Sum(s => s.Rows)} rows in {started.Elapsed.TotalSeconds:0.0} s ({result.CacheSummary}) -> {result.ManifestPath}");
                 manifests.Add(new Microsoft.Build.Utilities.TaskItem(result.ManifestPath));
             }
             catch (DiagnosticException e)

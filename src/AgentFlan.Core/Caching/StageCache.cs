@@ -30,60 +30,186 @@ public sealed class StageCache
 
     public bool TryGet(string stage, string key, out byte[] payload)
     {
-        var path = PathOf(stage, key);
         payload = [];
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-        catch (DirectoryNotFoundException)
+        using var stream = OpenRead(stage, key);
+        if (stream is null)
         {
             return false;
         }
 
-        if (bytes.Length < HeaderSize
-            || !bytes.AsSpan(0, 8).SequenceEqual(Magic)
-            || BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8)) != bytes.Length - HeaderSize
-            || !SHA256.HashData(bytes.AsSpan(HeaderSize)).AsSpan().SequenceEqual(bytes.AsSpan(16, 32)))
-        {
-            Warnings.Add(Diagnostic.Warning(DiagnosticCodes.CacheEntryCorrupt, $"Cache entry '{path}' failed its integrity check; it was removed and is rebuilt.", path));
-            TryDelete(path);
-            return false;
-        }
-
-        payload = bytes[HeaderSize..];
+        payload = new byte[stream.Length - HeaderSize];
+        stream.ReadExactly(payload);
         return true;
     }
 
     public void Put(string stage, string key, ReadOnlySpan<byte> payload)
     {
+        using var entry = BeginPut(stage, key);
+        entry.Payload.Write(payload);
+        entry.Commit();
+    }
+
+    /// <summary>
+    /// Opens an entry for reading after checking its length and hash (one streaming pass over the file);
+    /// null when there is none or it is damaged (then it is deleted and reported in <see cref="Warnings"/>).
+    /// The stream is positioned at the payload's first byte.
+    /// </summary>
+    public Stream? OpenRead(string stage, string key)
+    {
         var path = PathOf(stage, key);
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{key}.{Guid.NewGuid():N}.tmp");
+        FileStream stream;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        var valid = false;
+        try
+        {
+            Span<byte> header = stackalloc byte[HeaderSize];
+            if (stream.Length >= HeaderSize && stream.Read(header) == HeaderSize && header[..8].SequenceEqual(Magic)
+                && BinaryPrimitives.ReadInt64LittleEndian(header[8..]) == stream.Length - HeaderSize)
             {
-                Span<byte> header = stackalloc byte[HeaderSize];
-                Magic.CopyTo(header);
-                BinaryPrimitives.WriteInt64LittleEndian(header[8..], payload.Length);
-                SHA256.HashData(payload, header[16..]);
-                stream.Write(header);
-                stream.Write(payload);
-                stream.Flush(flushToDisk: true);
+                Span<byte> hash = stackalloc byte[32];
+                SHA256.HashData(stream, hash);
+                valid = hash.SequenceEqual(header[16..]);
             }
 
-            File.Move(temp, path, overwrite: true);
+            if (valid)
+            {
+                stream.Position = HeaderSize;
+                return stream;
+            }
         }
         finally
         {
-            TryDelete(temp);
+            if (!valid)
+            {
+                stream.Dispose();
+            }
+        }
+
+        Warnings.Add(Diagnostic.Warning(DiagnosticCodes.CacheEntryCorrupt, $"Cache entry '{path}' failed its integrity check; it was removed and is rebuilt.", path));
+        TryDelete(path);
+        return null;
+    }
+
+    /// <summary>
+    /// Starts writing an entry: the payload streams to a temp file in the entry's folder and only
+    /// <see cref="EntryWriter.Commit"/> publishes it (header written, flushed, renamed into place). Disposing
+    /// without committing deletes the temp file, so a failed or killed compile never leaves an entry.
+    /// </summary>
+    public EntryWriter BeginPut(string stage, string key)
+    {
+        var path = PathOf(stage, key);
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        return new EntryWriter(path, Path.Combine(directory, $".{key}.{Guid.NewGuid():N}.tmp"));
+    }
+
+    /// <summary>An entry being written; see <see cref="BeginPut"/>.</summary>
+    public sealed class EntryWriter : IDisposable
+    {
+        private readonly string _path;
+        private readonly string _temp;
+        private readonly FileStream _file;
+        private readonly HashingStream _payload;
+        private bool _done;
+
+        internal EntryWriter(string path, string temp)
+        {
+            _path = path;
+            _temp = temp;
+            _file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            _file.Write(new byte[HeaderSize]);
+            _payload = new HashingStream(_file);
+        }
+
+        /// <summary>Write the payload here.</summary>
+        public Stream Payload => _payload;
+
+        public void Commit()
+        {
+            ObjectDisposedException.ThrowIf(_done, this);
+            Span<byte> header = stackalloc byte[HeaderSize];
+            Magic.CopyTo(header);
+            BinaryPrimitives.WriteInt64LittleEndian(header[8..], _payload.Length);
+            _payload.Hash(header[16..]);
+            _file.Position = 0;
+            _file.Write(header);
+            _file.Flush(flushToDisk: true);
+            _file.Dispose();
+            File.Move(_temp, _path, overwrite: true);
+            _done = true;
+        }
+
+        public void Dispose()
+        {
+            if (!_done)
+            {
+                _done = true;
+                _file.Dispose();
+                TryDelete(_temp);
+            }
+
+            _payload.Dispose();
+        }
+    }
+
+    /// <summary>A write-only stream that hashes what passes through it on its way to the file.</summary>
+    private sealed class HashingStream(Stream inner) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private long _length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => _length;
+
+        public override long Position
+        {
+            get => _length;
+            set => throw new NotSupportedException();
+        }
+
+        public void Hash(Span<byte> destination) => _hash.GetHashAndReset(destination);
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _hash.AppendData(buffer);
+            inner.Write(buffer);
+            _length += buffer.Length;
+        }
+
+        /// <summary>Nothing to do: the entry flushes the file to disk when it commits.</summary>
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 

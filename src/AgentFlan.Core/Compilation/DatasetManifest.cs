@@ -29,6 +29,9 @@ public sealed record DatasetManifest
     /// <summary>Every resolved data setting (what <see cref="SettingsHash"/> hashes): the experiment's lockfile.</summary>
     public System.Text.Json.Nodes.JsonNode? Settings { get; init; }
 
+    /// <summary>The cache key of each pipeline stage this output came from (stage name → key), for <c>explain</c> and audits.</summary>
+    public IReadOnlyDictionary<string, string> Stages { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
     public required TokenizerInfo Tokenizer { get; init; }
 
     public required string Template { get; init; }

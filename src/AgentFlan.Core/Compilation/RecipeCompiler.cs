@@ -12,8 +12,9 @@ using AgentFlan.Transforms;
 namespace AgentFlan.Compilation;
 
 /// <summary>
-/// Compiles a recipe into a training set: read sources → render with the chat template → tokenize with
-/// the loss mask → apply the over-length policy → pack → write shards, report and, last, manifest.json.
+/// Compiles a recipe into a training set: read sources → Agent-FLAN transforms → render with the chat template
+/// and tokenize (the documents, cached as the samples stage: <see cref="SampleStore"/>) → capability weights →
+/// over-length policy → token budget → pack → write shards, report and, last, manifest.json.
 /// The manifest is written last and atomically, so an interrupted compile never leaves an output that
 /// looks complete to MSBuild's up-to-date check.
 /// </summary>
@@ -32,44 +33,120 @@ public static class RecipeCompiler
 
     public static CompileResult Compile(Recipe recipe, string outputDirectory, CompileOptions options, CancellationToken cancellationToken = default)
     {
-        var loader = new SourceLoader(recipe, outputDirectory);
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(options);
+
+        // A compile killed mid-write leaves temp files (never an output that looks finished): sweep them.
+        AtomicFile.RemoveAbandoned(outputDirectory);
+        var context = new CompileContext(recipe, options);
+        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
+        var key = SampleStore.Key(recipe, files);
+        var stored = context.Cache is null ? null : SampleStore.Open(context.Cache, key);
+        if (stored is not null)
+        {
+            using (stored)
+            {
+                var summary = stored.Summary;
+                SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
+                var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
+                return Finish(context, stored.Documents(), plan, outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms, summary.Examples));
+            }
+        }
+
+        var loader = new SourceLoader(recipe, outputDirectory, files);
         var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
-        return Compile(recipe, transformed.Conversations, outputDirectory, loader, transformed, options, cancellationToken);
+        var examples = new List<Conversation>();
+        var documents = Tokenize(context, transformed.Conversations, transformed.Plan, examples, cancellationToken);
+        if (context.Cache is not null)
+        {
+            documents = Stored(documents, SampleStore.Create(context.Cache, key), () => new StoredSummary
+            {
+                Sources = loader.Statistics,
+                Transforms = transformed.Statistics,
+                Examples = examples,
+                ExampleForms = examples.ToDictionary(e => e.Id, transformed.Plan.FormOf, StringComparer.Ordinal),
+                Quarantine = loader.QuarantinedText(),
+            });
+        }
+
+        return Finish(context, documents, transformed.Plan, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics, examples));
     }
 
     /// <summary>Compiles conversations in their final form: the Agent-FLAN transforms are not applied (capability weights are).</summary>
     public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, CancellationToken cancellationToken = default) =>
-        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, new CompileOptions(), cancellationToken);
+        Compile(recipe, conversations, outputDirectory, threads: 0, cancellationToken);
 
     /// <param name="threads">Tokenization threads; 0 means every core. The output is byte-identical for any value.</param>
-    public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, int threads, CancellationToken cancellationToken = default) =>
-        Compile(recipe, conversations, outputDirectory, loader: null, transformed: null, new CompileOptions { Threads = threads }, cancellationToken);
-
-    private static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, SourceLoader? loader, TransformResult? transformed, CompileOptions options, CancellationToken cancellationToken)
+    public static CompileResult Compile(Recipe recipe, IEnumerable<Conversation> conversations, string outputDirectory, int threads, CancellationToken cancellationToken = default)
     {
-        // A compile killed mid-write leaves temp files (never an output that looks finished): sweep them.
+        ArgumentNullException.ThrowIfNull(recipe);
         AtomicFile.RemoveAbandoned(outputDirectory);
-        int threads = options.Threads;
-        var diagnostics = new List<Diagnostic>();
-        var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
-        var template = ChatTemplates.Get(recipe.Template);
-        var plan = transformed?.Plan ?? RenderPlan.For(recipe);
-        var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking, plan);
-        var cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
-        var memo = new TokenMemo(cache, tokenizer.Info.Hash, template.Name);
-        int length = recipe.Sequence.Length;
+        var context = new CompileContext(recipe, new CompileOptions { Threads = threads });
+        var plan = RenderPlan.For(recipe);
+        var examples = new List<Conversation>();
+        var documents = Tokenize(context, conversations, plan, examples, cancellationToken);
+        return Finish(context, documents, plan, outputDirectory, stageKey: null, fromCache: false, () => ([], new TransformStatistics(), examples));
+    }
 
-        // Tokenize on every core (results in input order), pack a window at a time, write a shard at a time:
-        // memory stays flat however many conversations the sources hold.
-        var tokenizeAll = new ParallelTokenizer(tokenizer, t => new SampleTokenizer(t, template, recipe.Masking, plan, memo).Tokenize, length, OverLengthOptions.From(recipe.Sequence));
+    /// <summary>Renders and tokenizes on every core (results in input order); keeps the first conversation with a tool call as the report's example.</summary>
+    private static IEnumerable<TokenizedDocument> Tokenize(CompileContext context, IEnumerable<Conversation> conversations, RenderPlan plan, List<Conversation> examples, CancellationToken cancellationToken)
+    {
+        var recipe = context.Recipe;
+        var parallel = new ParallelTokenizer(context.Tokenizer, t => new SampleTokenizer(t, context.Template, recipe.Masking, plan, context.Memo).Document);
+        var threads = context.Options.Threads > 0 ? context.Options.Threads : ParallelTokenizer.DefaultThreads;
+        foreach (var (conversation, document) in parallel.TokenizeAll(conversations, threads, cancellationToken))
+        {
+            if (examples.Count == 0 && conversation.Messages.Any(m => m.ToolCalls.Count > 0))
+            {
+                examples.Add(conversation);
+            }
+
+            yield return document;
+        }
+
+        context.Memo.Save();
+    }
+
+    /// <summary>Passes the documents through while storing them; the entry is published only once all of them went past.</summary>
+    private static IEnumerable<TokenizedDocument> Stored(IEnumerable<TokenizedDocument> documents, SampleStore.Writer writer, Func<StoredSummary> summary)
+    {
+        using (writer)
+        {
+            foreach (var document in documents)
+            {
+                writer.Add(document);
+                yield return document;
+            }
+
+            writer.Commit(summary());
+        }
+    }
+
+    /// <summary>
+    /// Everything after the documents, identical whether they were just tokenized or read from the samples stage:
+    /// weigh → over-length → token budget → pack → shards, report, manifest. Memory stays flat (a window of
+    /// rows at a time) unless a token budget needs every sample before choosing.
+    /// </summary>
+    private static CompileResult Finish(
+        CompileContext context,
+        IEnumerable<TokenizedDocument> documents,
+        RenderPlan plan,
+        string outputDirectory,
+        string? stageKey,
+        bool fromCache,
+        Func<(IReadOnlyList<SourceStatistics> Sources, TransformStatistics Transforms, IReadOnlyList<Conversation> Examples)> inputs)
+    {
+        var recipe = context.Recipe;
+        var tokenizer = context.Tokenizer;
+        int length = recipe.Sequence.Length;
+        var overLength = OverLengthOptions.From(recipe.Sequence);
         var packer = new StreamingPacker(length, recipe.Sequence.Packing, tokenizer.Info.EndOfText, RowsPerShard);
         var shardWriter = new ShardSetWriter(outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
 
         var conversationsByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var supervisedByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var overLengthBySource = new SortedDictionary<string, OverLengthCounts>(StringComparer.Ordinal);
-        long conversationCount = 0, truncated = 0, dropped = 0, unsupervised = 0, documents = 0, tokens = 0, supervisedTokens = 0;
-        Conversation? example = null;
+        long conversationCount = 0, truncated = 0, dropped = 0, unsupervised = 0, documentCount = 0, tokens = 0, supervisedTokens = 0;
         var capabilities = new CapabilityCounter();
 
         // A token budget needs every sample before choosing; without one, samples stream straight to the shards.
@@ -79,7 +156,7 @@ public static class RecipeCompiler
         void Keep(TokenizedSample sample)
         {
             lengthBuckets[Math.Min(7, (sample.Length - 1) * 8 / length)]++;
-            documents++;
+            documentCount++;
             tokens += sample.Length;
             supervisedTokens += sample.SupervisedCount;
             var kind = KindName(sample.Kind);
@@ -88,34 +165,33 @@ public static class RecipeCompiler
             shardWriter.Add(packer.Add(sample));
         }
 
-        foreach (var (conversation, tokenized, outcome) in tokenizeAll.TokenizeAll(conversations, threads > 0 ? threads : ParallelTokenizer.DefaultThreads, cancellationToken))
+        foreach (var document in documents)
         {
             conversationCount++;
-            example ??= conversation.Messages.Any(m => m.ToolCalls.Count > 0) ? conversation : null;
-            var kind = KindName(conversation.Kind);
+            var kind = KindName(document.Kind);
             conversationsByKind[kind] = conversationsByKind.GetValueOrDefault(kind) + 1;
 
-            var source = conversation.Provenance.Source;
+            var (weighed, outcome) = OverLength.Apply(plan.Weigh(document), length, overLength);
             switch (outcome)
             {
                 case OverLengthOutcome.TooLong:
                     throw new DiagnosticException(Diagnostic.Error(
                         DiagnosticCodes.SampleTooLong,
-                        $"Sample '{conversation.Id}' ({Where(conversation.Provenance)}) has {sampler.Tokenize(conversation).Length} tokens; sequence.length is {length} and sequence.over_length is 'error'.",
+                        $"Sample '{document.Id}' ({document.Where}) has {document.Length} tokens; sequence.length is {length} and sequence.over_length is 'error'.",
                         recipe.FilePath));
                 case OverLengthOutcome.Dropped:
                     dropped++;
-                    var d = overLengthBySource.GetValueOrDefault(source) ?? new OverLengthCounts();
-                    overLengthBySource[source] = d with { Dropped = d.Dropped + 1 };
+                    var d = overLengthBySource.GetValueOrDefault(document.Source) ?? new OverLengthCounts();
+                    overLengthBySource[document.Source] = d with { Dropped = d.Dropped + 1 };
                     continue;
                 case OverLengthOutcome.Truncated:
                     truncated++;
-                    var t = overLengthBySource.GetValueOrDefault(source) ?? new OverLengthCounts();
-                    overLengthBySource[source] = t with { Truncated = t.Truncated + 1 };
+                    var t = overLengthBySource.GetValueOrDefault(document.Source) ?? new OverLengthCounts();
+                    overLengthBySource[document.Source] = t with { Truncated = t.Truncated + 1 };
                     break;
             }
 
-            var sample = tokenized!;
+            var sample = weighed!;
             if (sample.SupervisedCount == 0)
             {
                 unsupervised++;
@@ -140,8 +216,8 @@ public static class RecipeCompiler
             limited.ForEach(Keep);
         }
 
-        var transformStatistics = (transformed?.Statistics ?? new TransformStatistics()) with { TokenBudgetRemoved = budgetRemoved };
-        if (documents == 0)
+        var (sources, transforms, examples) = inputs();
+        if (documentCount == 0)
         {
             throw new DiagnosticException(Diagnostic.Error(
                 DiagnosticCodes.NoSupervisedTokens,
@@ -150,8 +226,7 @@ public static class RecipeCompiler
         }
 
         shardWriter.Add(packer.Flush());
-        memo.Save();
-        diagnostics.AddRange(cache?.Warnings ?? []);
+        var diagnostics = new List<Diagnostic>(context.Cache?.Warnings ?? []);
         var shards = shardWriter.Complete();
 
         var manifest = new DatasetManifest
@@ -163,34 +238,41 @@ public static class RecipeCompiler
             Overrides = [.. recipe.Overrides.Select(o => o.ToString())],
             RecipeFiles = [.. recipe.Files.Select(f => Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'))],
             Settings = System.Text.Json.Nodes.JsonNode.Parse(RecipeFingerprint.DataSettings(recipe)),
+            Stages = stageKey is null ? new SortedDictionary<string, string>() : new SortedDictionary<string, string>(StringComparer.Ordinal) { [SampleStore.Stage] = stageKey },
             Tokenizer = tokenizer.Info,
-            Template = template.Name,
+            Template = context.Template.Name,
             SequenceLength = length,
             Shards = shards,
             Statistics = new DatasetStatistics
             {
                 Conversations = conversationCount,
-                Documents = documents,
+                Documents = documentCount,
                 Tokens = tokens,
                 SupervisedTokens = supervisedTokens,
                 PaddingTokens = (shardWriter.RowCount * length) - tokens,
                 Truncated = truncated,
                 Dropped = dropped,
                 Unsupervised = unsupervised,
-                Sources = loader?.Statistics ?? [],
+                Sources = sources,
                 OverLengthBySource = overLengthBySource,
                 LengthHistogram = new SortedDictionary<int, long>(Enumerable.Range(0, 8).ToDictionary(b => (b + 1) * length / 8, b => lengthBuckets[b])),
                 ConversationsByKind = conversationsByKind,
                 SupervisedTokensByKind = supervisedByKind,
                 Capabilities = capabilities.Measure(plan),
-                Transforms = transformStatistics,
+                Transforms = transforms with { TokenBudgetRemoved = budgetRemoved },
             },
         };
 
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFileName), DatasetReport.Render(manifest, sampler, example));
+        var sampler = new SampleTokenizer(tokenizer, context.Template, recipe.Masking, plan);
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFileName), DatasetReport.Render(manifest, sampler, examples.Count > 0 ? examples[0] : null));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
-        return new CompileResult(manifestPath, manifest, diagnostics) { SamplesFromCache = memo.Hits, SamplesTokenized = memo.Misses };
+        return new CompileResult(manifestPath, manifest, diagnostics)
+        {
+            SamplesFromCache = fromCache ? conversationCount : context.Memo.Hits,
+            SamplesTokenized = fromCache ? 0 : context.Memo.Misses,
+            SamplesStageReused = fromCache,
+        };
     }
 
     internal static string KindName(ConversationKind kind) => kind switch
@@ -202,8 +284,29 @@ public static class RecipeCompiler
         _ => "general",
     };
 
-    private static string Where(Provenance provenance) =>
-        provenance.File is null ? provenance.Source
-        : provenance.Line > 0 ? $"{provenance.File}({provenance.Line})"
-        : $"{provenance.File}[{provenance.Index}]";
+    /// <summary>What one compile works with: the recipe, its tokenizer and template, the cache and the token memo.</summary>
+    private sealed class CompileContext
+    {
+        public CompileContext(Recipe recipe, CompileOptions options)
+        {
+            Recipe = recipe;
+            Options = options;
+            Tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
+            Template = ChatTemplates.Get(recipe.Template);
+            Cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
+            Memo = new TokenMemo(Cache, Tokenizer.Info.Hash, Template.Name);
+        }
+
+        public Recipe Recipe { get; }
+
+        public CompileOptions Options { get; }
+
+        public LoadedTokenizer Tokenizer { get; }
+
+        public ChatTemplate Template { get; }
+
+        public StageCache? Cache { get; }
+
+        public TokenMemo Memo { get; }
+    }
 }

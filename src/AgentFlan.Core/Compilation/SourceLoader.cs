@@ -18,11 +18,14 @@ public sealed class SourceLoader
     private readonly Recipe _recipe;
     private readonly string _outputDirectory;
     private readonly List<SourceStatistics> _statistics = [];
+    private readonly IReadOnlyList<IReadOnlyList<SourceFile>>? _files;
 
-    public SourceLoader(Recipe recipe, string outputDirectory)
+    /// <param name="files">Each source's <see cref="InputFiles"/>, when the caller has them already.</param>
+    public SourceLoader(Recipe recipe, string outputDirectory, IReadOnlyList<IReadOnlyList<SourceFile>>? files = null)
     {
         _recipe = recipe;
         _outputDirectory = outputDirectory;
+        _files = files;
     }
 
     public IReadOnlyList<SourceStatistics> Statistics => _statistics;
@@ -40,11 +43,12 @@ public sealed class SourceLoader
             }
         }
 
-        foreach (var source in _recipe.Sources)
+        for (int index = 0; index < _recipe.Sources.Count; index++)
         {
+            var source = _recipe.Sources[index];
             var conversations = source.Format == "synthetic"
                 ? Synthetic(source, cancellationToken)
-                : FromFiles(source, cancellationToken);
+                : FromFiles(source, _files?[index] ?? InputFiles(_recipe, source), cancellationToken);
             foreach (var conversation in conversations)
             {
                 yield return conversation;
@@ -69,21 +73,11 @@ public sealed class SourceLoader
         _statistics.Add(new SourceStatistics { Name = source.Name, Format = source.Format, Read = count, Accepted = count });
     }
 
-    private IEnumerable<Conversation> FromFiles(SourceSettings source, CancellationToken cancellationToken)
+    private IEnumerable<Conversation> FromFiles(SourceSettings source, IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
     {
         var reader = SourceReaders.Find(source.Format)
             ?? throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.UnknownName, $"Source '{source.Name}': format '{source.Format}' has no reader.", _recipe.FilePath));
         var paths = SourcePaths.Expand(source.Path!);
-        if (paths.Count == 0)
-        {
-            throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.SourceUnreadable, $"Source '{source.Name}': nothing matches '{source.Path}'.", _recipe.FilePath));
-        }
-
-        var files = paths
-            .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
-            .Order(StringComparer.Ordinal)
-            .Select(f => new SourceFile(Relative(f)!, new FileInfo(f).Length, Hashing.ContentHash.OfFile(f)))
-            .ToList();
         var tally = new ReadTally();
         QuarantineWriter? quarantine = null;
         long yielded = 0;
@@ -138,6 +132,56 @@ public sealed class SourceLoader
         });
         CheckTolerance(source, tally);
     }
+
+    /// <summary>
+    /// A source's input files, relative to the recipe and in reading order, with their sizes and content hashes
+    /// (none for a synthetic source). Fails with AFB1002-style errors when nothing matches the path.
+    /// </summary>
+    public static IReadOnlyList<SourceFile> InputFiles(Recipe recipe, SourceSettings source)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Format == "synthetic")
+        {
+            return [];
+        }
+
+        var paths = SourcePaths.Expand(source.Path!);
+        if (paths.Count == 0)
+        {
+            throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.SourceUnreadable, $"Source '{source.Name}': nothing matches '{source.Path}'.", recipe.FilePath));
+        }
+
+        return [.. paths
+            .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
+            .Order(StringComparer.Ordinal)
+            .Select(f => new SourceFile(Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'), new FileInfo(f).Length, Hashing.ContentHash.OfFile(f)))];
+    }
+
+    /// <summary>Writes the quarantine files a cached compile recorded (and removes stale ones), as reading would have.</summary>
+    public static void RestoreQuarantine(Recipe recipe, string outputDirectory, IReadOnlyDictionary<string, string> quarantine)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(quarantine);
+        foreach (var source in recipe.Sources)
+        {
+            var path = Path.Combine(outputDirectory, QuarantineFolder, source.Name + ".jsonl");
+            if (quarantine.TryGetValue(source.Name, out var text))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                IO.AtomicFile.WriteAllText(path, text);
+            }
+            else if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>The quarantine files this read wrote, by source name.</summary>
+    public IReadOnlyDictionary<string, string> QuarantinedText() =>
+        _statistics.Where(s => s.Quarantine is not null)
+            .ToDictionary(s => s.Name, s => File.ReadAllText(Path.Combine(_outputDirectory, s.Quarantine!)), StringComparer.Ordinal);
 
     private void CheckTolerance(SourceSettings source, ReadTally tally)
     {

@@ -17,18 +17,14 @@ public sealed class ParallelTokenizer
     private const int BatchSize = 256;
 
     private readonly LoadedTokenizer _tokenizer;
-    private readonly Func<LoadedTokenizer, Func<Conversation, TokenizedSample>> _createWorker;
-    private readonly int _sequenceLength;
-    private readonly OverLengthOptions _overLength;
+    private readonly Func<LoadedTokenizer, Func<Conversation, TokenizedDocument>> _createWorker;
 
     /// <param name="tokenizer">The tokenizer; each worker thread gets its own <see cref="LoadedTokenizer.CreateInstance"/>.</param>
-    /// <param name="createWorker">Builds one thread's tokenize function over its own tokenizer instance (for example a <c>SampleTokenizer</c>).</param>
-    public ParallelTokenizer(LoadedTokenizer tokenizer, Func<LoadedTokenizer, Func<Conversation, TokenizedSample>> createWorker, int sequenceLength, OverLengthOptions overLength)
+    /// <param name="createWorker">Builds one thread's tokenize function over its own tokenizer instance (for example <c>SampleTokenizer.Document</c>).</param>
+    public ParallelTokenizer(LoadedTokenizer tokenizer, Func<LoadedTokenizer, Func<Conversation, TokenizedDocument>> createWorker)
     {
         _tokenizer = tokenizer;
         _createWorker = createWorker;
-        _sequenceLength = sequenceLength;
-        _overLength = overLength;
     }
 
     /// <summary>The thread count the compiler uses when none is given: every core.</summary>
@@ -41,11 +37,8 @@ public sealed class ParallelTokenizer
         return threads == 1 ? Inline(conversations, cancellationToken) : Parallel(conversations, threads, cancellationToken);
     }
 
-    private TokenizeResult Process(Func<Conversation, TokenizedSample> tokenize, Conversation conversation)
-    {
-        var (sample, outcome) = OverLength.Apply(tokenize(conversation), _sequenceLength, _overLength);
-        return new TokenizeResult(conversation, sample, outcome);
-    }
+    private static TokenizeResult Process(Func<Conversation, TokenizedDocument> tokenize, Conversation conversation) =>
+        new(conversation, tokenize(conversation));
 
     private IEnumerable<TokenizeResult> Inline(IEnumerable<Conversation> conversations, CancellationToken cancellationToken)
     {
@@ -170,7 +163,7 @@ public sealed class ParallelTokenizer
         }
     }
 
-    private void Work(Func<Conversation, TokenizedSample> tokenize, ChannelReader<Batch> work, CancellationToken cancellationToken)
+    private static void Work(Func<Conversation, TokenizedDocument> tokenize, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
         while (Wait(work.WaitToReadAsync(cancellationToken)))
         {

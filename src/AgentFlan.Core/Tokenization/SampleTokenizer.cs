@@ -8,10 +8,12 @@ namespace AgentFlan.Tokenization;
 /// <summary>
 /// Turns a conversation into token ids and a loss mask, one template segment at a time: each segment is
 /// encoded on its own, so a mask boundary is always a token boundary and the mask is exact by construction.
-/// The <see cref="RenderPlan"/> gives each sample its form (ReAct, JSON or chat) and applies the capability
-/// weights; a segment the weights drop keeps its capability but not its loss, so per-token capabilities count
-/// eligible tokens and the loss mask counts achieved ones. The document ends with the tokenizer's end-of-text
-/// id (unsupervised: the template's own end-of-turn marker is what the model learns to stop on).
+/// <see cref="Document"/> renders and tokenizes (the expensive, cacheable part); the <see cref="RenderPlan"/>
+/// gives each sample its form (ReAct, JSON or chat) and then weighs the document's segments by capability
+/// (<see cref="RenderPlan.Weigh(TokenizedDocument)"/>): a segment the weights drop keeps its capability but not
+/// its loss, so per-token capabilities count eligible tokens and the loss mask counts achieved ones. The
+/// document ends with the tokenizer's end-of-text id (unsupervised: the template's own end-of-turn marker is
+/// what the model learns to stop on).
 /// </summary>
 public sealed class SampleTokenizer
 {
@@ -30,40 +32,45 @@ public sealed class SampleTokenizer
         _plan = plan;
     }
 
-    public IReadOnlyList<TemplateSegment> Segments(Conversation conversation)
-    {
-        if (_plan is null)
-        {
-            return _template.Render(conversation, _masking);
-        }
+    /// <summary>The rendered segments with the capability weights applied.</summary>
+    public IReadOnlyList<TemplateSegment> Segments(Conversation conversation) =>
+        _plan is null ? Render(conversation) : _plan.Weigh(conversation.Id, Render(conversation));
 
-        return _plan.Weigh(conversation.Id, _template.Render(conversation, _masking, _plan.FormOf(conversation)));
-    }
-
+    /// <summary>The sample as training sees it: tokens, the weighed loss mask and per-token capabilities.</summary>
     public TokenizedSample Tokenize(Conversation conversation)
     {
-        var tokens = new List<int>();
-        var loss = new List<byte>();
-        var capabilities = new List<Capability>();
-        var segments = Segments(conversation);
+        var document = Document(conversation);
+        return _plan is null ? RenderPlan.Unweighed(document) : _plan.Weigh(document);
+    }
+
+    /// <summary>The conversation rendered in its planned form and tokenized, before capability weights.</summary>
+    public TokenizedDocument Document(Conversation conversation)
+    {
+        var segments = Render(conversation);
         var encoded = _memo is null
             ? [.. segments.Select(s => _tokenizer.Encode(s.Text).ToArray())]
             : _memo.Encode(conversation.Provenance.Source, segments, text => [.. _tokenizer.Encode(text)]);
-        for (int s = 0; s < segments.Count; s++)
+        int length = 1;
+        foreach (var ids in encoded)
         {
-            var segment = segments[s];
-            var ids = encoded[s];
-            tokens.AddRange(ids);
-            for (int i = 0; i < ids.Length; i++)
-            {
-                loss.Add(segment.Supervised ? (byte)1 : (byte)0);
-                capabilities.Add(segment.Capability);
-            }
+            length += ids.Length;
         }
 
-        tokens.Add(_tokenizer.Info.EndOfText);
-        loss.Add(0);
-        capabilities.Add(Capability.None);
-        return new TokenizedSample(conversation.Id, conversation.Kind, [.. tokens], [.. loss], [.. capabilities]);
+        var tokens = new int[length];
+        var spans = new DocumentSegment[segments.Count];
+        int at = 0;
+        for (int s = 0; s < segments.Count; s++)
+        {
+            var ids = encoded[s];
+            ids.CopyTo(tokens, at);
+            spans[s] = new DocumentSegment(at, ids.Length, segments[s].Capability, segments[s].Supervised);
+            at += ids.Length;
+        }
+
+        tokens[at] = _tokenizer.Info.EndOfText;
+        return new TokenizedDocument(conversation.Id, conversation.Kind, conversation.Provenance.Source, TokenizedDocument.Locate(conversation.Provenance), tokens, spans);
     }
+
+    private IReadOnlyList<TemplateSegment> Render(Conversation conversation) =>
+        _plan is null ? _template.Render(conversation, _masking) : _template.Render(conversation, _masking, _plan.FormOf(conversation));
 }

@@ -2,5 +2,5 @@ using AgentFlan.Conversations;
 
 namespace AgentFlan.Tokenization;
 
-/// <summary>One conversation after tokenization and the over-length policy: the sample to pack (null when dropped or too long) and what happened.</summary>
-public readonly record struct TokenizeResult(Conversation Conversation, TokenizedSample? Sample, OverLengthOutcome Outcome);
+/// <summary>One conversation and its tokenized document, before capability weights and the over-length policy.</summary>
+public readonly record struct TokenizeResult(Conversation Conversation, TokenizedDocument Document);

@@ -1,6 +1,7 @@
 using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 using AgentFlan.Templates;
+using AgentFlan.Tokenization;
 
 namespace AgentFlan.Transforms;
 
@@ -47,18 +48,11 @@ public sealed class RenderPlan
 
     public IReadOnlyList<TemplateSegment> Weigh(string id, IReadOnlyList<TemplateSegment> segments)
     {
-        var bySample = Capabilities.Policy == "sample";
         List<TemplateSegment>? weighed = null;
         for (int i = 0; i < segments.Count; i++)
         {
             var segment = segments[i];
-            if (!segment.Supervised || segment.Capability == Capability.None)
-            {
-                continue;
-            }
-
-            var index = bySample ? (long)segment.Capability : i;
-            if (!StableRandom.Chance(Weight(segment.Capability), Seed, Transform, id, index))
+            if (!Keeps(id, i, segment.Supervised, segment.Capability))
             {
                 weighed ??= [.. segments];
                 weighed[i] = segment with { Supervised = false };
@@ -66,5 +60,41 @@ public sealed class RenderPlan
         }
 
         return weighed ?? segments;
+    }
+
+    /// <summary>The training sample of a tokenized document: its loss mask after the capability weights.</summary>
+    public TokenizedSample Weigh(TokenizedDocument document) => Sample(document, (i, segment) => Keeps(document.Id, i, segment.Supervised, segment.Capability));
+
+    /// <summary>The training sample of a tokenized document with every segment as the template supervises it.</summary>
+    public static TokenizedSample Unweighed(TokenizedDocument document) => Sample(document, (_, segment) => segment.Supervised);
+
+    /// <summary>Whether segment <paramref name="index"/> of sample <paramref name="id"/> is trained on after the weights.</summary>
+    private bool Keeps(string id, int index, bool supervised, Capability capability)
+    {
+        if (!supervised || capability == Capability.None)
+        {
+            return supervised;
+        }
+
+        var draw = Capabilities.Policy == "sample" ? (long)capability : index;
+        return StableRandom.Chance(Weight(capability), Seed, Transform, id, draw);
+    }
+
+    private static TokenizedSample Sample(TokenizedDocument document, Func<int, DocumentSegment, bool> supervised)
+    {
+        var loss = new byte[document.Length];
+        var capabilities = new Capability[document.Length];
+        for (int i = 0; i < document.Segments.Length; i++)
+        {
+            var segment = document.Segments[i];
+            var range = new Range(segment.Start, segment.Start + segment.Length);
+            capabilities.AsSpan(range).Fill(segment.Capability);
+            if (supervised(i, segment))
+            {
+                loss.AsSpan(range).Fill(1);
+            }
+        }
+
+        return new TokenizedSample(document.Id, document.Kind, document.Tokens, loss, capabilities);
     }
 }

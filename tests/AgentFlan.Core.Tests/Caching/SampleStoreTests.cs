@@ -1,0 +1,161 @@
+using AgentFlan.Caching;
+using AgentFlan.Compilation;
+using AgentFlan.Diagnostics;
+using AgentFlan.Recipes;
+using AgentFlan.Synthetic;
+using AgentFlan.TestUtilities;
+using AgentFlan.Writers;
+
+namespace AgentFlan.Core.Tests.Caching;
+
+[TestClass]
+public sealed class SampleStoreTests
+{
+    private const string Recipe = """
+        seed: 5
+        sources:
+          - name: chats
+            format: openai
+            path: data/chats.jsonl
+            tolerance: 0.5
+          - name: synth
+            format: synthetic
+            count: 60
+        capabilities:
+          retrieval: 0.25
+        negatives:
+          ratio: 0.2
+        sequence:
+          length: 512
+        """;
+
+    [TestMethod]
+    public void A_second_compile_reuses_the_samples_stage_and_writes_the_same_bytes_quarantine_included()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+
+        var plain = RecipeCompiler.Compile(recipe, temp.Combine("plain"), new CompileOptions());
+        var cold = RecipeCompiler.Compile(recipe, temp.Combine("cold"), cached);
+        var warm = RecipeCompiler.Compile(recipe, temp.Combine("warm"), cached);
+
+        Assert.IsFalse(cold.SamplesStageReused);
+        Assert.IsTrue(warm.SamplesStageReused);
+        Assert.AreEqual(0, warm.SamplesTokenized);
+        Assert.IsNotNull(plain.Manifest.Statistics.Sources[0].Quarantine, "the broken line is quarantined");
+        AssertSameTree(temp.Combine("plain"), temp.Combine("cold"));
+        AssertSameTree(temp.Combine("plain"), temp.Combine("warm"));
+    }
+
+    [TestMethod]
+    public void Weights_sequence_length_and_token_budget_reuse_the_stage_and_match_a_compile_without_cache()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(recipe, temp.Combine("first"), cached);
+
+        string[][] changes =
+        [
+            ["capabilities.retrieval=0.75", "capabilities.policy=sample"],
+            ["sequence.length=256", "sequence.over_length=truncate"],
+            ["sequence.packing=false"],
+            ["mixing.max_tokens=20000"],
+        ];
+        foreach (var change in changes)
+        {
+            var changed = RecipeLoader.Load(recipe.FilePath, string.Join(";", change)).Recipe!;
+            var name = string.Join("_", change).Replace('=', '-');
+            var reused = RecipeCompiler.Compile(changed, temp.Combine("reused-" + name), cached);
+            RecipeCompiler.Compile(changed, temp.Combine("fresh-" + name), new CompileOptions());
+            Assert.IsTrue(reused.SamplesStageReused, string.Join(", ", change));
+            AssertSameTree(temp.Combine("fresh-" + name), temp.Combine("reused-" + name));
+        }
+    }
+
+    [TestMethod]
+    public void Editing_a_source_or_a_transform_setting_misses_the_stage()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        var first = RecipeCompiler.Compile(recipe, temp.Combine("first"), cached);
+
+        var negatives = RecipeLoader.Load(recipe.FilePath, "negatives.ratio=0.4").Recipe!;
+        Assert.IsFalse(RecipeCompiler.Compile(negatives, temp.Combine("negatives"), cached).SamplesStageReused);
+
+        var data = temp.Combine("data", "chats.jsonl");
+        File.AppendAllText(data, File.ReadLines(data).First() + "\n");
+        var edited = RecipeCompiler.Compile(recipe, temp.Combine("edited"), cached);
+        Assert.IsFalse(edited.SamplesStageReused);
+        Assert.AreNotEqual(first.Manifest.Stages[SampleStore.Stage], edited.Manifest.Stages[SampleStore.Stage], "the key follows the source's content");
+    }
+
+    [TestMethod]
+    public void Recipes_that_differ_only_in_name_and_weights_share_the_entry()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var copy = temp.WriteFile("copy.recipe.yaml", Recipe.Replace("retrieval: 0.25", "retrieval: 0.5", StringComparison.Ordinal));
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(recipe, temp.Combine("a"), cached);
+
+        var other = RecipeCompiler.Compile(RecipeLoader.Load(copy).Recipe!, temp.Combine("b"), cached);
+
+        Assert.IsTrue(other.SamplesStageReused);
+    }
+
+    [TestMethod]
+    public void A_compile_that_fails_part_way_publishes_no_entry()
+    {
+        using var temp = new TempDirectory();
+        var recipe = RecipeLoader.Load(Write(temp).FilePath, "sequence.length=64;sequence.over_length=error").Recipe!;
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+
+        var error = Assert.ThrowsExactly<DiagnosticException>(() => RecipeCompiler.Compile(recipe, temp.Combine("out"), cached));
+
+        Assert.AreEqual(DiagnosticCodes.SampleTooLong, error.Diagnostics[0].Code);
+        var samples = temp.Combine("cache", SampleStore.Stage);
+        Assert.IsFalse(Directory.Exists(samples) && Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories).Any(), "neither an entry nor a temp file");
+    }
+
+    [TestMethod]
+    public void A_damaged_entry_is_rebuilt_with_a_warning()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(recipe, temp.Combine("a"), cached);
+        var entry = Directory.EnumerateFiles(temp.Combine("cache", SampleStore.Stage), "*", SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(entry);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(entry, bytes);
+
+        var again = RecipeCompiler.Compile(recipe, temp.Combine("b"), cached);
+
+        Assert.IsFalse(again.SamplesStageReused);
+        Assert.IsTrue(again.Diagnostics.Any(d => d.Code == DiagnosticCodes.CacheEntryCorrupt));
+        AssertSameTree(temp.Combine("a"), temp.Combine("b"));
+        Assert.IsTrue(RecipeCompiler.Compile(recipe, temp.Combine("c"), cached).SamplesStageReused, "the rebuilt entry is valid");
+    }
+
+    private static Recipe Write(TempDirectory temp)
+    {
+        var data = temp.Combine("data", "chats.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(data)!);
+        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 80, Seed = 3 }), data);
+        File.AppendAllText(data, "{\"messages\": [ this is not json\n");
+        return RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", Recipe)).Recipe!;
+    }
+
+    private static void AssertSameTree(string expected, string actual)
+    {
+        var files = Directory.EnumerateFiles(expected, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(expected, f)).Order(StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(files, Directory.EnumerateFiles(actual, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(actual, f)).Order(StringComparer.Ordinal).ToList());
+        foreach (var file in files)
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(expected, file)), File.ReadAllBytes(Path.Combine(actual, file)), file);
+        }
+    }
+}
