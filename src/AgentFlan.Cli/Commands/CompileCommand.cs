@@ -24,6 +24,7 @@ internal static class CompileCommand
             var result = RecipeCompiler.Compile(recipe, output, new CompileOptions { CacheDirectory = CacheCommand.DefaultDirectory() });
             var stats = result.Manifest.Statistics;
             stdout.WriteLine($"{result.ManifestPath}: {stats.Conversations} conversations, {stats.Tokens} tokens, {stats.SupervisedTokens} supervised ({result.CacheSummary}).");
+            stdout.WriteLine($"time: {result.TimingSummary}");
             return 0;
         }
         catch (DiagnosticException e)

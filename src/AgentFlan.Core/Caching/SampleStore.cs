@@ -28,8 +28,6 @@ public static class SampleStore
     public const string Stage = "samples";
     private const int FormatVersion = 1;
 
-    private static readonly JsonSerializerOptions SummaryOptions = new(DatasetManifest.JsonOptions) { WriteIndented = false };
-
     /// <summary>The settings that do not reach the documents: they are applied to the stored documents.</summary>
     private static readonly string[] AppliedLater = ["recipe", "capabilities", "sequence"];
 
@@ -74,81 +72,48 @@ public static class SampleStore
     /// <summary>Writes documents as they stream past; <see cref="Commit"/> publishes the entry.</summary>
     public sealed class Writer : IDisposable
     {
-        private readonly StageCache.EntryWriter _entry;
-        private readonly BufferedStream _buffer;
-        private readonly BinaryWriter _writer;
+        private readonly EntryTrailer.Writer _entry;
 
         internal Writer(StageCache.EntryWriter entry)
         {
-            _entry = entry;
-            _buffer = new BufferedStream(entry.Payload, 1 << 20);
-            _writer = new BinaryWriter(_buffer, Encoding.UTF8, leaveOpen: true);
-            _writer.Write(FormatVersion);
+            _entry = new EntryTrailer.Writer(entry, FormatVersion);
         }
 
         public void Add(TokenizedDocument document)
         {
             ArgumentNullException.ThrowIfNull(document);
-            _writer.Write((byte)1);
-            _writer.Write(document.Id);
-            _writer.Write(document.Source);
-            _writer.Write(document.Where);
-            _writer.Write((byte)document.Kind);
-            _writer.Write(document.Tokens.Length);
-            _writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(document.Tokens.AsSpan()));
-            _writer.Write(document.Segments.Length);
+            var writer = _entry.Records;
+            _entry.BeginRecord();
+            writer.Write(document.Id);
+            writer.Write(document.Source);
+            writer.Write(document.Where);
+            writer.Write((byte)document.Kind);
+            writer.Write(document.Tokens.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(document.Tokens.AsSpan()));
+            writer.Write(document.Segments.Length);
             foreach (var segment in document.Segments)
             {
-                _writer.Write(segment.Start);
-                _writer.Write(segment.Length);
-                _writer.Write((byte)segment.Capability);
-                _writer.Write(segment.Supervised);
+                writer.Write(segment.Start);
+                writer.Write(segment.Length);
+                writer.Write((byte)segment.Capability);
+                writer.Write(segment.Supervised);
             }
         }
 
-        public void Commit(StoredSummary summary)
-        {
-            _writer.Write((byte)0);
-            _writer.Flush();
-            _buffer.Flush();
-            var offset = _entry.Payload.Length;
-            _writer.Write(JsonSerializer.SerializeToUtf8Bytes(summary, SummaryOptions));
-            _writer.Write(offset);
-            _writer.Flush();
-            _buffer.Flush();
-            _entry.Commit();
-        }
+        public void Commit(StoredSummary summary) => _entry.Commit(summary);
 
-        public void Dispose()
-        {
-            _writer.Dispose();
-            _buffer.Dispose();
-            _entry.Dispose();
-        }
+        public void Dispose() => _entry.Dispose();
     }
 
     /// <summary>A stored entry: its <see cref="Summary"/>, then its documents, streamed once in order.</summary>
     public sealed class Reader : IDisposable
     {
         private readonly Stream _stream;
-        private readonly long _payloadStart;
 
         internal Reader(Stream stream)
         {
             _stream = stream;
-            _payloadStart = stream.Position;
-            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-            stream.Seek(-8, SeekOrigin.End);
-            var summaryStart = _payloadStart + reader.ReadInt64();
-            var summary = new byte[stream.Length - 8 - summaryStart];
-            stream.Position = summaryStart;
-            stream.ReadExactly(summary);
-            Summary = JsonSerializer.Deserialize<StoredSummary>(summary, SummaryOptions) ?? throw new InvalidDataException("The samples entry has no summary.");
-            stream.Position = _payloadStart;
-            if (reader.ReadInt32() != FormatVersion)
-            {
-                throw new InvalidDataException("The samples entry has another format version.");
-            }
+            Summary = EntryTrailer.Read<StoredSummary>(stream, FormatVersion, Stage);
         }
 
         public StoredSummary Summary { get; }
@@ -157,7 +122,7 @@ public static class SampleStore
         {
             using var buffer = new BufferedStream(_stream, 1 << 20);
             using var reader = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
-            while (reader.ReadByte() == 1)
+            while (EntryTrailer.NextRecord(reader))
             {
                 var id = reader.ReadString();
                 var source = reader.ReadString();

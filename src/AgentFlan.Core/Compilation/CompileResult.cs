@@ -17,8 +17,17 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
     /// </summary>
     public bool SamplesStageReused { get; init; }
 
+    /// <summary>File sources whose conversations came from the read stage instead of being read again.</summary>
+    public int SourcesFromCache { get; init; }
+
+    /// <summary>Wall time per phase, in order (never part of the manifest: it differs between identical compiles).</summary>
+    public IReadOnlyList<(string Stage, double Seconds)> Timings { get; init; } = [];
+
+    /// <summary>The timings as one line: "inputs 0.01 s, documents (samples stage) 0.80 s, ...".</summary>
+    public string TimingSummary => string.Join(", ", Timings.Select(t => FormattableString.Invariant($"{t.Stage} {t.Seconds:0.00} s")));
+
     /// <summary>What the cache saved, for logs: "samples stage from the cache" or "N samples from the cache, M tokenized".</summary>
     public string CacheSummary => SamplesStageReused
         ? $"samples stage from the cache: {SamplesFromCache} documents re-weighed and packed, nothing read or tokenized"
-        : $"{SamplesFromCache} samples from the cache, {SamplesTokenized} tokenized";
+        : $"{SourcesFromCache} of {Manifest.Statistics.Sources.Count(s => s.Files.Count > 0)} file sources from the read stage, {SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized";
 }

@@ -42,6 +42,7 @@ public static class RecipeCompiler
         var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
         var key = SampleStore.Key(recipe, files);
         var stored = context.Cache is null ? null : SampleStore.Open(context.Cache, key);
+        context.Timings.Add(("inputs", context.Clock.Elapsed.TotalSeconds));
         if (stored is not null)
         {
             using (stored)
@@ -53,7 +54,7 @@ public static class RecipeCompiler
             }
         }
 
-        var loader = new SourceLoader(recipe, outputDirectory, files);
+        var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache);
         var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
         var examples = new List<Conversation>();
         var documents = Tokenize(context, transformed.Conversations, transformed.Plan, examples, cancellationToken);
@@ -69,7 +70,8 @@ public static class RecipeCompiler
             });
         }
 
-        return Finish(context, documents, transformed.Plan, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics, examples));
+        var result = Finish(context, documents, transformed.Plan, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics, examples));
+        return result with { SourcesFromCache = loader.ReusedSources };
     }
 
     /// <summary>Compiles conversations in their final form: the Agent-FLAN transforms are not applied (capability weights are).</summary>
@@ -165,7 +167,9 @@ public static class RecipeCompiler
             shardWriter.Add(packer.Add(sample));
         }
 
-        foreach (var document in documents)
+        var started = context.Clock.Elapsed;
+        var documentsTime = TimeSpan.Zero;
+        foreach (var document in Timed(documents, elapsed => documentsTime += elapsed))
         {
             conversationCount++;
             var kind = KindName(document.Kind);
@@ -228,6 +232,7 @@ public static class RecipeCompiler
         shardWriter.Add(packer.Flush());
         var diagnostics = new List<Diagnostic>(context.Cache?.Warnings ?? []);
         var shards = shardWriter.Complete();
+        var written = context.Clock.Elapsed;
 
         var manifest = new DatasetManifest
         {
@@ -267,12 +272,34 @@ public static class RecipeCompiler
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFileName), DatasetReport.Render(manifest, sampler, examples.Count > 0 ? examples[0] : null));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
+        context.Timings.Add((fromCache ? "documents (samples stage)" : "documents (read, transform, tokenize)", documentsTime.TotalSeconds));
+        context.Timings.Add(("weigh, pack, write", (written - started - documentsTime).TotalSeconds));
+        context.Timings.Add(("report, manifest", (context.Clock.Elapsed - written).TotalSeconds));
         return new CompileResult(manifestPath, manifest, diagnostics)
         {
+            Timings = context.Timings,
             SamplesFromCache = fromCache ? conversationCount : context.Memo.Hits,
             SamplesTokenized = fromCache ? 0 : context.Memo.Misses,
             SamplesStageReused = fromCache,
         };
+    }
+
+    /// <summary>Passes <paramref name="items"/> through, reporting the time spent producing each.</summary>
+    private static IEnumerable<T> Timed<T>(IEnumerable<T> items, Action<TimeSpan> spent)
+    {
+        using var enumerator = items.GetEnumerator();
+        while (true)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var more = enumerator.MoveNext();
+            spent(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            if (!more)
+            {
+                yield break;
+            }
+
+            yield return enumerator.Current;
+        }
     }
 
     internal static string KindName(ConversationKind kind) => kind switch
@@ -308,5 +335,9 @@ public static class RecipeCompiler
         public StageCache? Cache { get; }
 
         public TokenMemo Memo { get; }
+
+        public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
+
+        public List<(string Stage, double Seconds)> Timings { get; } = [];
     }
 }

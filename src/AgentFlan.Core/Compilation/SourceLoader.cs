@@ -1,5 +1,7 @@
 using AgentFlan.Conversations;
+using AgentFlan.Caching;
 using AgentFlan.Diagnostics;
+using AgentFlan.IO;
 using AgentFlan.Readers;
 using AgentFlan.Recipes;
 
@@ -19,14 +21,20 @@ public sealed class SourceLoader
     private readonly string _outputDirectory;
     private readonly List<SourceStatistics> _statistics = [];
     private readonly IReadOnlyList<IReadOnlyList<SourceFile>>? _files;
+    private readonly StageCache? _cache;
 
     /// <param name="files">Each source's <see cref="InputFiles"/>, when the caller has them already.</param>
-    public SourceLoader(Recipe recipe, string outputDirectory, IReadOnlyList<IReadOnlyList<SourceFile>>? files = null)
+    /// <param name="cache">The stage cache for the read stage (<see cref="ReadStore"/>); null reads every source.</param>
+    public SourceLoader(Recipe recipe, string outputDirectory, IReadOnlyList<IReadOnlyList<SourceFile>>? files = null, StageCache? cache = null)
     {
         _recipe = recipe;
         _outputDirectory = outputDirectory;
         _files = files;
+        _cache = cache;
     }
+
+    /// <summary>File sources whose conversations came from the read stage rather than their files, so far.</summary>
+    public int ReusedSources { get; private set; }
 
     public IReadOnlyList<SourceStatistics> Statistics => _statistics;
 
@@ -77,13 +85,38 @@ public sealed class SourceLoader
     {
         var reader = SourceReaders.Find(source.Format)
             ?? throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.UnknownName, $"Source '{source.Name}': format '{source.Format}' has no reader.", _recipe.FilePath));
-        var paths = SourcePaths.Expand(source.Path!);
+        var key = ReadStore.Key(source, files);
+        using (var stored = _cache is null ? null : ReadStore.Open(_cache, key))
+        {
+            if (stored is not null)
+            {
+                foreach (var conversation in stored.Conversations())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return conversation;
+                }
+
+                var summary = stored.Summary;
+                if (summary.Quarantine is not null)
+                {
+                    Directory.CreateDirectory(Path.Combine(_outputDirectory, QuarantineFolder));
+                    AtomicFile.WriteAllText(QuarantinePath(source), summary.Quarantine);
+                }
+
+                _statistics.Add(summary.Statistics);
+                CheckTolerance(source, summary.Statistics, summary.Reasons);
+                ReusedSources++;
+                yield break;
+            }
+        }
+
+        using var store = _cache is null ? null : ReadStore.Create(_cache, key);
         var tally = new ReadTally();
         QuarantineWriter? quarantine = null;
         long yielded = 0;
         try
         {
-            foreach (var path in paths)
+            foreach (var path in SourcePaths.Expand(source.Path!))
             {
                 foreach (var result in reader.Read(path, source.Name, cancellationToken))
                 {
@@ -95,8 +128,10 @@ public sealed class SourceLoader
                         continue;
                     }
 
-                    var conversation = ((AcceptedRecord)result).Conversation;
-                    yield return conversation with { Provenance = conversation.Provenance with { File = Relative(conversation.Provenance.File) } };
+                    var read = ((AcceptedRecord)result).Conversation;
+                    var conversation = read with { Provenance = read.Provenance with { File = Relative(read.Provenance.File) } };
+                    store?.Add(conversation);
+                    yield return conversation;
                     if (source.Count > 0 && ++yielded >= source.Count)
                     {
                         break;
@@ -116,7 +151,7 @@ public sealed class SourceLoader
             quarantine?.Dispose();
         }
 
-        _statistics.Add(new SourceStatistics
+        var statistics = new SourceStatistics
         {
             Name = source.Name,
             Format = source.Format,
@@ -129,8 +164,11 @@ public sealed class SourceLoader
             RejectedByCode = new SortedDictionary<string, int>(tally.RejectedByCode.ToDictionary(), StringComparer.Ordinal),
             RepairedByCode = new SortedDictionary<string, int>(tally.RepairedByCode.ToDictionary(), StringComparer.Ordinal),
             Quarantine = quarantine is null ? null : $"{QuarantineFolder}/{source.Name}.jsonl",
-        });
-        CheckTolerance(source, tally);
+        };
+        _statistics.Add(statistics);
+        var reasons = Reasons(tally);
+        CheckTolerance(source, statistics, reasons);
+        store?.Commit(new StoredRead(statistics, reasons, quarantine is null ? null : File.ReadAllText(QuarantinePath(source))));
     }
 
     /// <summary>
@@ -183,23 +221,23 @@ public sealed class SourceLoader
         _statistics.Where(s => s.Quarantine is not null)
             .ToDictionary(s => s.Name, s => File.ReadAllText(Path.Combine(_outputDirectory, s.Quarantine!)), StringComparer.Ordinal);
 
-    private void CheckTolerance(SourceSettings source, ReadTally tally)
+    private void CheckTolerance(SourceSettings source, SourceStatistics statistics, string reasons)
     {
-        var defects = tally.Rejected - tally.Filtered;
-        var usable = tally.Accepted + tally.Repaired;
+        var defects = statistics.Rejected - statistics.Filtered;
+        var usable = statistics.Accepted + statistics.Repaired;
         if (usable == 0)
         {
             throw new DiagnosticException(Diagnostic.Error(
                 DiagnosticCodes.SourceEmpty,
-                $"Source '{source.Name}' ({source.Format}) yielded no conversation from {tally.Read} records{Reasons(tally)}.",
+                $"Source '{source.Name}' ({source.Format}) yielded no conversation from {statistics.Read} records{reasons}.",
                 _recipe.FilePath));
         }
 
-        if (tally.Read > 0 && (double)defects / tally.Read > source.Tolerance)
+        if (statistics.Read > 0 && (double)defects / statistics.Read > source.Tolerance)
         {
             throw new DiagnosticException(Diagnostic.Error(
                 DiagnosticCodes.SourceOverTolerance,
-                $"Source '{source.Name}' rejected {defects} of {tally.Read} records ({100.0 * defects / tally.Read:0.#}%), more than its tolerance of {100 * source.Tolerance:0.#}%{Reasons(tally)}. Every rejected record is in {QuarantinePath(source)}.",
+                $"Source '{source.Name}' rejected {defects} of {statistics.Read} records ({100.0 * defects / statistics.Read:0.#}%), more than its tolerance of {100 * source.Tolerance:0.#}%{reasons}. Every rejected record is in {QuarantinePath(source)}.",
                 _recipe.FilePath));
         }
     }

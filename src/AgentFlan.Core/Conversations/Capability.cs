@@ -4,7 +4,7 @@ namespace AgentFlan.Conversations;
 /// The Agent-FLAN capabilities one assistant step exercises (DESIGN.md §1).
 /// <see cref="None"/> marks plain answers that are not part of an agent step.
 /// </summary>
-public enum Capability
+public enum Capability : byte
 {
     None,
     Reasoning,

@@ -7,19 +7,21 @@ public sealed record TokenizedSample(string Id, ConversationKind Kind, int[] Tok
 {
     public int Length => Tokens.Length;
 
-    public long SupervisedCount
-    {
-        get
-        {
-            long count = 0;
-            foreach (var b in Loss)
-            {
-                count += b != 0 ? 1 : 0;
-            }
+    private long _supervised = -1;
 
-            return count;
+    /// <summary>The loss mask (1 = supervised), aligned with <see cref="Tokens"/>.</summary>
+    public byte[] Loss
+    {
+        get;
+        init
+        {
+            field = value;
+            _supervised = -1;
         }
-    }
+    } = Loss;
+
+    /// <summary>How many tokens the loss mask supervises (counted once, on first use).</summary>
+    public long SupervisedCount => _supervised >= 0 ? _supervised : _supervised = Loss.Length - System.MemoryExtensions.Count(Loss.AsSpan(), (byte)0);
 
     /// <summary>
     /// Token ranges truncation must not cut: each tool call (its name and its arguments). The tokenizer that

@@ -149,7 +149,7 @@ public sealed class SampleStoreTests
         return RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", Recipe)).Recipe!;
     }
 
-    private static void AssertSameTree(string expected, string actual)
+    internal static void AssertSameTree(string expected, string actual)
     {
         var files = Directory.EnumerateFiles(expected, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(expected, f)).Order(StringComparer.Ordinal).ToList();
         CollectionAssert.AreEqual(files, Directory.EnumerateFiles(actual, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(actual, f)).Order(StringComparer.Ordinal).ToList());

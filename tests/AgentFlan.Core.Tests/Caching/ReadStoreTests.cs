@@ -1,0 +1,96 @@
+using AgentFlan.Compilation;
+using AgentFlan.Diagnostics;
+using AgentFlan.Recipes;
+using AgentFlan.Synthetic;
+using AgentFlan.TestUtilities;
+using AgentFlan.Writers;
+
+namespace AgentFlan.Core.Tests.Caching;
+
+[TestClass]
+public sealed class ReadStoreTests
+{
+    public static IEnumerable<object[]> Formats => CorpusWriter.FormatNames.Select(f => new object[] { f });
+
+    [TestMethod]
+    [DynamicData(nameof(Formats))]
+    public void Conversations_from_the_read_stage_compile_to_the_same_bytes_as_reading_the_file(string format)
+    {
+        using var temp = new TempDirectory();
+        Assert.IsTrue(CorpusWriter.TryParseFormat(format, out var corpusFormat));
+        var data = temp.Combine("data", CorpusWriter.DefaultFileName(corpusFormat));
+        CorpusWriter.Write(corpusFormat, SyntheticCorpus.Generate(new SyntheticOptions { Count = 150, Seed = 21 }), data, new CorpusWriterOptions { InjectDefects = true, Seed = 4 });
+        var path = temp.WriteFile("r.recipe.yaml", $$"""
+            seed: 3
+            sources:
+              - {name: corpus, format: {{format}}, path: data/{{CorpusWriter.DefaultFileName(corpusFormat)}}, tolerance: 0.5}
+            negatives:
+              ratio: 0.2
+            sequence:
+              length: 2048
+              over_length: drop
+            """);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(RecipeLoader.Load(path).Recipe!, temp.Combine("first"), cached);
+
+        // Another transform setting: the samples stage misses, the read stage hits.
+        var changed = RecipeLoader.Load(path, "negatives.ratio=0.3").Recipe!;
+        var reused = RecipeCompiler.Compile(changed, temp.Combine("reused"), cached);
+        RecipeCompiler.Compile(changed, temp.Combine("fresh"), new CompileOptions());
+
+        Assert.AreEqual(1, reused.SourcesFromCache);
+        Assert.IsFalse(reused.SamplesStageReused);
+        SampleStoreTests.AssertSameTree(temp.Combine("fresh"), temp.Combine("reused"));
+    }
+
+    [TestMethod]
+    public void Editing_one_of_two_sources_reads_only_that_one()
+    {
+        using var temp = new TempDirectory();
+        for (int s = 0; s < 2; s++)
+        {
+            CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 100, Seed = 40 + s }), temp.Combine("data", $"part{s}.jsonl"));
+        }
+
+        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", """
+            sources:
+              - {name: part0, format: openai, path: data/part0.jsonl}
+              - {name: part1, format: openai, path: data/part1.jsonl}
+            sequence:
+              length: 2048
+            """)).Recipe!;
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        Assert.AreEqual(0, RecipeCompiler.Compile(recipe, temp.Combine("first"), cached).SourcesFromCache);
+
+        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 100, Seed = 99 }), temp.Combine("data", "part1.jsonl"));
+        var edited = RecipeCompiler.Compile(recipe, temp.Combine("edited"), cached);
+        RecipeCompiler.Compile(recipe, temp.Combine("fresh"), new CompileOptions());
+
+        Assert.AreEqual(1, edited.SourcesFromCache);
+        Assert.IsTrue(edited.SamplesFromCache > 0, "part0's samples keep their tokens");
+        SampleStoreTests.AssertSameTree(temp.Combine("fresh"), temp.Combine("edited"));
+    }
+
+    [TestMethod]
+    public void A_tighter_tolerance_fails_even_when_the_read_comes_from_the_cache()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data", "chats.jsonl");
+        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 40, Seed = 1 }), data);
+        File.AppendAllText(data, "{ broken\n{ broken again\n");
+        var path = temp.WriteFile("r.recipe.yaml", """
+            sources:
+              - {name: chats, format: openai, path: data/chats.jsonl, tolerance: 0.5}
+            sequence:
+              length: 2048
+            """);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(RecipeLoader.Load(path).Recipe!, temp.Combine("first"), cached);
+
+        var strict = RecipeLoader.Load(path, "sources[0].tolerance=0.01").Recipe!;
+        var error = Assert.ThrowsExactly<DiagnosticException>(() => RecipeCompiler.Compile(strict, temp.Combine("strict"), cached));
+
+        Assert.AreEqual(DiagnosticCodes.SourceOverTolerance, error.Diagnostics[0].Code);
+        StringAssert.Contains(error.Diagnostics[0].Message, "data/chats.jsonl(41)", "the reason names the first bad line, as a fresh read does");
+    }
+}
