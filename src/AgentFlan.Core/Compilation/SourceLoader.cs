@@ -1,5 +1,5 @@
-using AgentFlan.Conversations;
 using AgentFlan.Caching;
+using AgentFlan.Conversations;
 using AgentFlan.Diagnostics;
 using AgentFlan.IO;
 using AgentFlan.Readers;
