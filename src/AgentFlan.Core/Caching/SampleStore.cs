@@ -88,16 +88,7 @@ public static class SampleStore
             writer.Write(document.Source);
             writer.Write(document.Where);
             writer.Write((byte)document.Kind);
-            writer.Write(document.Tokens.Length);
-            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(document.Tokens.AsSpan()));
-            writer.Write(document.Segments.Length);
-            foreach (var segment in document.Segments)
-            {
-                writer.Write(segment.Start);
-                writer.Write(segment.Length);
-                writer.Write((byte)segment.Capability);
-                writer.Write(segment.Supervised);
-            }
+            DocumentCodec.Write(writer, document.Tokens, document.Segments);
         }
 
         public void Commit(StoredSummary summary) => _entry.Commit(summary);
@@ -128,13 +119,7 @@ public static class SampleStore
                 var source = reader.ReadString();
                 var where = reader.ReadString();
                 var kind = (ConversationKind)reader.ReadByte();
-                var tokens = new int[reader.ReadInt32()];
-                reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tokens.AsSpan()));
-                var segments = new DocumentSegment[reader.ReadInt32()];
-                for (int i = 0; i < segments.Length; i++)
-                {
-                    segments[i] = new DocumentSegment(reader.ReadInt32(), reader.ReadInt32(), (Capability)reader.ReadByte(), reader.ReadBoolean());
-                }
+                var (tokens, segments) = DocumentCodec.Read(reader);
 
                 yield return new TokenizedDocument(id, kind, source, where, tokens, segments);
             }

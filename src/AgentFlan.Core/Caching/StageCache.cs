@@ -156,7 +156,7 @@ public sealed class StageCache
                 TryDelete(_temp);
             }
 
-            _payload.Dispose();
+            _payload.Release();
         }
     }
 
@@ -202,15 +202,8 @@ public sealed class StageCache
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _hash.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
+        /// <summary>Frees the hash; only the entry calls this (a buffer around the payload may dispose the stream before the entry commits).</summary>
+        public void Release() => _hash.Dispose();
     }
 
     /// <summary>Entries and bytes per stage.</summary>

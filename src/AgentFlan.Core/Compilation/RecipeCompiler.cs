@@ -311,6 +311,13 @@ public static class RecipeCompiler
         _ => "general",
     };
 
+    /// <summary>What decides a conversation's tokens and segments besides the conversation itself: the settings' compiler, tokenizer, template and masking.</summary>
+    private static string RenderIdentity(Recipe recipe)
+    {
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(RecipeFingerprint.DataSettings(recipe))!;
+        return string.Join("\n", new[] { "compiler", "tokenizer", "template", "masking" }.Select(name => settings[name]?.ToJsonString()));
+    }
+
     /// <summary>What one compile works with: the recipe, its tokenizer and template, the cache and the token memo.</summary>
     private sealed class CompileContext
     {
@@ -321,7 +328,7 @@ public static class RecipeCompiler
             Tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
             Template = ChatTemplates.Get(recipe.Template);
             Cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
-            Memo = new TokenMemo(Cache, Tokenizer.Info.Hash, Template.Name);
+            Memo = new DocumentMemo(Cache, RenderIdentity(recipe));
         }
 
         public Recipe Recipe { get; }
@@ -334,7 +341,7 @@ public static class RecipeCompiler
 
         public StageCache? Cache { get; }
 
-        public TokenMemo Memo { get; }
+        public DocumentMemo Memo { get; }
 
         public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
 

@@ -21,9 +21,9 @@ public sealed class SampleTokenizer
     private readonly ChatTemplate _template;
     private readonly MaskingSettings _masking;
     private readonly RenderPlan? _plan;
-    private readonly Caching.TokenMemo? _memo;
+    private readonly Caching.DocumentMemo? _memo;
 
-    public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null, RenderPlan? plan = null, Caching.TokenMemo? memo = null)
+    public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null, RenderPlan? plan = null, Caching.DocumentMemo? memo = null)
     {
         _memo = memo;
         _tokenizer = tokenizer;
@@ -44,16 +44,18 @@ public sealed class SampleTokenizer
     }
 
     /// <summary>The conversation rendered in its planned form and tokenized, before capability weights.</summary>
-    public TokenizedDocument Document(Conversation conversation)
+    public TokenizedDocument Document(Conversation conversation) =>
+        _memo is null
+            ? Render(conversation, Render(conversation))
+            : _memo.Get(conversation, FormOf(conversation), () => Render(conversation, Render(conversation)));
+
+    private TokenizedDocument Render(Conversation conversation, IReadOnlyList<TemplateSegment> segments)
     {
-        var segments = Render(conversation);
-        var encoded = _memo is null
-            ? [.. segments.Select(s => _tokenizer.Encode(s.Text).ToArray())]
-            : _memo.Encode(conversation.Provenance.Source, segments, text => [.. _tokenizer.Encode(text)]);
+        var encoded = segments.Select(s => _tokenizer.Encode(s.Text)).ToList();
         int length = 1;
         foreach (var ids in encoded)
         {
-            length += ids.Length;
+            length += ids.Count;
         }
 
         var tokens = new int[length];
@@ -62,15 +64,20 @@ public sealed class SampleTokenizer
         for (int s = 0; s < segments.Count; s++)
         {
             var ids = encoded[s];
-            ids.CopyTo(tokens, at);
-            spans[s] = new DocumentSegment(at, ids.Length, segments[s].Capability, segments[s].Supervised);
-            at += ids.Length;
+            for (int i = 0; i < ids.Count; i++)
+            {
+                tokens[at + i] = ids[i];
+            }
+
+            spans[s] = new DocumentSegment(at, ids.Count, segments[s].Capability, segments[s].Supervised);
+            at += ids.Count;
         }
 
         tokens[at] = _tokenizer.Info.EndOfText;
         return new TokenizedDocument(conversation.Id, conversation.Kind, conversation.Provenance.Source, TokenizedDocument.Locate(conversation.Provenance), tokens, spans);
     }
 
-    private IReadOnlyList<TemplateSegment> Render(Conversation conversation) =>
-        _plan is null ? _template.Render(conversation, _masking) : _template.Render(conversation, _masking, _plan.FormOf(conversation));
+    private IReadOnlyList<TemplateSegment> Render(Conversation conversation) => _template.Render(conversation, _masking, FormOf(conversation));
+
+    private RenderForm FormOf(Conversation conversation) => _plan?.FormOf(conversation) ?? RenderForms.Default(conversation.Kind);
 }

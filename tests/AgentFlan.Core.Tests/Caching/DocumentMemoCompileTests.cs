@@ -5,7 +5,7 @@ using AgentFlan.TestUtilities;
 namespace AgentFlan.Core.Tests.Caching;
 
 [TestClass]
-public sealed class TokenMemoCompileTests
+public sealed class DocumentMemoCompileTests
 {
     private const string Recipe = """
         seed: 9
@@ -68,5 +68,25 @@ public sealed class TokenMemoCompileTests
         Assert.AreEqual(0, again.SamplesFromCache);
         Assert.IsTrue(again.Diagnostics.Any(d => d.Code == AgentFlan.Diagnostics.DiagnosticCodes.CacheEntryCorrupt));
         CollectionAssert.AreEqual(File.ReadAllBytes(temp.Combine("a", "manifest.json")), File.ReadAllBytes(temp.Combine("b", "manifest.json")));
+    }
+
+    [TestMethod]
+    public void Masking_or_template_changes_render_again_and_match_a_compile_without_cache()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.WriteFile("r.recipe.yaml", Recipe);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        var first = RecipeCompiler.Compile(RecipeLoader.Load(path).Recipe!, temp.Combine("first"), cached);
+
+        foreach (var change in new[] { "masking.end_of_turn=false", "template=chatml" })
+        {
+            var changed = RecipeLoader.Load(path, change).Recipe!;
+            var again = RecipeCompiler.Compile(changed, temp.Combine(change.Replace('=', '-')), cached);
+            var fresh = RecipeCompiler.Compile(changed, temp.Combine("fresh-" + change.Replace('=', '-')), new CompileOptions());
+
+            Assert.AreEqual(0, again.SamplesFromCache, change);
+            Assert.AreEqual(first.SamplesTokenized, again.SamplesTokenized, change);
+            CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(fresh.ManifestPath)!, "shard-00000.afbshard")), File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(again.ManifestPath)!, "shard-00000.afbshard")), change);
+        }
     }
 }
