@@ -69,7 +69,7 @@ public static class RecipeCompiler
         var supervisedByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var overLengthBySource = new SortedDictionary<string, OverLengthCounts>(StringComparer.Ordinal);
         long conversationCount = 0, truncated = 0, dropped = 0, unsupervised = 0, documents = 0, tokens = 0, supervisedTokens = 0;
-        Conversation? example = null;
+        var examples = new ReportExamples();
         var capabilities = new CapabilityCounter();
 
         // A token budget needs every sample before choosing; without one, samples stream straight to the shards.
@@ -91,7 +91,6 @@ public static class RecipeCompiler
         foreach (var (conversation, tokenized, outcome) in tokenizeAll.TokenizeAll(conversations, threads > 0 ? threads : ParallelTokenizer.DefaultThreads, cancellationToken))
         {
             conversationCount++;
-            example ??= conversation.Messages.Any(m => m.ToolCalls.Count > 0) ? conversation : null;
             var kind = KindName(conversation.Kind);
             conversationsByKind[kind] = conversationsByKind.GetValueOrDefault(kind) + 1;
 
@@ -121,6 +120,8 @@ public static class RecipeCompiler
                 unsupervised++;
                 continue;
             }
+
+            examples.Offer(conversation);
 
             if (budgeted is not null)
             {
@@ -187,7 +188,7 @@ public static class RecipeCompiler
             },
         };
 
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFileName), DatasetReport.Render(manifest, sampler, example));
+        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), options.Charts));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
         return new CompileResult(manifestPath, manifest, diagnostics) { SamplesFromCache = memo.Hits, SamplesTokenized = memo.Misses };
