@@ -63,7 +63,7 @@ public sealed class ScottPlotRenderer : IChartRenderer
                 }
 
                 double position = c - 0.4 + (slot * (s + 0.5));
-                bars.Add(new Bar { Position = position, Value = values[c], Size = slot * 0.9, FillColor = color, LineWidth = 0 });
+                bars.Add(new Bar { Position = position, Value = values[c], Size = slot * 0.9, FillColor = color, LineWidth = 0, Label = Number(values[c]) });
                 if (errors is not null && c < errors.Count && double.IsFinite(errors[c]) && errors[c] > 0)
                 {
                     whiskers.Add((position, values[c], errors[c]));
@@ -71,7 +71,9 @@ public sealed class ScottPlotRenderer : IChartRenderer
             }
         }
 
-        plot.Add.Bars(bars);
+        // Each bar carries its value, so a zero or a small bar still reads.
+        var barPlot = plot.Add.Bars(bars);
+        barPlot.ValueLabelStyle.FontSize = bars.Count > 24 ? 9 : 11;
         if (whiskers.Count > 0)
         {
             var lines = plot.Add.ErrorBar([.. whiskers.Select(w => w.X)], [.. whiskers.Select(w => w.Y)], [.. whiskers.Select(w => w.Error)]);
@@ -79,7 +81,7 @@ public sealed class ScottPlotRenderer : IChartRenderer
             lines.LineWidth = 1.5f;
         }
         var positions = Enumerable.Range(0, spec.Categories.Count).Select(i => (double)i).ToArray();
-        plot.Axes.Bottom.SetTicks(positions, [.. spec.Categories.Select(c => Wrap(c, Math.Max(8, (spec.Width - 160) / Math.Max(1, spec.Categories.Count) / 8)))]);
+        plot.Axes.Bottom.SetTicks(positions, [.. spec.Categories.Select(c => Wrap(c, Math.Max(8, (spec.Width - 160) / Math.Max(1, spec.Categories.Count) / 7)))]);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.HideGrid();
         plot.Grid.YAxisStyle.IsVisible = true;
@@ -87,7 +89,8 @@ public sealed class ScottPlotRenderer : IChartRenderer
         plot.Axes.SetLimitsX(-0.6, spec.Categories.Count - 0.4);
         if (spec.ValueMax is { } max)
         {
-            plot.Axes.SetLimitsY(0, max);
+            // Headroom above the limit for the value labels of full bars.
+            plot.Axes.SetLimitsY(0, max * 1.08);
         }
 
         if (series > 1)
@@ -102,25 +105,32 @@ public sealed class ScottPlotRenderer : IChartRenderer
         }
     }
 
-    /// <summary>Breaks a category name into lines of about <paramref name="width"/> characters at spaces.</summary>
+    private static string Number(double value) =>
+        Math.Abs(value) >= 1000 ? value.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture) : value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Breaks a category name into lines of about <paramref name="width"/> characters at spaces (and at given line breaks).</summary>
     internal static string Wrap(string text, int width)
     {
         var lines = new List<string>();
-        var line = "";
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var given in text.Split('\n'))
         {
-            if (line.Length > 0 && line.Length + 1 + word.Length > width)
+            var line = "";
+            foreach (var word in given.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                lines.Add(line);
-                line = word;
+                if (line.Length > 0 && line.Length + 1 + word.Length > width)
+                {
+                    lines.Add(line);
+                    line = word;
+                }
+                else
+                {
+                    line = line.Length == 0 ? word : line + " " + word;
+                }
             }
-            else
-            {
-                line = line.Length == 0 ? word : line + " " + word;
-            }
+
+            lines.Add(line);
         }
 
-        lines.Add(line);
         return string.Join('\n', lines);
     }
 
@@ -152,6 +162,11 @@ public sealed class ScottPlotRenderer : IChartRenderer
         {
             var line = spec.Series[s];
             var color = Palette.GetColor(s);
+            if (line.X.Count == 0)
+            {
+                continue;
+            }
+
             double[] xs = [.. line.X], ys = [.. line.Y];
             var scatter = plot.Add.ScatterLine(xs, ys, line.Emphasis ? color : color.WithAlpha(0.45));
             scatter.LineWidth = line.Emphasis ? 2.5f : 1f;

@@ -28,7 +28,7 @@ public static class DatasetReportCharts
         Title = "Truncation and packing efficiency",
         YLabel = "%",
         ValueMax = 100,
-        Categories = ["packing fill (% of row tokens)", "supervised (% of tokens)", "truncated (% of conversations)", "dropped as over-length (% of conversations)", "no supervised token (% of conversations)"],
+        Categories = ["packing fill\n(of row tokens)", "supervised\n(of tokens)", "truncated\n(of conversations)", "dropped: over length\n(of conversations)", "no supervised token\n(of conversations)"],
         Series =
         [
             new("%", [Percent(s.Tokens, s.Tokens + s.PaddingTokens), Percent(s.SupervisedTokens, s.Tokens), Percent(s.Truncated, s.Conversations), Percent(s.Dropped, s.Conversations), Percent(s.Unsupervised, s.Conversations)]),
