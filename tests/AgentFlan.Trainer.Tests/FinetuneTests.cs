@@ -56,7 +56,7 @@ public sealed class FinetuneTests
         Assert.IsFalse(loss.Emphasis);
         Assert.IsTrue(mean.Emphasis, "the running mean is the bold line");
         Assert.AreEqual(3.5, mean.Y[1], 1e-12, "mean of the first two kept losses");
-        Assert.AreEqual((3 + 2 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 0.5) / 10, mean.Y[^1], 1e-12, "the last ten kept losses");
+        Assert.AreEqual((2 + (8 * 1) + 0.5) / 10, mean.Y[^1], 1e-12, "the last ten kept losses (4 and 3 have left the window)");
     }
 
     [TestMethod]
