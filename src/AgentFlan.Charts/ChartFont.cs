@@ -83,7 +83,8 @@ public sealed class ChartFont
             try
             {
                 ScottPlot.Fonts.AddFontFile(RegisteredName, file, bold: false, italic: false);
-                // Titles are bold: the family's bold file beside it (DejaVuSans-Bold.ttf), else the same file.
+                // Bold text asks for the family's bold file beside it (DejaVuSans-Bold.ttf), else the same file.
+                // (ScottPlot 5.1.59 still draws titles from a registered font at the regular weight.)
                 var bold = Path.Combine(Path.GetDirectoryName(file) ?? "", Path.GetFileNameWithoutExtension(file).Replace("-Regular", "", StringComparison.Ordinal) + "-Bold" + Path.GetExtension(file));
                 ScottPlot.Fonts.AddFontFile(RegisteredName, System.IO.File.Exists(bold) ? bold : file, bold: true, italic: false);
                 return new ChartFont(RegisteredName, file);
