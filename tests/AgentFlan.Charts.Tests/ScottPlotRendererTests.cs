@@ -1,4 +1,5 @@
 using AgentFlan.Compilation;
+using AgentFlan.Evaluation;
 using AgentFlan.Recipes;
 using AgentFlan.TestUtilities;
 
@@ -45,6 +46,22 @@ public sealed class ScottPlotRendererTests
         {
             using var bitmap = PngImage.AssertChart(renderer.RenderPng(chart), chart.Width, chart.Height, chart.Name);
         }
+    }
+
+    [TestMethod]
+    public void The_experiment_comparison_renders_at_its_size()
+    {
+        EvaluationResults Results(int seed, double score) => new()
+        {
+            Recipe = "r",
+            TrainingSeed = seed,
+            Suites = [new SuiteScores(SuiteNames.Hallucination, new Dictionary<string, double> { ["hscore"] = score, ["h_react"] = 1 - score }, new Dictionary<string, int>())],
+            Cases = [],
+            Decontamination = new Decontamination(0, 0, [], 0),
+        };
+        var chart = ExperimentChart.Spec([("baseline", Results(1, 0.4)), ("baseline", Results(2, 0.5)), ("agent-flan", Results(1, 0.8))]);
+
+        using var bitmap = PngImage.AssertChart(new ScottPlotRenderer().RenderPng(chart), 1000, 500, "comparison.png");
     }
 
     [TestMethod]
