@@ -1,3 +1,4 @@
+using AgentFlan.Charts;
 using AgentFlan.Compilation;
 using AgentFlan.Diagnostics;
 using AgentFlan.Recipes;
@@ -62,7 +63,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                 }
 
                 var started = System.Diagnostics.Stopwatch.StartNew();
-                var options = new CompileOptions { CacheDirectory = string.IsNullOrEmpty(CacheDirectory) ? null : CacheDirectory };
+                var options = new CompileOptions { CacheDirectory = string.IsNullOrEmpty(CacheDirectory) ? null : CacheDirectory, Charts = new ScottPlotRenderer() };
                 var result = RecipeCompiler.Compile(recipe, dataDirectory, options, cancellationToken);
                 Log.Log(result.Diagnostics);
                 var stats = result.Manifest.Statistics;

@@ -13,7 +13,7 @@ internal static class Program
                                                check recipes; errors as file(line,col): error AFBnnnn: message;
                                                --resolved prints the recipe after extends, defaults and overrides
           compile <recipe.yaml> [--out <dir>] [--set path=value]...
-                                               compile a recipe into shards + manifest.json + report.md
+                                               compile a recipe into shards + manifest.json + report.md (+ report/*.png)
           inspect <manifest|shard|recipe> <index>
                                                print one sample token by token with its loss mask (and capabilities)
           cache usage|prune [--dir <dir>] [--unused-days <n>]

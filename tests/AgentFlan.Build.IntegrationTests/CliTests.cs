@@ -31,6 +31,8 @@ public sealed class CliTests
         Assert.AreEqual(0, Program.Run(["validate", path], stdout, stderr), stderr.ToString());
         Assert.AreEqual(0, Program.Run(["compile", path, "--out", temp.Combine("out")], stdout, stderr), stderr.ToString());
         Assert.IsTrue(File.Exists(temp.Combine("out", "manifest.json")));
+        StringAssert.Contains(File.ReadAllText(temp.Combine("out", "report.md")), "](report/lengths.png)");
+        Assert.IsTrue(File.Exists(temp.Combine("out", "report", "lengths.png")), "the CLI draws the report's charts too");
         Assert.AreEqual(2, Program.Run(["frobnicate"], stdout, stderr));
     }
 

@@ -49,7 +49,7 @@ public sealed class EvaluateBuildTests
         var comparison = File.ReadAllText(project.Path("artifacts", "experiment", "comparison.md"));
         StringAssert.Contains(comparison, "over 2 training seed(s) (1, 2)");
         Assert.IsLessThan(comparison.IndexOf("| a |", StringComparison.Ordinal), comparison.IndexOf("| b |", StringComparison.Ordinal), "table order follows AgentFlanExperimentRecipes");
-        Assert.IsTrue(File.Exists(project.Path("artifacts", "experiment", "comparison.svg")));
+        Assert.IsTrue(File.Exists(project.Path("artifacts", "experiment", "comparison.png")));
         Assert.IsTrue(File.Exists(project.Path("artifacts", "experiment", "a", "seed-2", "eval", "results.json")));
     }
 }

@@ -18,6 +18,7 @@ public sealed class RecipeBuildTests
         StringAssert.Contains(first.Output, "compiled recipe 'beta'");
         Assert.IsTrue(File.Exists(project.Path("artifacts", "alpha", "data", "manifest.json")));
         Assert.IsTrue(File.Exists(project.Path("artifacts", "beta", "data", "report.md")));
+        AssertReportChartsExist(project.Path("artifacts", "beta", "data"));
 
         var second = project.Build();
         Assert.AreEqual(0, second.ExitCode, second.ToString());
@@ -54,5 +55,20 @@ public sealed class RecipeBuildTests
         Assert.AreNotEqual(0, result.ExitCode);
         StringAssert.Contains(result.Output, $"{project.Path("broken.recipe.yaml")}(7,3): error AFB0002: Unknown key 'sequence.lenght'. Did you mean 'length'?");
         Assert.IsFalse(File.Exists(project.Path("artifacts", "broken", "data", "manifest.json")));
+    }
+
+    /// <summary>The report's charts were drawn inside the build (the task host loaded the native Skia library) and its links resolve.</summary>
+    private static void AssertReportChartsExist(string dataDirectory)
+    {
+        var report = File.ReadAllText(Path.Combine(dataDirectory, "report.md"));
+        StringAssert.Contains(report, "Charts drawn with ScottPlot");
+        var links = System.Text.RegularExpressions.Regex.Matches(report, @"!\[[^\]]*\]\(([^)]+)\)").Select(m => m.Groups[1].Value).ToList();
+        CollectionAssert.IsSubsetOf(new[] { "report/efficiency.png", "report/sources.png", "report/lengths.png", "report/kinds.png" }, links, report);
+        foreach (var link in links)
+        {
+            var png = File.ReadAllBytes(Path.Combine(dataDirectory, link));
+            CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4], link);
+            Assert.IsGreaterThan(2000, png.Length, $"{link} has content");
+        }
     }
 }

@@ -38,6 +38,25 @@ public sealed class FinetuneTests
         Assert.IsEmpty(Directory.GetDirectories(output, ".checkpoint*"), "no temp folders left behind");
         var png = File.ReadAllBytes(Path.Combine(output, LossChart.FileName));
         CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4], "loss.png is a PNG");
+        using var image = SkiaSharp.SKBitmap.Decode(png);
+        Assert.AreEqual((800, 450), (image.Width, image.Height), "loss.png decodes at its size");
+        Assert.IsGreaterThan(8, image.Pixels.Distinct().Count(), "loss.png is not blank");
+    }
+
+    [TestMethod]
+    public void Loss_chart_shows_each_finite_loss_and_its_ten_step_running_mean()
+    {
+        double[] losses = [4, double.NaN, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0.5];
+        var chart = LossChart.Spec(losses, "tiny: training loss");
+
+        Assert.AreEqual("tiny: training loss", chart.Title);
+        var (loss, mean) = (chart.Series[0], chart.Series[1]);
+        CollectionAssert.AreEqual(new double[] { 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 }, loss.X.ToArray(), "step 2's NaN is left out");
+        CollectionAssert.AreEqual(loss.X.ToArray(), mean.X.ToArray());
+        Assert.IsFalse(loss.Emphasis);
+        Assert.IsTrue(mean.Emphasis, "the running mean is the bold line");
+        Assert.AreEqual(3.5, mean.Y[1], 1e-12, "mean of the first two kept losses");
+        Assert.AreEqual((2 + (8 * 1) + 0.5) / 10, mean.Y[^1], 1e-12, "the last ten kept losses (4 and 3 have left the window)");
     }
 
     [TestMethod]

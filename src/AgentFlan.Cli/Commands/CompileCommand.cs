@@ -1,3 +1,4 @@
+using AgentFlan.Charts;
 using AgentFlan.Compilation;
 using AgentFlan.Diagnostics;
 
@@ -21,7 +22,12 @@ internal static class CompileCommand
         var output = arguments.Output ?? ExplainCommand.DefaultDataDirectory(recipe);
         try
         {
-            var result = RecipeCompiler.Compile(recipe, output, new CompileOptions { CacheDirectory = CacheCommand.DefaultDirectory() });
+            var result = RecipeCompiler.Compile(recipe, output, new CompileOptions { CacheDirectory = CacheCommand.DefaultDirectory(), Charts = new ScottPlotRenderer() });
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                stderr.WriteLine(diagnostic);
+            }
+
             var stats = result.Manifest.Statistics;
             stdout.WriteLine($"{result.ManifestPath}: {stats.Conversations} conversations, {stats.Tokens} tokens, {stats.SupervisedTokens} supervised ({result.CacheSummary}).");
             stdout.WriteLine($"time: {result.TimingSummary}");

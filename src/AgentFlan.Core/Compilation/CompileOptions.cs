@@ -1,3 +1,5 @@
+using AgentFlan.Charts;
+
 namespace AgentFlan.Compilation;
 
 /// <summary>How to compile (never what: that is the recipe). None of these change the output bytes.</summary>
@@ -8,4 +10,10 @@ public sealed record CompileOptions
 
     /// <summary>The stage cache folder; null compiles without a cache.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>
+    /// Draws the report's charts (AgentFlan.Charts.ScottPlotRenderer in the build and the CLI). Null writes
+    /// report.md without charts and says so in it; the shards and manifest are the same either way.
+    /// </summary>
+    public IChartRenderer? Charts { get; init; }
 }

@@ -1,19 +1,86 @@
 using System.Globalization;
 using System.Text;
+using AgentFlan.Charts;
 using AgentFlan.Conversations;
+using AgentFlan.Diagnostics;
+using AgentFlan.IO;
 using AgentFlan.Tokenization;
 
 namespace AgentFlan.Compilation;
 
-/// <summary>The human-readable report next to the manifest: counts, shares, and one sample with its mask.</summary>
+/// <summary>
+/// The human-readable report next to the manifest (report.md): counts and shares as tables, the same numbers as
+/// PNG charts in <see cref="ChartFolder"/> (drawn by the <see cref="IChartRenderer"/> the compile was given), and
+/// up to three samples with their loss mask. A report without charts says so plainly where they would be.
+/// </summary>
 public static class DatasetReport
 {
-    public static string Render(DatasetManifest manifest, SampleTokenizer sampler, Conversation? example)
+    /// <summary>The chart images' folder, beside report.md.</summary>
+    public const string ChartFolder = "report";
+
+    /// <summary>
+    /// Draws the charts into <see cref="ChartFolder"/> (each PNG atomically; images of charts no longer drawn are
+    /// removed), then writes report.md atomically. Returns a warning when the renderer failed: the report then says
+    /// why no charts are shown, and the data is unaffected.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Write(string outputDirectory, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, IChartRenderer? charts)
     {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var folder = Path.Combine(outputDirectory, ChartFolder);
+        var drawn = new Dictionary<string, (string Title, string File)>(StringComparer.Ordinal);
+        var diagnostics = new List<Diagnostic>();
+        string chartsLine;
+        if (charts is null)
+        {
+            chartsLine = "Charts: none drawn. This compile was given no chart renderer (CompileOptions.Charts); the tables hold the same numbers.";
+        }
+        else
+        {
+            try
+            {
+                foreach (var chart in DatasetReportCharts.For(manifest))
+                {
+                    var png = charts.RenderPng(chart);
+                    var file = $"{ChartFolder}/{chart.Name}.png";
+                    AtomicFile.Write(Path.Combine(outputDirectory, file), stream => stream.Write(png));
+                    drawn[chart.Name] = (chart.Title, file);
+                }
+
+                chartsLine = $"Charts drawn with {charts.Description}.";
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+            {
+                drawn.Clear();
+                chartsLine = $"Charts: none drawn. Drawing them failed ({e.GetType().Name}: {e.Message}); the tables hold the same numbers.";
+                diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.ReportChartsFailed, $"The charts of recipe '{manifest.Recipe}''s report could not be drawn: {e.GetType().Name}: {e.Message}"));
+            }
+        }
+
+        RemoveStaleCharts(folder, drawn.Keys);
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, RecipeCompiler.ReportFileName), Render(manifest, sampler, examples, drawn, chartsLine));
+        return diagnostics;
+    }
+
+    /// <summary>The report's Markdown; <paramref name="charts"/> maps a chart name to its title and relative file.</summary>
+    public static string Render(DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, IReadOnlyDictionary<string, (string Title, string File)> charts, string chartsLine)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(charts);
+        void Chart(StringBuilder text, string name)
+        {
+            if (charts.TryGetValue(name, out var chart))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"![{chart.Title}]({chart.File})\n\n");
+            }
+        }
+
         var s = manifest.Statistics;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"# Dataset report: {manifest.Recipe}\n\n");
         text.Append(CultureInfo.InvariantCulture, $"Compiler {manifest.CompilerVersion}, seed {manifest.Seed}, tokenizer {manifest.Tokenizer.Name}, template {manifest.Template}, sequence length {manifest.SequenceLength}.\n\n");
+        text.Append(chartsLine).Append("\n\n");
         text.Append("| measure | value |\n|---|---:|\n");
         text.Append(CultureInfo.InvariantCulture, $"| conversations read | {s.Conversations} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| documents written | {s.Documents} |\n");
@@ -23,6 +90,7 @@ public static class DatasetReport
         text.Append(CultureInfo.InvariantCulture, $"| packing fill | {Percent(s.Tokens, s.Tokens + s.PaddingTokens)} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| truncated / dropped (over length) | {s.Truncated} / {s.Dropped} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| left out: no supervised token | {s.Unsupervised} |\n\n");
+        Chart(text, DatasetReportCharts.Efficiency);
 
         if (s.Sources.Count > 0)
         {
@@ -30,10 +98,28 @@ public static class DatasetReport
             foreach (var source in s.Sources)
             {
                 text.Append(CultureInfo.InvariantCulture, $"| {source.Name} | {source.Format} | {source.Read} | {source.Accepted} | {source.Repaired} | {source.Rejected} ({source.Filtered}) | {source.Quarantine ?? "-"} |\n");
+                foreach (var (code, count) in source.RepairedByCode)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"| | {code} | | | {count} | | |\n");
+                }
+
                 foreach (var (code, count) in source.RejectedByCode)
                 {
                     text.Append(CultureInfo.InvariantCulture, $"| | {code} | | | | {count} | |\n");
                 }
+            }
+
+            text.Append('\n');
+            Chart(text, DatasetReportCharts.Sources);
+            Chart(text, DatasetReportCharts.Reasons);
+        }
+
+        if (s.OverLengthBySource.Count > 0)
+        {
+            text.Append("## Over length by source\n\n| source | truncated | dropped |\n|---|---:|---:|\n");
+            foreach (var (source, counts) in s.OverLengthBySource)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"| {source} | {counts.Truncated} | {counts.Dropped} |\n");
             }
 
             text.Append('\n');
@@ -49,6 +135,7 @@ public static class DatasetReport
             }
 
             text.Append('\n');
+            Chart(text, DatasetReportCharts.Lengths);
         }
 
         text.Append("## By kind\n\n| kind | conversations | supervised tokens | share of supervised |\n|---|---:|---:|---:|\n");
@@ -58,28 +145,72 @@ public static class DatasetReport
             text.Append(CultureInfo.InvariantCulture, $"| {kind} | {count} | {supervised} | {Percent(supervised, s.SupervisedTokens)} |\n");
         }
 
-        AgentFlanSections(s, text);
-
-        if (example is not null)
-        {
-            text.Append("\n## Example with its loss mask\n\nSupervised text is shown between `⟦` and `⟧`.\n\n```text\n");
-            foreach (var segment in sampler.Segments(example))
-            {
-                text.Append(segment.Supervised ? "⟦" + segment.Text + "⟧" : segment.Text);
-            }
-
-            text.Append("\n```\n");
-            var tokens = sampler.Tokenize(example);
-            text.Append(CultureInfo.InvariantCulture, $"\n{tokens.Length} tokens, {tokens.SupervisedCount} supervised (tokenizer {manifest.Tokenizer.Name}).\n");
-        }
-
+        text.Append('\n');
+        Chart(text, DatasetReportCharts.Kinds);
+        AgentFlanSections(s, text, Chart);
+        Examples(text, manifest, sampler, examples);
         return text.ToString();
     }
 
-    private static void AgentFlanSections(DatasetStatistics s, StringBuilder text)
+    private static void Examples(StringBuilder text, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples)
+    {
+        if (examples.Count == 0)
+        {
+            return;
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"## Examples with their loss mask\n\n{examples.Count} sample(s) as the model sees them; supervised text (the tokens the loss is computed on) is shown between `⟦` and `⟧`.\n");
+        for (int i = 0; i < examples.Count; i++)
+        {
+            var example = examples[i];
+            var rendered = new StringBuilder();
+            foreach (var segment in sampler.Segments(example))
+            {
+                rendered.Append(segment.Supervised ? "⟦" + segment.Text + "⟧" : segment.Text);
+            }
+
+            // A fence longer than any run of backticks in the sample, so the sample cannot close it.
+            var fence = new string('`', Math.Max(3, LongestRun(rendered, '`') + 1));
+            var tokens = sampler.Tokenize(example);
+            text.Append(CultureInfo.InvariantCulture, $"\n### Example {i + 1}: {RecipeCompiler.KindName(example.Kind)} (source {example.Provenance.Source}, id {example.Id})\n\n");
+            text.Append(fence).Append("text\n").Append(rendered).Append('\n').Append(fence).Append('\n');
+            text.Append(CultureInfo.InvariantCulture, $"\n{tokens.Length} tokens, {tokens.SupervisedCount} supervised (tokenizer {manifest.Tokenizer.Name}).\n");
+        }
+    }
+
+    private static int LongestRun(StringBuilder text, char c)
+    {
+        int longest = 0, run = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            run = text[i] == c ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
+    }
+
+    private static void RemoveStaleCharts(string folder, IEnumerable<string> drawn)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        var keep = drawn.Select(name => name + ".png").ToHashSet(StringComparer.Ordinal);
+        foreach (var png in Directory.EnumerateFiles(folder, "*.png"))
+        {
+            if (!keep.Contains(Path.GetFileName(png)))
+            {
+                File.Delete(png);
+            }
+        }
+    }
+
+    private static void AgentFlanSections(DatasetStatistics s, StringBuilder text, Action<StringBuilder, string> chart)
     {
         var t = s.Transforms;
-        text.Append("\n## Agent-FLAN transforms\n\n| step | result |\n|---|---|\n");
+        text.Append("## Agent-FLAN transforms\n\n| step | result |\n|---|---|\n");
         text.Append(CultureInfo.InvariantCulture, $"| input conversations | {t.Input} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| exact duplicates removed | {t.DuplicatesBySource.Values.Sum()}{Breakdown(t.DuplicatesBySource)} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| removed as overlapping the held-out evaluation queries | {t.DecontaminatedBySource.Values.Sum()}{Breakdown(t.DecontaminatedBySource)} |\n");
@@ -89,14 +220,15 @@ public static class DatasetReport
         text.Append(CultureInfo.InvariantCulture, $"| negatives built / requested | {t.NegativesByKind.Where(k => k.Key != "source").Sum(k => k.Value)} / {t.NegativesRequested}{Breakdown(t.NegativesByKind)} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| general chat before / after ratio | {t.GeneralBefore} / {t.GeneralAfter} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| left out by max_samples / max_tokens | {t.SampleBudgetRemoved} / {t.TokenBudgetRemoved} |\n");
-        text.Append(CultureInfo.InvariantCulture, $"| conversations to the template | {t.Output} |\n");
+        text.Append(CultureInfo.InvariantCulture, $"| conversations to the template | {t.Output} |\n\n");
+        chart(text, DatasetReportCharts.Built);
 
         if (s.Capabilities.Count == 0)
         {
             return;
         }
 
-        text.Append("\n## By capability\n\nEligible tokens carry the capability; requested = weight × eligible; achieved = supervised after weighting and truncation. ");
+        text.Append("## By capability\n\nEligible tokens carry the capability; requested = weight × eligible; achieved = supervised after weighting and truncation. ");
         text.Append("Shares are of the four capabilities together; general and negative answers are outside the decomposition.\n\n");
         text.Append("| capability | weight | eligible | requested | achieved | achieved / eligible | requested share | achieved share |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var c in s.Capabilities)
@@ -105,7 +237,8 @@ public static class DatasetReport
         }
 
         var decomposed = s.Capabilities.Sum(c => c.Achieved);
-        text.Append(CultureInfo.InvariantCulture, $"\nSupervised tokens outside the decomposition (general and negative answers): {s.SupervisedTokens - decomposed}.\n");
+        text.Append(CultureInfo.InvariantCulture, $"\nSupervised tokens outside the decomposition (general and negative answers): {s.SupervisedTokens - decomposed}.\n\n");
+        chart(text, DatasetReportCharts.Capabilities);
     }
 
     private static string Breakdown(IReadOnlyDictionary<string, long> counts) =>

@@ -50,13 +50,13 @@ public static class RecipeCompiler
                 var summary = stored.Summary;
                 SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
                 var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
-                return Finish(context, stored.Documents(), plan, outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms, summary.Examples));
+                return Finish(context, stored.Documents(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
             }
         }
 
         var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache);
         var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
-        var examples = new List<Conversation>();
+        var examples = new ExampleCandidates();
         var documents = Tokenize(context, transformed.Conversations, transformed.Plan, examples, cancellationToken);
         if (context.Cache is not null)
         {
@@ -64,13 +64,13 @@ public static class RecipeCompiler
             {
                 Sources = loader.Statistics,
                 Transforms = transformed.Statistics,
-                Examples = examples,
-                ExampleForms = examples.ToDictionary(e => e.Id, transformed.Plan.FormOf, StringComparer.Ordinal),
+                Examples = examples.All,
+                ExampleForms = examples.All.ToDictionary(e => e.Id, transformed.Plan.FormOf, StringComparer.Ordinal),
                 Quarantine = loader.QuarantinedText(),
             });
         }
 
-        var result = Finish(context, documents, transformed.Plan, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics, examples));
+        var result = Finish(context, documents, transformed.Plan, examples, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics));
         return result with { SourcesFromCache = loader.ReusedSources };
     }
 
@@ -85,24 +85,20 @@ public static class RecipeCompiler
         AtomicFile.RemoveAbandoned(outputDirectory);
         var context = new CompileContext(recipe, new CompileOptions { Threads = threads });
         var plan = RenderPlan.For(recipe);
-        var examples = new List<Conversation>();
+        var examples = new ExampleCandidates();
         var documents = Tokenize(context, conversations, plan, examples, cancellationToken);
-        return Finish(context, documents, plan, outputDirectory, stageKey: null, fromCache: false, () => ([], new TransformStatistics(), examples));
+        return Finish(context, documents, plan, examples, outputDirectory, stageKey: null, fromCache: false, () => ([], new TransformStatistics()));
     }
 
-    /// <summary>Renders and tokenizes on every core (results in input order); keeps the first conversation with a tool call as the report's example.</summary>
-    private static IEnumerable<TokenizedDocument> Tokenize(CompileContext context, IEnumerable<Conversation> conversations, RenderPlan plan, List<Conversation> examples, CancellationToken cancellationToken)
+    /// <summary>Renders and tokenizes on every core (results in input order), offering each conversation as a report example.</summary>
+    private static IEnumerable<TokenizedDocument> Tokenize(CompileContext context, IEnumerable<Conversation> conversations, RenderPlan plan, ExampleCandidates examples, CancellationToken cancellationToken)
     {
         var recipe = context.Recipe;
         var parallel = new ParallelTokenizer(context.Tokenizer, t => new SampleTokenizer(t, context.Template, recipe.Masking, plan, context.Memo).Document);
         var threads = context.Options.Threads > 0 ? context.Options.Threads : ParallelTokenizer.DefaultThreads;
         foreach (var (conversation, document) in parallel.TokenizeAll(conversations, threads, cancellationToken))
         {
-            if (examples.Count == 0 && conversation.Messages.Any(m => m.ToolCalls.Count > 0))
-            {
-                examples.Add(conversation);
-            }
-
+            examples.Offer(conversation);
             yield return document;
         }
 
@@ -133,10 +129,11 @@ public static class RecipeCompiler
         CompileContext context,
         IEnumerable<TokenizedDocument> documents,
         RenderPlan plan,
+        ExampleCandidates examples,
         string outputDirectory,
         string? stageKey,
         bool fromCache,
-        Func<(IReadOnlyList<SourceStatistics> Sources, TransformStatistics Transforms, IReadOnlyList<Conversation> Examples)> inputs)
+        Func<(IReadOnlyList<SourceStatistics> Sources, TransformStatistics Transforms)> inputs)
     {
         var recipe = context.Recipe;
         var tokenizer = context.Tokenizer;
@@ -202,6 +199,8 @@ public static class RecipeCompiler
                 continue;
             }
 
+            examples.Written(document.Id);
+
             if (budgeted is not null)
             {
                 budgeted.Add(sample);
@@ -220,7 +219,7 @@ public static class RecipeCompiler
             limited.ForEach(Keep);
         }
 
-        var (sources, transforms, examples) = inputs();
+        var (sources, transforms) = inputs();
         if (documentCount == 0)
         {
             throw new DiagnosticException(Diagnostic.Error(
@@ -269,7 +268,7 @@ public static class RecipeCompiler
         };
 
         var sampler = new SampleTokenizer(tokenizer, context.Template, recipe.Masking, plan);
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFileName), DatasetReport.Render(manifest, sampler, examples.Count > 0 ? examples[0] : null));
+        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), context.Options.Charts));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
         context.Timings.Add((fromCache ? "documents (samples stage)" : "documents (read, transform, tokenize)", documentsTime.TotalSeconds));

@@ -31,6 +31,7 @@ public static class DiagnosticCodes
     public const string ShardInvalid = "AFB2003";
     public const string TokenizerUnavailable = "AFB2004";
     public const string SpecialTokenMissing = "AFB2005";
+    public const string ReportChartsFailed = "AFB2006";
 
     public const string CacheEntryCorrupt = "AFB3001";
 
@@ -75,6 +76,7 @@ public static class DiagnosticCodes
         [ShardInvalid] = "A shard file is damaged or of an unknown format version.",
         [TokenizerUnavailable] = "The tokenizer cannot be loaded.",
         [SpecialTokenMissing] = "The chat template needs a special token that the tokenizer does not define.",
+        [ReportChartsFailed] = "The dataset report's charts could not be drawn; report.md says so in place of the charts.",
         [CacheEntryCorrupt] = "A cache entry failed its integrity check; it is ignored and rebuilt.",
         [TaskParameterInvalid] = "An MSBuild task or target was used with invalid parameters.",
         [TrainerFailed] = "The trainer process failed or could not be started.",

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AgentFlan.Charts;
 using AgentFlan.Evaluation;
 using AgentFlan.IO;
 using AgentFlan.Trainer.Recipes;
@@ -8,14 +9,14 @@ using AgentFlan.Training;
 namespace AgentFlan.Trainer.Evaluation;
 
 /// <summary>
-/// Trains and evaluates every (recipe, seed) of a plan, then writes comparison.md (and comparison.svg, a bar chart)
+/// Trains and evaluates every (recipe, seed) of a plan, then writes comparison.md (and comparison.png, a bar chart)
 /// in the plan's output folder. A run whose jobs are unchanged since it last finished is reused, so adding a seed
 /// or a recipe runs only what is new. The compiled data is the recipes' own (shared by every seed).
 /// </summary>
 public static class ExperimentRunner
 {
     public const string ComparisonFile = "comparison.md";
-    public const string ChartFile = "comparison.svg";
+    public const string ChartFile = ExperimentChart.Name + ".png";
     private const string StampFile = "jobs.json";
 
     public static string Run(ExperimentPlan plan, string planPath, TextWriter progress)
@@ -78,7 +79,8 @@ public static class ExperimentRunner
 
         var heading = string.Create(CultureInfo.InvariantCulture,
             $"# Experiment: {string.Join(", ", plan.Runs.Select(r => r.Recipe))}\n\nProduced by `dotnet build -t:Experiment` in {clock.Elapsed.TotalMinutes:F1} min (this run; reused runs cost nothing), {DateTime.UtcNow:yyyy-MM-dd}. Training steps: {(plan.TrainingSteps > 0 ? plan.TrainingSteps.ToString(CultureInfo.InvariantCulture) : "each recipe's own")}.");
-        AtomicFile.WriteAllText(Path.Combine(output, ChartFile), ExperimentChart.Svg(runs));
+        var png = new ScottPlotRenderer().RenderPng(ExperimentChart.Spec(runs));
+        AtomicFile.Write(Path.Combine(output, ChartFile), stream => stream.Write(png));
         var path = Path.Combine(output, ComparisonFile);
         AtomicFile.WriteAllText(path, ExperimentReport.Markdown(runs, heading) + $"\n![scores]({ChartFile})\n");
         progress.WriteLine($"experiment done in {clock.Elapsed.TotalSeconds:F0} s: {path}");
