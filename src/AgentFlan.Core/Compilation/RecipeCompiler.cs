@@ -34,6 +34,7 @@ public static class RecipeCompiler
     {
         var loader = new SourceLoader(recipe, outputDirectory);
         var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
+        Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
         return Compile(recipe, transformed.Conversations, outputDirectory, loader, transformed, options, cancellationToken);
     }
 
