@@ -35,7 +35,11 @@ public static class HeldOutFile
         var path = Path.Combine(directory, FileName);
         if (conversations.Count == 0)
         {
-            File.Delete(path);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+
             return;
         }
 
