@@ -168,6 +168,11 @@ internal static class RecipeSections
                 item.Error(DiagnosticCodes.DuplicateKey, item.Node, $"Two evaluation sources are named '{name}'; names must be unique.");
             }
 
+            if (name == AgentFlan.Evaluation.EvaluationSuites.HeldOutSource)
+            {
+                item.Error(DiagnosticCodes.OutOfRange, item.Node, $"'{name}' names the cases of the recipe's own held-out conversations (held_out.fraction); give this evaluation source another name.");
+            }
+
             item.ReportUnknownKeys();
             sources.Add(new SourceSettings { Name = name, Format = format, Path = path });
         }

@@ -130,6 +130,20 @@ public sealed class SourceCasesTests
 
         var synthetic = RecipeLoader.Load(temp.WriteFile("s.recipe.yaml", "sources:\n  - {name: s, format: synthetic, count: 2}\nevaluation:\n  sources:\n    - {name: g, format: synthetic, path: r.recipe.yaml}\n"));
         Assert.IsTrue(synthetic.Diagnostics.Any(d => d.IsError), "an evaluation source is a file: synthetic is not a format it may name");
+        var reserved = RecipeLoader.Load(temp.WriteFile("h.recipe.yaml", $"sources:\n  - {{name: s, format: synthetic, count: 2}}\nevaluation:\n  sources:\n    - {{name: held_out, format: glaive, path: eval/glaive.json}}\n"));
+        Assert.IsTrue(reserved.Diagnostics.Any(d => d.Code == DiagnosticCodes.OutOfRange && d.Message.Contains("held_out.fraction", StringComparison.Ordinal)), "held_out names the recipe's own held-out cases");
+    }
+
+    [TestMethod]
+    public void The_loss_suite_and_held_out_fraction_are_applied_so_they_no_longer_warn()
+    {
+        using var temp = new TempDirectory();
+        var loaded = RecipeLoader.Load(temp.WriteFile("l.recipe.yaml", "sources:\n  - {name: s, format: synthetic, count: 2}\nheld_out:\n  fraction: 0.1\nevaluation:\n  suites: [loss]\n"));
+
+        Assert.IsNotNull(loaded.Recipe);
+        Assert.IsEmpty(loaded.Diagnostics, string.Join("\n", loaded.Diagnostics));
+        Assert.AreEqual(0.1, loaded.Recipe.HeldOut.Fraction);
+        CollectionAssert.AreEqual(new[] { SuiteNames.Loss }, loaded.Recipe.Evaluation.Suites.ToArray());
     }
 
     [TestMethod]
