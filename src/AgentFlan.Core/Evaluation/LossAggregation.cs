@@ -3,12 +3,6 @@ using AgentFlan.Conversations;
 namespace AgentFlan.Evaluation;
 
 /// <summary>
-/// The per-token losses of one held-out sample: each supervised target token's capability and its cross-entropy
-/// (nats), in the same order.
-/// </summary>
-public sealed record ScoredSample(string Set, string Kind, IReadOnlyList<Capability> Capabilities, IReadOnlyList<double> Losses);
-
-/// <summary>
 /// Aggregates per-token losses into <see cref="LossScores"/>, a pure function. Every mean is token-weighted, as
 /// the training loss is: the sum of a group's token losses over its token count, so a long answer weighs more than
 /// a short one. Perplexity is exp(mean loss). Capabilities are always listed in the decomposition's order (a

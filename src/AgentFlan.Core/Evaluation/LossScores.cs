@@ -1,8 +1,5 @@
 namespace AgentFlan.Evaluation;
 
-/// <summary>One row of the loss table: supervised tokens, their mean cross-entropy (nats) and its perplexity (NaN when no token).</summary>
-public sealed record LossRow(string Name, long Tokens, double MeanLoss, double Perplexity);
-
 /// <summary>
 /// The <c>loss</c> suite's result: mean next-token cross-entropy over every supervised token of the held-out
 /// conversations, overall and by capability, by kind and by set (<see cref="LossAggregation"/>).

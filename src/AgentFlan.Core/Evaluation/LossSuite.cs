@@ -6,9 +6,6 @@ using AgentFlan.Transforms;
 
 namespace AgentFlan.Evaluation;
 
-/// <summary>A held-out conversation of the loss suite, tokenized, and the set it came from.</summary>
-public sealed record LossSample(string Set, TokenizedSample Sample);
-
 /// <summary>
 /// The <c>loss</c> suite's conversations and how they are rendered. Two sets: <see cref="GeneratorSet"/>, the
 /// synthetic generator's held-out split in its default kind mix (<c>samples</c> conversations, a pure function of
