@@ -56,6 +56,9 @@ public sealed class ResolveEvaluations : Microsoft.Build.Utilities.Task
                 Template = recipe.Template,
                 Tokenizer = recipe.Tokenizer,
                 Evaluation = recipe.Evaluation,
+                Masking = recipe.Masking,
+                ReactFraction = recipe.Alignment.ReactFraction,
+                SequenceLength = recipe.Sequence.Length,
                 ReactKeywords = List(ReactKeywords) ?? HallucinationKeywords.DefaultReact,
                 GeneralPhrases = List(GeneralPhrases) ?? HallucinationKeywords.DefaultGeneral,
             };

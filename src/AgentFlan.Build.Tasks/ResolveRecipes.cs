@@ -115,7 +115,8 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
     private static string SourceFingerprint(Recipe recipe)
     {
         var lines = new List<string>();
-        foreach (var source in recipe.Sources.Where(s => s.Path is not null))
+        // evaluation.sources count too: their cases decontaminate the training data.
+        foreach (var source in recipe.Sources.Concat(recipe.Evaluation.Sources).Where(s => s.Path is not null))
         {
             var paths = Directory.Exists(source.Path)
                 ? Directory.EnumerateFiles(source.Path!, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)

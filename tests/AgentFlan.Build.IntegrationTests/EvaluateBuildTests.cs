@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using AgentFlan.Synthetic;
+using AgentFlan.Writers;
 
 namespace AgentFlan.Build.IntegrationTests;
 
@@ -34,6 +36,46 @@ public sealed class EvaluateBuildTests
         var second = project.Build("-t:Evaluate");
         Assert.AreEqual(0, second.ExitCode, second.ToString());
         StringAssert.Contains(second.Output, "Skipping target \"_AgentFlanEvaluate\"");
+    }
+
+    [TestMethod]
+    public void Evaluate_measures_held_out_loss_and_asks_glaive_and_held_out_cases()
+    {
+        using var project = new TestProject();
+        var glaive = project.Path("data", "glaive.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(glaive)!);
+        CorpusWriter.Write(CorpusFormat.Glaive, SyntheticCorpus.Generate(new SyntheticOptions { Count = 24, Seed = 2, Split = SyntheticSplit.HeldOut }), glaive);
+        project.WriteRecipe("tiny", TestProject.SyntheticRecipe(40, length: 512, steps: 3) + """
+
+            held_out:
+              fraction: 0.25
+            evaluation:
+              suites: [hallucination, tool_use, loss]
+              samples: 6
+              max_new_tokens: 8
+              sources:
+                - {name: glaive, format: glaive, path: data/glaive.json, origin: glaive-function-calling-v2}
+            """);
+
+        var result = project.Build("-t:Evaluate");
+
+        Assert.AreEqual(0, result.ExitCode, result.ToString());
+        Assert.IsFalse(result.Output.Contains("AFB0010", StringComparison.Ordinal), "held_out.fraction and the loss suite are applied: no AFB0010");
+        StringAssert.Contains(result.Output, "held-out loss");
+        Assert.IsTrue(File.Exists(project.Path("artifacts", "tiny", "data", "held_out.jsonl")));
+        var manifest = JsonNode.Parse(File.ReadAllText(project.Path("artifacts", "tiny", "data", "manifest.json")))!;
+        var heldOut = (int)manifest["statistics"]!["transforms"]!["held_out_by_source"]!["synthetic"]!;
+        Assert.AreEqual(heldOut, File.ReadAllLines(project.Path("artifacts", "tiny", "data", "held_out.jsonl")).Length);
+
+        var report = File.ReadAllText(project.Path("artifacts", "tiny", "eval", "report.md"));
+        StringAssert.Contains(report, "## loss");
+        StringAssert.Contains(report, "| reasoning |");
+        StringAssert.Contains(report, "| glaive:tools_offered/tool_needed |");
+        StringAssert.Contains(report, "| held_out:");
+        var results = JsonNode.Parse(File.ReadAllText(project.Path("artifacts", "tiny", "eval", "results.json")))!;
+        var loss = (double)results["loss"]!["overall"]!["mean_loss"]!;
+        Assert.IsTrue(double.IsFinite(loss) && loss > 0, $"{loss}");
+        Assert.AreEqual(2, results["loss"]!["by_set"]!.AsArray().Count, "the generator's held-out split and the recipe's held-out conversations");
     }
 
     [TestMethod]

@@ -141,6 +141,9 @@ public sealed record StoredSummary
 
     public IReadOnlyDictionary<string, RenderForm> ExampleForms { get; init; } = new Dictionary<string, RenderForm>();
 
+    /// <summary>The conversations <c>held_out.fraction</c> kept out of training, for the evaluation's file.</summary>
+    public IReadOnlyList<Conversation> HeldOut { get; init; } = [];
+
     /// <summary>The quarantine file's text per source that rejected records.</summary>
     public IReadOnlyDictionary<string, string> Quarantine { get; init; } = new Dictionary<string, string>();
 }

@@ -3,6 +3,7 @@ using System.Text;
 using AgentFlan.Charts;
 using AgentFlan.Conversations;
 using AgentFlan.Diagnostics;
+using AgentFlan.Evaluation;
 using AgentFlan.IO;
 using AgentFlan.Tokenization;
 
@@ -213,6 +214,11 @@ public static class DatasetReport
         text.Append("## Agent-FLAN transforms\n\n| step | result |\n|---|---|\n");
         text.Append(CultureInfo.InvariantCulture, $"| input conversations | {t.Input} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| exact duplicates removed | {t.DuplicatesBySource.Values.Sum()}{Breakdown(t.DuplicatesBySource)} |\n");
+        if (t.HeldOutBySource.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"| held out of training for the evaluation (held_out.fraction, {HeldOutFile.FileName}) | {t.HeldOutBySource.Values.Sum()}{Breakdown(t.HeldOutBySource)} |\n");
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"| removed as overlapping the held-out evaluation queries | {t.DecontaminatedBySource.Values.Sum()}{Breakdown(t.DecontaminatedBySource)} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| source weights: copies added / left out | {t.WeightAdded} / {t.WeightRemoved} |\n");
         text.Append(CultureInfo.InvariantCulture, $"| trajectories by form | {Breakdown(t.AlignedByForm).Trim(' ', '(', ')')} |\n");

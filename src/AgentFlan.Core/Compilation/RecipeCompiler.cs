@@ -49,6 +49,7 @@ public static class RecipeCompiler
             {
                 var summary = stored.Summary;
                 SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
+                Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
                 var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
                 return Finish(context, stored.Documents(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
             }
@@ -56,6 +57,7 @@ public static class RecipeCompiler
 
         var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache);
         var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
+        Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
         var examples = new ExampleCandidates();
         var documents = Tokenize(context, transformed.Conversations, transformed.Plan, examples, cancellationToken);
         if (context.Cache is not null)
@@ -67,6 +69,7 @@ public static class RecipeCompiler
                 Examples = examples.All,
                 ExampleForms = examples.All.ToDictionary(e => e.Id, transformed.Plan.FormOf, StringComparer.Ordinal),
                 Quarantine = loader.QuarantinedText(),
+                HeldOut = transformed.HeldOut,
             });
         }
 

@@ -48,6 +48,7 @@ public static class DiagnosticCodes
 
     public const string EvaluationCheckpointMissing = "AFB6001";
     public const string EvaluationJobInvalid = "AFB6002";
+    public const string EvaluationSourceUnreadable = "AFB6003";
 
     public const string InternalError = "AFB9001";
 
@@ -89,6 +90,7 @@ public static class DiagnosticCodes
         [CheckpointFailed] = "A checkpoint could not be written or read.",
         [EvaluationCheckpointMissing] = "The checkpoint to evaluate does not exist: train the recipe first.",
         [EvaluationJobInvalid] = "The evaluation job or experiment plan is invalid (malformed JSON, a bad value, or no room for a prompt).",
+        [EvaluationSourceUnreadable] = "An evaluation source ('evaluation.sources', e.g. glaive-function-calling-v2 on disk) is missing or yields no conversation (the message gives the path).",
         [InternalError] = "An unexpected internal error (a bug: please report it with the build log).",
     };
 }

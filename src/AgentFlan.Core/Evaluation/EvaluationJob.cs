@@ -31,6 +31,15 @@ public sealed record EvaluationJob
 
     public EvaluationSettings Evaluation { get; init; } = new();
 
+    /// <summary>The recipe's masking, as training applied it (the loss suite renders held-out samples the same way).</summary>
+    public MaskingSettings Masking { get; init; } = new();
+
+    /// <summary>The recipe's <c>alignment.react_fraction</c>: which held-out trajectories the loss suite renders in ReAct form.</summary>
+    public double ReactFraction { get; init; } = new AlignmentSettings().ReactFraction;
+
+    /// <summary>The recipe's <c>sequence.length</c>: held-out samples are cut to it for the loss suite (0: the model's positions).</summary>
+    public int SequenceLength { get; init; }
+
     public IReadOnlyList<string> ReactKeywords { get; init; } = HallucinationKeywords.DefaultReact;
 
     public IReadOnlyList<string> GeneralPhrases { get; init; } = HallucinationKeywords.DefaultGeneral;

@@ -11,7 +11,7 @@ public static class EvaluationReport
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Evaluation of `{results.Recipe}` (training seed {results.TrainingSeed})\n\n");
         md.Append(CultureInfo.InvariantCulture, $"{results.Cases.Count} held-out cases (generator seed {results.Seed}), greedy decoding, {results.GeneratedTokens:N0} tokens generated in {results.Seconds:F1} s. ");
-        md.Append("Cases come from the synthetic generator's held-out split (held-out tools and phrasings); see docs/evaluation.md.\n\n");
+        md.Append("Cases come from the synthetic generator's held-out split (held-out tools and phrasings), and from `evaluation.sources` files and the recipe's held-out conversations where set (categories prefixed with the source); see docs/evaluation.md.\n\n");
         foreach (var suite in results.Suites)
         {
             md.Append(CultureInfo.InvariantCulture, $"## {suite.Suite}\n\n| score | value |\n|---|---|\n");
@@ -29,6 +29,11 @@ public static class EvaluationReport
             }
 
             md.Append('\n');
+        }
+
+        if (results.Loss is { } loss)
+        {
+            Loss(md, loss);
         }
 
         var d = results.Decontamination;
@@ -55,6 +60,34 @@ public static class EvaluationReport
 
         return md.ToString();
     }
+
+    private static void Loss(StringBuilder md, LossScores loss)
+    {
+        md.Append("## loss\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Mean next-token cross-entropy (nats) over every supervised token of {loss.Samples} held-out conversations, rendered as training renders them but with every capability weight 1 (no eligible assistant token left out): {loss.Overall.MeanLoss:F3}, perplexity {loss.Overall.Perplexity:F2}, {loss.Overall.Tokens:N0} tokens.");
+        if (loss.Truncated + loss.TokensRemapped + loss.TokensDropped > 0)
+        {
+            md.Append(CultureInfo.InvariantCulture, $" {loss.Truncated} conversations cut to the model's length; tokens outside the compact vocabulary: {loss.TokensRemapped} re-encoded character by character, {loss.TokensDropped} dropped.");
+        }
+
+        md.Append("\n\n");
+        LossTable(md, "capability", loss.ByCapability);
+        LossTable(md, "kind", loss.ByKind);
+        LossTable(md, "set", loss.BySet);
+    }
+
+    private static void LossTable(StringBuilder md, string title, IReadOnlyList<LossRow> rows)
+    {
+        md.Append(CultureInfo.InvariantCulture, $"| {title} | supervised tokens | mean loss | perplexity |\n|---|---|---|---|\n");
+        foreach (var row in rows)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {row.Name} | {row.Tokens:N0} | {Number(row.MeanLoss, "F3")} | {Number(row.Perplexity, "F2")} |\n");
+        }
+
+        md.Append('\n');
+    }
+
+    internal static string Number(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "–";
 
     internal static string Percent(double value) => double.IsNaN(value) ? "–" : (100 * value).ToString("F1", CultureInfo.InvariantCulture);
 

@@ -19,6 +19,9 @@ public sealed record EvaluationResults
 
     public required Decontamination Decontamination { get; init; }
 
+    /// <summary>The loss suite's result (held-out cross-entropy per capability, kind and set); null when it did not run.</summary>
+    public LossScores? Loss { get; init; }
+
     /// <summary>Prompt tokens the compact vocabulary did not hold, re-encoded character by character (or dropped).</summary>
     public int PromptTokensRemapped { get; init; }
 

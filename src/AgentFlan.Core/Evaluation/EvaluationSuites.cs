@@ -1,4 +1,5 @@
 using AgentFlan.Conversations;
+using AgentFlan.Recipes;
 using AgentFlan.Synthetic;
 using AgentFlan.Templates;
 
@@ -33,6 +34,9 @@ public static class EvaluationSuites
     // Categories draw from disjoint index ranges so that no two categories share a generated conversation.
     private const int Stride = 1_000_000;
 
+    /// <summary>The source name of cases built from the recipe's own held-out conversations.</summary>
+    public const string HeldOutSource = "held_out";
+
     public static IReadOnlyList<EvaluationCase> Build(int seed, int samples, IEnumerable<string> suites)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
@@ -48,6 +52,47 @@ public static class EvaluationSuites
         }
 
         return cases;
+    }
+
+    /// <summary>
+    /// Every case an evaluation with these settings meets: the generator's held-out cases, then the cases of each
+    /// <c>evaluation.sources</c> file, then those of the recipe's held-out conversations (<c>held_out.fraction</c>,
+    /// source name <see cref="HeldOutSource"/>). The compile removes training conversations that overlap them
+    /// (<see cref="Queries"/>) and the evaluation asks them: one list for both.
+    /// </summary>
+    /// <param name="file">The recipe or job file, for the location of a source error.</param>
+    public static IReadOnlyList<EvaluationCase> Build(int seed, EvaluationSettings settings, IReadOnlyList<Conversation> heldOut, string? file = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var cases = Build(seed, settings.Samples, settings.Suites).ToList();
+        foreach (var source in settings.Sources)
+        {
+            cases.AddRange(SourceCases.Build(source.Name, SourceCases.Read(source, file, cancellationToken), seed, settings.Samples, settings.Suites));
+        }
+
+        if (heldOut.Count > 0)
+        {
+            cases.AddRange(SourceCases.Build(HeldOutSource, heldOut, seed, settings.Samples, settings.Suites));
+        }
+
+        return cases;
+    }
+
+    /// <summary>
+    /// The text training must not overlap (decontamination): every case's query and, with the loss suite, every user
+    /// turn of the conversations it scores.
+    /// </summary>
+    public static IEnumerable<string> Queries(IReadOnlyList<EvaluationCase> cases, int seed, EvaluationSettings settings, IReadOnlyList<Conversation> heldOut)
+    {
+        var queries = cases.Select(c => c.Query);
+        if (!settings.Suites.Contains(SuiteNames.Loss))
+        {
+            return queries;
+        }
+
+        var lossTurns = LossSuite.Conversations(seed, settings.Samples, heldOut)
+            .SelectMany(c => c.Conversation.Messages.Where(m => m.Role == Role.User).Select(m => m.Content));
+        return queries.Concat(lossTurns);
     }
 
     public static IReadOnlyList<EvaluationCase> Hallucination(int seed, int samples)
@@ -73,19 +118,22 @@ public static class EvaluationSuites
         return cases;
     }
 
-    private static IEnumerable<EvaluationCase> Take(int seed, int category, SyntheticKind kind, int count, Func<Conversation, EvaluationCase> build)
+    internal static IEnumerable<Conversation> Generate(int seed, int category, SyntheticKind? kind, int count)
     {
         var options = new SyntheticOptions
         {
             Seed = seed,
             Split = SyntheticSplit.HeldOut,
-            KindMix = new Dictionary<SyntheticKind, double> { [kind] = 1 },
+            KindMix = kind is { } k ? new Dictionary<SyntheticKind, double> { [k] = 1 } : null,
         };
         for (int i = 0; i < count; i++)
         {
-            yield return build(SyntheticCorpus.Create(options, (category * Stride) + i));
+            yield return SyntheticCorpus.Create(options, (category * Stride) + i);
         }
     }
+
+    private static IEnumerable<EvaluationCase> Take(int seed, int category, SyntheticKind kind, int count, Func<Conversation, EvaluationCase> build) =>
+        Generate(seed, category, kind, count).Select(build);
 
     private static EvaluationCase Plain(Conversation c, string suite, string category)
     {

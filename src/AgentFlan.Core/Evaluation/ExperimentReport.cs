@@ -38,6 +38,31 @@ public static class ExperimentReport
         return (mean, sd, list.Count);
     }
 
+    /// <summary>Held-out loss (nats, lower is better) per recipe, overall and per capability, when the loss suite ran.</summary>
+    private static void LossTable(StringBuilder md, IReadOnlyList<(string Recipe, EvaluationResults Results)> runs, List<string> recipes)
+    {
+        if (!runs.Any(r => r.Results.Loss is not null))
+        {
+            return;
+        }
+
+        var names = LossAggregation.CapabilityOrder.Select(LossAggregation.Name).ToList();
+        md.Append("\nHeld-out loss (mean cross-entropy per supervised token, nats ↓), mean ± standard deviation over seeds:\n\n| recipe | all | ");
+        md.Append(string.Join(" | ", names)).Append(" |\n|---|---|").Append(string.Concat(Enumerable.Repeat("---|", names.Count))).Append('\n');
+        foreach (var recipe in recipes)
+        {
+            var mine = runs.Where(r => r.Recipe == recipe && r.Results.Loss is not null).Select(r => r.Results.Loss!).ToList();
+            md.Append(CultureInfo.InvariantCulture, $"| {recipe} |");
+            foreach (var value in new Func<LossScores, double>[] { l => l.Overall.MeanLoss }.Concat(names.Select(n => (Func<LossScores, double>)(l => l.Capability(n)))))
+            {
+                var (mean, sd, n) = MeanSd(mine.Select(value));
+                md.Append(n == 0 ? " – |" : FormattableString.Invariant($" {mean:F3} ± {sd:F3} |"));
+            }
+
+            md.Append('\n');
+        }
+    }
+
     public static string Markdown(IReadOnlyList<(string Recipe, EvaluationResults Results)> runs, string heading)
     {
         var md = new StringBuilder();
@@ -59,6 +84,7 @@ public static class ExperimentReport
             md.Append('\n');
         }
 
+        LossTable(md, runs, recipes);
         md.Append("\nPer seed:\n\n| recipe | seed | ").Append(string.Join(" | ", Columns.Select(c => c.Title))).Append(" |\n|---|---|");
         md.Append(string.Concat(Enumerable.Repeat("---|", Columns.Count))).Append('\n');
         foreach (var (recipe, results) in runs)

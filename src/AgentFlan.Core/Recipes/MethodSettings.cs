@@ -77,6 +77,7 @@ public sealed record MaskingSettings
 /// <summary>Conversations set aside for evaluation, chosen by a hash of their id (stable whatever the order).</summary>
 public sealed record HeldOutSettings
 {
+    /// <summary>Share of every source's conversations held out of training for the evaluation (<c>HeldOutSplit</c>).</summary>
     public double Fraction { get; init; }
 
     /// <summary>
@@ -96,4 +97,10 @@ public sealed record EvaluationSettings
     public int Samples { get; init; } = 200;
 
     public int MaxNewTokens { get; init; } = 128;
+
+    /// <summary>
+    /// Files read with a source format (for example glaive-function-calling-v2) whose conversations become extra
+    /// hallucination and tool_use cases; paths are absolute once loaded.
+    /// </summary>
+    public IReadOnlyList<SourceSettings> Sources { get; init; } = [];
 }

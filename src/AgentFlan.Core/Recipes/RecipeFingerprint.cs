@@ -43,6 +43,20 @@ public static class RecipeFingerprint
             ? "file:" + ContentHash.OfFile(recipe.Template)
             : recipe.Template;
 
+        // Evaluation files decide data too (their cases decontaminate training): by relative path, and left out when
+        // there are none so that recipes without them keep their fingerprint.
+        var evaluation = JsonSerializer.SerializeToNode(recipe.Evaluation, Options)!.AsObject();
+        evaluation.Remove("sources");
+        if (recipe.Evaluation.Sources.Count > 0)
+        {
+            evaluation["sources"] = new JsonArray([.. recipe.Evaluation.Sources.Select(source =>
+            {
+                var node = JsonSerializer.SerializeToNode(source, Options)!.AsObject();
+                node["path"] = source.Path is null ? null : Relative(recipe, source.Path);
+                return (JsonNode)node;
+            })]);
+        }
+
         var root = new JsonObject
         {
             ["recipe"] = recipe.Name,
@@ -59,7 +73,7 @@ public static class RecipeFingerprint
             ["held_out"] = JsonSerializer.SerializeToNode(recipe.HeldOut, Options),
 
             // Decontamination removes training samples that overlap the evaluation queries, so the suites decide data too.
-            ["evaluation"] = JsonSerializer.SerializeToNode(recipe.Evaluation, Options),
+            ["evaluation"] = evaluation,
             ["sequence"] = JsonSerializer.SerializeToNode(recipe.Sequence, Options),
         };
         return root.ToJsonString(Options) + "\n";

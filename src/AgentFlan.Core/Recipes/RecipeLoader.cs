@@ -66,7 +66,7 @@ public static class RecipeLoader
             Mixing = RecipeSections.Mixing(map.Map("mixing")),
             Masking = RecipeSections.Masking(map.Map("masking")),
             HeldOut = RecipeSections.HeldOut(map.Map("held_out")),
-            Evaluation = RecipeSections.Evaluation(map.Map("evaluation")),
+            Evaluation = RecipeSections.Evaluation(map.Map("evaluation"), directory),
             Sequence = ReadSequence(map.Map("sequence")),
             Model = RecipeSections.Model(map.Map("model"), directory),
             Training = RecipeSections.Training(map.Map("training")),
@@ -159,7 +159,7 @@ public static class RecipeLoader
         return sources;
     }
 
-    private static string? ResolveSourcePath(YamlMap item, string name, string directory)
+    internal static string? ResolveSourcePath(YamlMap item, string name, string directory)
     {
         var origin = item.String("origin");
         var relative = item.String("path", required: true);

@@ -123,15 +123,10 @@ internal static class RecipeSections
             DecontaminationThreshold = map.Double("decontamination_threshold", d.DecontaminationThreshold, 0, 1),
         };
         map.ReportUnknownKeys();
-        if (settings.Fraction > 0)
-        {
-            map.Warning(DiagnosticCodes.NotYetApplied, map.Node, "'held_out.fraction' is validated but not applied by this version: holding out a fraction of the recipe's own conversations is not built yet (-t:Evaluate uses the synthetic generator's held-out split instead); no conversation is held out.");
-        }
-
         return settings;
     }
 
-    public static EvaluationSettings Evaluation(YamlMap? map)
+    public static EvaluationSettings Evaluation(YamlMap? map, string directory)
     {
         var d = new EvaluationSettings();
         if (map is null)
@@ -144,14 +139,45 @@ internal static class RecipeSections
             Suites = map.Choices("suites", d.Suites, ["hallucination", "tool_use", "loss"]),
             Samples = map.Int("samples", d.Samples, 1),
             MaxNewTokens = map.Int("max_new_tokens", d.MaxNewTokens, 1, 8192),
+            Sources = EvaluationSources(map, directory),
         };
         map.ReportUnknownKeys();
-        if (settings.Suites.Contains("loss"))
+        return settings;
+    }
+
+    /// <summary>
+    /// <c>evaluation.sources</c>: the recipe's source syntax (name, format, path, origin) for files whose
+    /// conversations become evaluation cases. Only file formats: the generator's held-out split is always used.
+    /// </summary>
+    private static List<SourceSettings> EvaluationSources(YamlMap map, string directory)
+    {
+        var sources = new List<SourceSettings>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in map.MapList("sources") ?? [])
         {
-            map.Warning(DiagnosticCodes.NotYetApplied, map.Node, "'evaluation.suites: loss' (held-out loss per capability) is validated but not computed by this version; -t:Evaluate runs the hallucination and tool_use suites.");
+            var name = item.String("name", required: true) ?? string.Empty;
+            if (!item.Has("format"))
+            {
+                item.Error(DiagnosticCodes.MissingKey, item.Node, $"Evaluation source '{name}' needs a 'format': one of {string.Join(", ", Readers.SourceReaders.Formats)}.");
+            }
+
+            var format = item.Choice("format", string.Empty, Readers.SourceReaders.Formats);
+            var path = RecipeLoader.ResolveSourcePath(item, name, directory);
+            if (name.Length > 0 && !names.Add(name))
+            {
+                item.Error(DiagnosticCodes.DuplicateKey, item.Node, $"Two evaluation sources are named '{name}'; names must be unique.");
+            }
+
+            if (name == AgentFlan.Evaluation.EvaluationSuites.HeldOutSource)
+            {
+                item.Error(DiagnosticCodes.OutOfRange, item.Node, $"'{name}' names the cases of the recipe's own held-out conversations (held_out.fraction); give this evaluation source another name.");
+            }
+
+            item.ReportUnknownKeys();
+            sources.Add(new SourceSettings { Name = name, Format = format, Path = path });
         }
 
-        return settings;
+        return sources;
     }
 
     public static ModelSettings Model(YamlMap? map, string directory)

@@ -7,7 +7,8 @@ namespace AgentFlan.Transforms;
 /// <summary>
 /// The Agent-FLAN method on the canonical model (DESIGN.md §1, docs/method.md), in this order:
 /// user negatives (the <c>negatives.source</c> source is taken as negatives, as given) → exact deduplication →
-/// decontamination against the held-out evaluation queries (<see cref="Decontaminator"/>) →
+/// the held-out split (<c>held_out.fraction</c>, <see cref="HeldOutSplit"/>; those conversations go to
+/// <see cref="TransformResult.HeldOut"/>, not to training) → decontamination against the held-out evaluation queries (<see cref="Decontaminator"/>) →
 /// source weights → chat alignment (ReAct or natural chat per trajectory) → format-following samples →
 /// generated negatives → general-chat ratio → sample budget. Capability weights are applied per segment when
 /// the tokenizer renders a sample (<see cref="RenderPlan"/>); the token budget after tokenization
@@ -30,9 +31,14 @@ public static class AgentFlanTransforms
 
         var duplicates = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var unique = Deduplicator.Apply(input, duplicates);
+        var heldOutBySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var (training, heldOut) = HeldOutSplit.Apply(unique, recipe.HeldOut.Fraction, seed, heldOutBySource);
         var contaminated = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var heldOutQueries = Evaluation.EvaluationSuites.Build(seed, recipe.Evaluation.Samples, recipe.Evaluation.Suites).Select(c => c.Query);
-        var clean = Decontaminator.Apply(unique, heldOutQueries, recipe.HeldOut.DecontaminationNgram, recipe.HeldOut.DecontaminationThreshold, contaminated);
+
+        // The same cases the evaluation will ask (generator, evaluation.sources files, held-out conversations).
+        var cases = Evaluation.EvaluationSuites.Build(seed, recipe.Evaluation, heldOut, recipe.FilePath);
+        var heldOutQueries = Evaluation.EvaluationSuites.Queries(cases, seed, recipe.Evaluation, heldOut);
+        var clean = Decontaminator.Apply(training, heldOutQueries, recipe.HeldOut.DecontaminationNgram, recipe.HeldOut.DecontaminationThreshold, contaminated);
         var weighted = Mixer.ApplySourceWeights(clean, recipe.Sources, seed, out var added, out var removed);
 
         var forms = new Dictionary<string, RenderForm>(StringComparer.Ordinal);
@@ -61,6 +67,7 @@ public static class AgentFlanTransforms
         {
             Input = input.Count,
             DuplicatesBySource = duplicates,
+            HeldOutBySource = heldOutBySource,
             DecontaminatedBySource = contaminated,
             WeightAdded = added,
             WeightRemoved = removed,
@@ -74,6 +81,6 @@ public static class AgentFlanTransforms
             SampleBudgetRemoved = mixed.Count - limited.Count,
             Output = limited.Count,
         };
-        return new TransformResult(limited, new RenderPlan(seed, recipe.Capabilities, forms), statistics);
+        return new TransformResult(limited, new RenderPlan(seed, recipe.Capabilities, forms), statistics) { HeldOut = heldOut };
     }
 }

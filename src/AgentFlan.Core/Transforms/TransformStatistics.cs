@@ -9,6 +9,9 @@ public sealed record TransformStatistics
     /// <summary>Exact duplicates removed (normalised content hash), by source.</summary>
     public IReadOnlyDictionary<string, long> DuplicatesBySource { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
+    /// <summary>Conversations held out of training for the evaluation (<c>held_out.fraction</c>), by source.</summary>
+    public IReadOnlyDictionary<string, long> HeldOutBySource { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+
     /// <summary>Conversations removed because a user turn overlaps the held-out evaluation queries, by source.</summary>
     public IReadOnlyDictionary<string, long> DecontaminatedBySource { get; init; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
 

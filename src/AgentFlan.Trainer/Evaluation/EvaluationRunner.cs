@@ -14,10 +14,12 @@ using static TorchSharp.torch;
 namespace AgentFlan.Trainer.Evaluation;
 
 /// <summary>
-/// Evaluates one checkpoint: builds the held-out cases (Core), renders each prompt with the recipe's template,
-/// generates greedily with the KV cache in batches of prompts of similar length, cuts each answer at the
-/// template's end-of-turn marker, scores it (Core), checks the cases against the training set's decoded text, and
-/// writes results.json then report.md (atomically, report last: the build's output).
+/// Evaluates one checkpoint: builds the held-out cases (Core: the generator's held-out split, the
+/// <c>evaluation.sources</c> files and the recipe's held-out conversations from held_out.jsonl), renders each prompt
+/// with the recipe's template, generates greedily with the KV cache in batches of prompts of similar length, cuts
+/// each answer at the template's end-of-turn marker, scores it (Core), checks the cases against the training set's
+/// decoded text, measures the held-out loss per capability when the <c>loss</c> suite is asked for
+/// (<see cref="HeldOutLoss"/>), and writes results.json then report.md (atomically, report last: the build's output).
 /// </summary>
 public static class EvaluationRunner
 {
@@ -40,7 +42,8 @@ public static class EvaluationRunner
         var tokenizer = TokenizerLoader.Load(job.Tokenizer);
         var (model, vocabulary) = CheckpointStore.Load(job.Checkpoint);
         using var disposeModel = model;
-        var cases = EvaluationSuites.Build(job.Seed, job.Evaluation.Samples, job.Evaluation.Suites);
+        var heldOut = HeldOutFile.Read(job.Manifest);
+        var cases = EvaluationSuites.Build(job.Seed, job.Evaluation, heldOut, jobPath);
         var decontamination = Decontamination.Check(cases, TrainingText(job.Manifest, tokenizer, jobPath));
         progress.WriteLine($"AgentFlan.Trainer: evaluating {job.Recipe}: {cases.Count} held-out cases ({string.Join(", ", job.Evaluation.Suites)}), {job.Evaluation.MaxNewTokens} new tokens at most; decontamination: {decontamination.QueriesFoundInTraining} of the queries found in the training set");
         progress.Flush();
@@ -82,6 +85,16 @@ public static class EvaluationRunner
         }
 
         var all = results.Select(r => r!).ToList();
+        LossScores? loss = null;
+        if (job.Evaluation.Suites.Contains(SuiteNames.Loss))
+        {
+            var samples = LossSuite.Tokenize(LossSuite.Conversations(job.Seed, job.Evaluation.Samples, heldOut), tokenizer, template, job.Masking, job.ReactFraction, job.Seed);
+            int maxLength = Math.Min(model.Config.MaxPositionEmbeddings, job.SequenceLength > 0 ? job.SequenceLength : int.MaxValue);
+            loss = HeldOutLoss.Measure(model, vocabulary, tokenizer, samples, maxLength);
+            progress.WriteLine(FormattableString.Invariant($"evaluate {job.Recipe}: held-out loss {loss.Overall.MeanLoss:F3} (perplexity {loss.Overall.Perplexity:F1}) over {loss.Overall.Tokens} supervised tokens of {loss.Samples} conversations ({heldOut.Count} held out of the recipe's data), {clock.Elapsed.TotalSeconds:F0} s"));
+            progress.Flush();
+        }
+
         var evaluation = new EvaluationResults
         {
             Recipe = job.Recipe,
@@ -90,6 +103,7 @@ public static class EvaluationRunner
             Suites = [.. job.Evaluation.Suites.Where(s => s is SuiteNames.Hallucination or SuiteNames.ToolUse).Select(s => Scoring.Summarize(s, all))],
             Cases = all,
             Decontamination = decontamination,
+            Loss = loss,
             PromptTokensRemapped = encoder.Remapped,
             PromptTokensDropped = encoder.Dropped,
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
@@ -110,7 +124,7 @@ public static class EvaluationRunner
     /// <summary>Scores stored answers again with the current scorer and rewrites results.json and report.md.</summary>
     public static EvaluationResults Rescore(EvaluationJob job, EvaluationResults stored)
     {
-        var cases = EvaluationSuites.Build(job.Seed, job.Evaluation.Samples, job.Evaluation.Suites);
+        var cases = EvaluationSuites.Build(job.Seed, job.Evaluation, HeldOutFile.Read(job.Manifest));
         var results = Scoring.Rescore(stored, cases, ChatTemplates.Get(job.Template).Tools, job.Keywords);
         var output = Path.GetFullPath(job.OutputDirectory);
         AtomicFile.WriteAllText(Path.Combine(output, ResultsFile), results.ToJson());

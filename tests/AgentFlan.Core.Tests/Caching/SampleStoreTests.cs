@@ -25,6 +25,8 @@ public sealed class SampleStoreTests
           retrieval: 0.25
         negatives:
           ratio: 0.2
+        held_out:
+          fraction: 0.1
         sequence:
           length: 512
         """;
@@ -44,6 +46,7 @@ public sealed class SampleStoreTests
         Assert.IsTrue(warm.SamplesStageReused);
         Assert.AreEqual(0, warm.SamplesTokenized);
         Assert.IsNotNull(plain.Manifest.Statistics.Sources[0].Quarantine, "the broken line is quarantined");
+        Assert.IsTrue(File.Exists(temp.Combine("warm", AgentFlan.Evaluation.HeldOutFile.FileName)), "the held-out conversations are written from the stage too");
         AssertSameTree(temp.Combine("plain"), temp.Combine("cold"));
         AssertSameTree(temp.Combine("plain"), temp.Combine("warm"));
     }

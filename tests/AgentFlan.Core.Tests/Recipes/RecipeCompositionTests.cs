@@ -124,7 +124,7 @@ public sealed class RecipeCompositionTests
             mixing: {}
             masking: {}
             held_out: {}
-            evaluation: {}
+            evaluation: {sources: [{name: g, format: glaive, path: full.recipe.yaml, origin: here}]}
             sequence: {}
             """);
         var other = temp.WriteFile("other.recipe.yaml", "extends: full.recipe.yaml\ntemplate: chatml\n");
