@@ -26,6 +26,13 @@ internal static class ExplainCommand
             stdout.WriteLine($"  - {reason}");
         }
 
+        var cache = CacheCommand.DefaultDirectory();
+        stdout.WriteLine($"stages (cache {cache}):");
+        foreach (var stage in RebuildExplanation.Stages(recipe, cache))
+        {
+            stdout.WriteLine($"  - {stage}");
+        }
+
         return 0;
     }
 

@@ -206,6 +206,9 @@ public sealed class StageCache
         public void Release() => _hash.Dispose();
     }
 
+    /// <summary>Whether an entry exists (not verified: a damaged one is found and rebuilt when read).</summary>
+    public bool Contains(string stage, string key) => File.Exists(PathOf(stage, key));
+
     /// <summary>Entries and bytes per stage.</summary>
     public IReadOnlyList<(string Stage, int Entries, long Bytes)> Usage()
     {

@@ -63,6 +63,37 @@ public static class RebuildExplanation
         return reasons;
     }
 
+    /// <summary>
+    /// What a compile would do stage by stage with the cache at <paramref name="cacheDirectory"/>: for each file
+    /// source whether its read stage is cached, then whether the samples stage is (in which case the compile only
+    /// re-weighs, applies the over-length policy, packs and writes). Hashes every source file.
+    /// </summary>
+    public static IReadOnlyList<string> Stages(Recipe recipe, string cacheDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        var cache = new Caching.StageCache(cacheDirectory);
+        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
+        var lines = new List<string>();
+        if (cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, files)))
+        {
+            lines.Add("samples: cached; a compile re-weighs capabilities, applies the over-length policy, packs and writes, and reads, transforms and tokenizes nothing");
+            return lines;
+        }
+
+        for (int s = 0; s < recipe.Sources.Count; s++)
+        {
+            var source = recipe.Sources[s];
+            lines.Add(files[s].Count == 0
+                ? $"read {source.Name}: generated ({source.Format})"
+                : cache.Contains(Caching.ReadStore.Stage, Caching.ReadStore.Key(source, files[s]))
+                    ? $"read {source.Name}: cached"
+                    : $"read {source.Name}: will read {files[s].Count} file(s), {files[s].Sum(f => f.Bytes)} bytes");
+        }
+
+        lines.Add("samples: will rebuild: transforms, then render and tokenize every conversation the document memo does not hold");
+        return lines;
+    }
+
     /// <summary>One line for the build log.</summary>
     public static string Summary(Recipe recipe, IReadOnlyList<string> reasons) =>
         reasons.Count == 0

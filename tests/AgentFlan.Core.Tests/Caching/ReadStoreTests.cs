@@ -61,8 +61,13 @@ public sealed class ReadStoreTests
             """)).Recipe!;
         var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
         Assert.AreEqual(0, RecipeCompiler.Compile(recipe, temp.Combine("first"), cached).SourcesFromCache);
+        StringAssert.StartsWith(RebuildExplanation.Stages(recipe, temp.Combine("cache")).Single(), "samples: cached");
 
         CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 100, Seed = 99 }), temp.Combine("data", "part1.jsonl"));
+        var plan = RebuildExplanation.Stages(recipe, temp.Combine("cache"));
+        Assert.AreEqual("read part0: cached", plan[0]);
+        StringAssert.StartsWith(plan[1], "read part1: will read 1 file(s)");
+        StringAssert.StartsWith(plan[2], "samples: will rebuild");
         var edited = RecipeCompiler.Compile(recipe, temp.Combine("edited"), cached);
         RecipeCompiler.Compile(recipe, temp.Combine("fresh"), new CompileOptions());
 
