@@ -33,66 +33,11 @@ public static class ReadStore
         return ContentHash.OfText(text.ToString());
     }
 
-    public static Reader? Open(StageCache cache, string key)
-    {
-        ArgumentNullException.ThrowIfNull(cache);
-        var stream = cache.OpenRead(Stage, key);
-        return stream is null ? null : new Reader(stream);
-    }
+    public static StreamedEntryReader<Conversation, StoredRead>? Open(StageCache cache, string key) =>
+        StreamedEntry.Open<Conversation, StoredRead>(cache, Stage, key, FormatVersion, reader => new ConversationCodec.Reader(reader).Read);
 
-    public static Writer Create(StageCache cache, string key)
-    {
-        ArgumentNullException.ThrowIfNull(cache);
-        return new Writer(cache.BeginPut(Stage, key));
-    }
-
-    public sealed class Writer : IDisposable
-    {
-        private readonly EntryTrailer.Writer _entry;
-        private readonly ConversationCodec.Writer _codec;
-
-        internal Writer(StageCache.EntryWriter entry)
-        {
-            _entry = new EntryTrailer.Writer(entry, FormatVersion);
-            _codec = new ConversationCodec.Writer(_entry.Records);
-        }
-
-        public void Add(Conversation conversation)
-        {
-            _entry.BeginRecord();
-            _codec.Write(conversation);
-        }
-
-        public void Commit(StoredRead summary) => _entry.Commit(summary);
-
-        public void Dispose() => _entry.Dispose();
-    }
-
-    public sealed class Reader : IDisposable
-    {
-        private readonly Stream _stream;
-
-        internal Reader(Stream stream)
-        {
-            _stream = stream;
-            Summary = EntryTrailer.Read<StoredRead>(stream, FormatVersion, Stage);
-        }
-
-        public StoredRead Summary { get; }
-
-        public IEnumerable<Conversation> Conversations()
-        {
-            using var buffer = new BufferedStream(_stream, 1 << 20);
-            using var reader = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
-            var codec = new ConversationCodec.Reader(reader);
-            while (EntryTrailer.NextRecord(reader))
-            {
-                yield return codec.Read();
-            }
-        }
-
-        public void Dispose() => _stream.Dispose();
-    }
+    public static StreamedEntryWriter<Conversation, StoredRead> Create(StageCache cache, string key) =>
+        StreamedEntry.Create<Conversation, StoredRead>(cache, Stage, key, FormatVersion, writer => new ConversationCodec.Writer(writer).Write);
 }
 
 /// <summary>What a read entry records besides its conversations.</summary>

@@ -56,76 +56,29 @@ public static class SampleStore
     }
 
     /// <summary>The stored documents under <paramref name="key"/>, or null when the cache has none (or a damaged one).</summary>
-    public static Reader? Open(StageCache cache, string key)
+    public static StreamedEntryReader<TokenizedDocument, StoredSummary>? Open(StageCache cache, string key) =>
+        StreamedEntry.Open<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, reader => () => Read(reader));
+
+    public static StreamedEntryWriter<TokenizedDocument, StoredSummary> Create(StageCache cache, string key) =>
+        StreamedEntry.Create<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, writer => document => Write(writer, document));
+
+    private static void Write(BinaryWriter writer, TokenizedDocument document)
     {
-        ArgumentNullException.ThrowIfNull(cache);
-        var stream = cache.OpenRead(Stage, key);
-        return stream is null ? null : new Reader(stream);
+        writer.Write(document.Id);
+        writer.Write(document.Source);
+        writer.Write(document.Where);
+        writer.Write((byte)document.Kind);
+        DocumentCodec.Write(writer, document.Tokens, document.Segments);
     }
 
-    public static Writer Create(StageCache cache, string key)
+    private static TokenizedDocument Read(BinaryReader reader)
     {
-        ArgumentNullException.ThrowIfNull(cache);
-        return new Writer(cache.BeginPut(Stage, key));
-    }
-
-    /// <summary>Writes documents as they stream past; <see cref="Commit"/> publishes the entry.</summary>
-    public sealed class Writer : IDisposable
-    {
-        private readonly EntryTrailer.Writer _entry;
-
-        internal Writer(StageCache.EntryWriter entry)
-        {
-            _entry = new EntryTrailer.Writer(entry, FormatVersion);
-        }
-
-        public void Add(TokenizedDocument document)
-        {
-            ArgumentNullException.ThrowIfNull(document);
-            var writer = _entry.Records;
-            _entry.BeginRecord();
-            writer.Write(document.Id);
-            writer.Write(document.Source);
-            writer.Write(document.Where);
-            writer.Write((byte)document.Kind);
-            DocumentCodec.Write(writer, document.Tokens, document.Segments);
-        }
-
-        public void Commit(StoredSummary summary) => _entry.Commit(summary);
-
-        public void Dispose() => _entry.Dispose();
-    }
-
-    /// <summary>A stored entry: its <see cref="Summary"/>, then its documents, streamed once in order.</summary>
-    public sealed class Reader : IDisposable
-    {
-        private readonly Stream _stream;
-
-        internal Reader(Stream stream)
-        {
-            _stream = stream;
-            Summary = EntryTrailer.Read<StoredSummary>(stream, FormatVersion, Stage);
-        }
-
-        public StoredSummary Summary { get; }
-
-        public IEnumerable<TokenizedDocument> Documents()
-        {
-            using var buffer = new BufferedStream(_stream, 1 << 20);
-            using var reader = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
-            while (EntryTrailer.NextRecord(reader))
-            {
-                var id = reader.ReadString();
-                var source = reader.ReadString();
-                var where = reader.ReadString();
-                var kind = (ConversationKind)reader.ReadByte();
-                var (tokens, segments) = DocumentCodec.Read(reader);
-
-                yield return new TokenizedDocument(id, kind, source, where, tokens, segments);
-            }
-        }
-
-        public void Dispose() => _stream.Dispose();
+        var id = reader.ReadString();
+        var source = reader.ReadString();
+        var where = reader.ReadString();
+        var kind = (ConversationKind)reader.ReadByte();
+        var (tokens, segments) = DocumentCodec.Read(reader);
+        return new TokenizedDocument(id, kind, source, where, tokens, segments);
     }
 }
 

@@ -51,12 +51,14 @@ public static class RecipeCompiler
                 SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
                 Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
                 var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
-                return Finish(context, stored.Documents(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
+                return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
             }
         }
 
         var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache);
+        var readStarted = context.Clock.Elapsed;
         var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
+        context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
         var examples = new ExampleCandidates();
         var documents = Tokenize(context, transformed.Conversations, transformed.Plan, examples, cancellationToken);
@@ -109,7 +111,7 @@ public static class RecipeCompiler
     }
 
     /// <summary>Passes the documents through while storing them; the entry is published only once all of them went past.</summary>
-    private static IEnumerable<TokenizedDocument> Stored(IEnumerable<TokenizedDocument> documents, SampleStore.Writer writer, Func<StoredSummary> summary)
+    private static IEnumerable<TokenizedDocument> Stored(IEnumerable<TokenizedDocument> documents, StreamedEntryWriter<TokenizedDocument, StoredSummary> writer, Func<StoredSummary> summary)
     {
         using (writer)
         {
@@ -274,7 +276,7 @@ public static class RecipeCompiler
         diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), context.Options.Charts));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
-        context.Timings.Add((fromCache ? "documents (samples stage)" : "documents (read, transform, tokenize)", documentsTime.TotalSeconds));
+        context.Timings.Add((fromCache ? "documents (samples stage)" : "documents (render, tokenize)", documentsTime.TotalSeconds));
         context.Timings.Add(("weigh, pack, write", (written - started - documentsTime).TotalSeconds));
         context.Timings.Add(("report, manifest", (context.Clock.Elapsed - written).TotalSeconds));
         return new CompileResult(manifestPath, manifest, diagnostics)

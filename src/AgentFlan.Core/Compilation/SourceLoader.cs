@@ -90,7 +90,7 @@ public sealed class SourceLoader
         {
             if (stored is not null)
             {
-                foreach (var conversation in stored.Conversations())
+                foreach (var conversation in stored.Records())
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     yield return conversation;
