@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
 using AgentFlan.Compilation;
+using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 using AgentFlan.Synthetic;
 using AgentFlan.Templates;
 using AgentFlan.Tokenization;
+using AgentFlan.Transforms;
 using AgentFlan.Writers;
 
 namespace AgentFlan.Bench;
@@ -77,21 +79,65 @@ internal static class Program
         return 0;
     }
 
-    /// <summary>Single-thread cost of each stage before tokenization: reading the file, then rendering with the template.</summary>
+    /// <summary>
+    /// Single-thread cost of each stage of the compile (a warm-up pass first, so JIT time is left out): read the
+    /// file, the Agent-FLAN transforms on what was read, render with the template, render and encode the segments
+    /// (streamed, as the compile does), then the whole compile; what the compile spends beyond the stages before
+    /// it (token memo, sample assembly, over-length, packing, shards, report) is the rest.
+    /// </summary>
     private static void Stages(Recipe recipe, string folder)
     {
-        long allocated = GC.GetTotalAllocatedBytes();
+        Console.WriteLine(Line($"stages (1 thread; wall s, process CPU s, allocated MB, gen0/1/2 GCs and pause; second of two passes):"));
+        List<Conversation> read = [];
+        TransformResult transformed = null!;
+        var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
+        var template = ChatTemplates.Get(recipe.Template);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var report = pass == 1;
+            double total = 0;
+            total += Stage("read", "conversations", report, () =>
+            {
+                read = [.. new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None)];
+                return read.Count;
+            });
+            total += Stage("transforms", "conversations", report, () =>
+            {
+                transformed = AgentFlanTransforms.Apply(recipe, read);
+                return transformed.Conversations.Count;
+            });
+
+            // Rendered segments are not kept (the compile streams them): render is timed alone, then with encoding.
+            var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking, transformed.Plan);
+            var render = Stage("render", "segments", report, () => transformed.Conversations.Sum(c => (long)sampler.Segments(c).Count));
+            var encode = Stage("render + encode", "tokens", report, () => transformed.Conversations.Sum(c => sampler.Segments(c).Sum(s => (long)tokenizer.Encode(s.Text).Count)));
+            total += Math.Max(render, encode);
+            if (report)
+            {
+                Console.WriteLine(Line($"  {"(sum: read + transforms + render + encode)",-28} {total,6:F2} s"));
+            }
+
+            var compile = Stage("whole compile", "tokens", report, () => RecipeCompiler.Compile(recipe, Path.Combine(folder, "stages"), 1).Manifest.Statistics.Tokens);
+            if (report)
+            {
+                Console.WriteLine(Line($"  {"rest (compile - sum)",-28} {compile - total,6:F2} s   (token memo, sample assembly, over-length, packing, shards, report)"));
+            }
+        }
+    }
+
+    private static double Stage(string name, string unit, bool report, Func<long> action)
+    {
+        var gc = GcSnapshot.Take();
         var stopwatch = Stopwatch.StartNew();
-        int conversations = new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None).Count();
-        var read = stopwatch.Elapsed.TotalSeconds;
-        var readBytes = GC.GetTotalAllocatedBytes() - allocated;
-        var sampler = new SampleTokenizer(TokenizerLoader.Load(recipe.Tokenizer), ChatTemplates.Get(recipe.Template), recipe.Masking);
-        stopwatch.Restart();
-        allocated = GC.GetTotalAllocatedBytes();
-        long segments = new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None).Sum(c => (long)sampler.Segments(c).Count);
-        var rendered = stopwatch.Elapsed.TotalSeconds;
-        var renderBytes = GC.GetTotalAllocatedBytes() - allocated;
-        Console.WriteLine(Line($"stages (1 thread): read {conversations} conversations {read:F2} s ({readBytes / 1e6:F0} MB allocated); read + render {segments} segments {rendered:F2} s ({renderBytes / 1e6:F0} MB allocated)"));
+        var count = action();
+        stopwatch.Stop();
+        var d = GcSnapshot.Take() - gc;
+        if (report)
+        {
+            Console.WriteLine(Line($"  {name,-28} {stopwatch.Elapsed.TotalSeconds,6:F2} s  CPU {d.Cpu.TotalSeconds,5:F2} s {d.Allocated / 1e6,7:F0} MB   GC {d.Gen0}/{d.Gen1}/{d.Gen2} paused {d.Pause.TotalMilliseconds,4:F0} ms   {count,10:N0} {unit}"));
+        }
+
+        return stopwatch.Elapsed.TotalSeconds;
     }
 
     private static int[] Threads(int? only) => only is { } t ? [t] : [1, 2];

@@ -13,7 +13,9 @@ namespace AgentFlan.Tokenization;
 /// </summary>
 /// <remarks>
 /// One instance is not meant to be shared by threads that encode at full speed: the library's tokenizers
-/// keep per-instance caches. <see cref="CreateInstance"/> gives each worker its own copy.
+/// keep per-instance caches, and a pre-tokenizer <see cref="System.Text.RegularExpressions.Regex"/> shared by
+/// two threads costs a new matcher per pre-token (<see cref="TiktokenEncodings"/>). <see cref="CreateInstance"/>
+/// gives each worker its own copy, sharing neither.
 /// </remarks>
 public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
 {

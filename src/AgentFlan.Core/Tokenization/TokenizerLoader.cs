@@ -65,7 +65,7 @@ public static class TokenizerLoader
 
     private static LoadedTokenizer LoadTiktoken(string encoding)
     {
-        var tokenizer = CreateTiktoken(encoding);
+        var tokenizer = TiktokenEncodings.Create(encoding);
         if (tokenizer.SpecialTokens is not { } special || !special.TryGetValue("<|endoftext|>", out var endOfText))
         {
             throw new InvalidOperationException($"Tokenizer '{encoding}' has no <|endoftext|> token.");
@@ -77,17 +77,9 @@ public static class TokenizerLoader
         return new LoadedTokenizer(tokenizer, new TokenizerInfo("tiktoken", encoding, ContentHash.OfText($"tiktoken/{encoding}/{dataVersion}"), vocabularySize, endOfText))
         {
             SpecialTokens = special,
-            Factory = () => CreateTiktoken(encoding),
+            Factory = () => TiktokenEncodings.CreateUnshared(encoding, tokenizer),
         };
     }
-
-    private static TiktokenTokenizer CreateTiktoken(string encoding) => encoding switch
-    {
-        "gpt2" => TiktokenTokenizer.CreateForModel("gpt2"),
-        "cl100k_base" => TiktokenTokenizer.CreateForEncoding("cl100k_base"),
-        "o200k_base" => TiktokenTokenizer.CreateForEncoding("o200k_base"),
-        _ => throw new ArgumentException($"Unknown encoding '{encoding}'."),
-    };
 
     private static LoadedTokenizer LoadSentencePiece(string path)
     {
