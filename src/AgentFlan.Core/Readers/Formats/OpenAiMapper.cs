@@ -23,7 +23,7 @@ internal static class OpenAiMapper
                 var i = 0;
                 foreach (var tool in tools.EnumerateArray())
                 {
-                    builder.Tools.Add(ToolSpecs.FromJson(tool, $"{listName}[{i++}]"));
+                    builder.Tools.Add(ToolSpecs.FromJson(tool, $"{listName}[{i++}]", context));
                 }
             }
         }
