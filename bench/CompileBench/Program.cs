@@ -50,8 +50,14 @@ internal static class Program
             var texts = RenderedTexts(recipe, work.Path);
             foreach (var threads in Threads(onlyThreads))
             {
-                Raw(texts, threads, warmup: true);
-                results[$"raw{threads}"] = Raw(texts, threads, warmup: false);
+                Raw(texts, threads, library: true, warmup: true);
+                results[$"raw{threads}"] = Raw(texts, threads, library: true, warmup: false);
+            }
+
+            foreach (var threads in Threads(onlyThreads))
+            {
+                Raw(texts, threads, library: false, warmup: true);
+                results[$"encode{threads}"] = Raw(texts, threads, library: false, warmup: false);
             }
         }
 
@@ -73,6 +79,7 @@ internal static class Program
             Console.WriteLine(Line($"compile(1 thread) / raw(1 thread) = {c1 / raw1:F2}x   (target >= 0.70)"));
             Console.WriteLine(Line($"compile(2 threads) / compile(1 thread) = {c2 / c1:F2}x   (target >= 1.60)"));
             Console.WriteLine(Line($"raw(2 threads) / raw(1 thread) = {results["raw2"] / raw1:F2}x"));
+            Console.WriteLine(Line($"compile(1 thread) / LoadedTokenizer.Encode(1 thread) = {c1 / results["encode1"]:F2}x   (our encoder, same ids as the library's)"));
         }
 
         Console.WriteLine(Line($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
@@ -150,7 +157,8 @@ internal static class Program
             .Select(c => string.Concat(sampler.Segments(c).Select(s => s.Text)))];
     }
 
-    private static double Raw(List<string> texts, int threads, bool warmup)
+    /// <param name="library">The library's own <c>EncodeToIds</c> (the baseline the targets name), or <see cref="LoadedTokenizer.Encode"/> as the compile calls it.</param>
+    private static double Raw(List<string> texts, int threads, bool library, bool warmup)
     {
         var tokenizer = TokenizerLoader.Load(new TokenizerSettings());
         var instances = Enumerable.Range(0, threads).Select(_ => tokenizer.CreateInstance()).ToArray();
@@ -165,14 +173,14 @@ internal static class Program
             {
                 for (int i = block; i < Math.Min(block + 64, texts.Count); i++)
                 {
-                    tokens += instances[t].Tokenizer.EncodeToIds(texts[i]).Count;
+                    tokens += library ? instances[t].Tokenizer.EncodeToIds(texts[i]).Count : instances[t].Encode(texts[i]).Count;
                 }
             }
 
             counts[t] = tokens;
         });
         stopwatch.Stop();
-        return Report($"raw tokenizer   {threads} thread(s)", counts.Sum(), stopwatch.Elapsed.TotalSeconds, gc, warmup);
+        return Report(library ? $"raw tokenizer   {threads} thread(s)" : $"LoadedTokenizer {threads} thread(s)", counts.Sum(), stopwatch.Elapsed.TotalSeconds, gc, warmup);
     }
 
     private static double Compile(Recipe recipe, string folder, int threads, bool warmup)

@@ -36,8 +36,23 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
     /// <summary>Builds a fresh, unshared copy of <see cref="Tokenizer"/> (null when the tokenizer is cheap to share).</summary>
     internal Func<Tokenizer>? Factory { get; init; }
 
+    /// <summary>
+    /// Encodes plain text (no special tokens) in place of the library's own pre-tokenizing encoder, with the same
+    /// ids (null: the library encodes). Set for the tiktoken encodings (<see cref="TiktokenEncodings"/>).
+    /// </summary>
+    internal WordEncoder? Words { get; init; }
+
     /// <summary>A copy with its own tokenizer instance (and caches), for one worker thread.</summary>
-    public LoadedTokenizer CreateInstance() => Factory is null ? this : this with { Tokenizer = Factory() };
+    public LoadedTokenizer CreateInstance()
+    {
+        if (Factory is null)
+        {
+            return this;
+        }
+
+        var tokenizer = Factory();
+        return this with { Tokenizer = tokenizer, Words = Words?.For(tokenizer) };
+    }
 
     /// <summary>Whether <paramref name="text"/> is a special token of this tokenizer, and its id.</summary>
     public bool TryGetSpecialToken(string text, out int id) => _specialTokens.TryGetValue(text, out id);
@@ -49,13 +64,14 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
             return [];
         }
 
-        // The common case (no special-token text) returns the library's list as is: no copy.
-        if (_specialSearch is null || !text.AsSpan().ContainsAny(_specialSearch))
+        // Without a word encoder, the common case (no special-token text) returns the library's list as is: no copy.
+        if (Words is null && (_specialSearch is null || !text.AsSpan().ContainsAny(_specialSearch)))
         {
             return Tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
         }
 
-        var ids = new List<int>();
+        // About one token per four characters of English or JSON: room enough that the list rarely grows.
+        var ids = new List<int>((text.Length / 3) + 1);
         EncodeTo(text, ids);
         return ids;
     }
@@ -67,7 +83,11 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
         {
             int at = _specialSearch is null ? -1 : text.IndexOfAny(_specialSearch);
             var plain = at < 0 ? text : text[..at];
-            if (plain.Length > 0)
+            if (plain.Length > 0 && Words is not null)
+            {
+                Words.EncodeTo(plain, ids);
+            }
+            else if (plain.Length > 0)
             {
                 ids.AddRange(Tokenizer.EncodeToIds(plain, considerPreTokenization: true, considerNormalization: true));
             }

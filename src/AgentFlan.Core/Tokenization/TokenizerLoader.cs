@@ -78,6 +78,7 @@ public static class TokenizerLoader
         {
             SpecialTokens = special,
             Factory = () => TiktokenEncodings.CreateUnshared(encoding, tokenizer),
+            Words = new WordEncoder(tokenizer, TiktokenEncodings.Data(encoding).Pattern),
         };
     }
 

@@ -1,6 +1,8 @@
 using System.Reflection;
 using AgentFlan.Diagnostics;
 using AgentFlan.Recipes;
+using AgentFlan.Synthetic;
+using AgentFlan.Templates;
 using AgentFlan.TestUtilities;
 using AgentFlan.Tokenization;
 using Microsoft.ML.Tokenizers;
@@ -80,7 +82,7 @@ public sealed class TokenizerLoaderTests
     [DataRow("gpt2")]
     [DataRow("cl100k_base")]
     [DataRow("o200k_base")]
-    public void Worker_copies_of_built_in_encodings_split_and_encode_as_the_library_does(string encoding)
+    public void Built_in_encodings_and_their_worker_copies_encode_exactly_as_the_library_does(string encoding)
     {
         var tokenizer = TokenizerLoader.Load(new TokenizerSettings { Encoding = encoding });
         var copy = tokenizer.CreateInstance();
@@ -106,7 +108,26 @@ public sealed class TokenizerLoaderTests
         ];
         foreach (var text in texts)
         {
-            CollectionAssert.AreEqual(tokenizer.Encode(text).ToArray(), copy.Encode(text).ToArray(), text);
+            var library = tokenizer.Tokenizer.EncodeToIds(text).ToArray();
+            CollectionAssert.AreEqual(library, tokenizer.Encode(text).ToArray(), text);
+            CollectionAssert.AreEqual(library, copy.Encode(text).ToArray(), text);
+            CollectionAssert.AreEqual(library, copy.Tokenizer.EncodeToIds(text).ToArray(), text);
+        }
+
+        // Rendered samples of every template (special-token markers included), twice: the second pass is served by the word memo.
+        var corpus = SyntheticCorpus.Generate(new SyntheticOptions { Count = 60, Seed = 3 }).ToList();
+        for (int pass = 0; pass < 2; pass++)
+        {
+            foreach (var name in ChatTemplates.Names)
+            {
+                foreach (var conversation in corpus)
+                {
+                    foreach (var segment in ChatTemplates.Get(name).Render(conversation))
+                    {
+                        CollectionAssert.AreEqual(tokenizer.Tokenizer.EncodeToIds(segment.Text).ToArray(), copy.Encode(segment.Text).ToArray(), segment.Text);
+                    }
+                }
+            }
         }
     }
 
