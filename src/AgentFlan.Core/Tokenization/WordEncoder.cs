@@ -30,8 +30,8 @@ internal sealed class WordEncoder(Tokenizer tokenizer, string pattern)
 
     public string Pattern { get; } = pattern;
 
-    /// <summary>The same encoder over another tokenizer instance, with its own memo.</summary>
-    public WordEncoder For(Tokenizer other) => new(other, Pattern);
+    /// <summary>A copy for another thread: its own regex and memo, the same tokenizer.</summary>
+    public WordEncoder CreateInstance() => new(tokenizer, Pattern);
 
     public void EncodeTo(ReadOnlySpan<char> text, List<int> ids)
     {
