@@ -80,7 +80,7 @@ public static class TokenizerLoader
 
             // Workers share the library's tokenizer (its vocabulary is 10-21 MB and 40-220 ms to load; its
             // cache takes a lock, but only words the memo has not seen reach it) and each gets its own
-            // WordEncoder: its own regex and memo (TiktokenEncodings says why the regex must not be shared).
+            // WordEncoder with its own regex (TiktokenEncodings says why it must not be shared) over a shared word memo.
             Factory = () => tokenizer,
             Words = new WordEncoder(tokenizer, TiktokenEncodings.Pattern(encoding)),
         };

@@ -15,9 +15,9 @@ namespace AgentFlan.Tokenization;
 /// Only for tokenizers without a normalizer whose pre-tokenizer is exactly <paramref name="pattern"/> with no
 /// lookbehind (the tiktoken encodings): the library matches from each piece's end on the rest of the text,
 /// which finds the same pieces as one pass over the whole text only for such patterns. Special tokens are
-/// split out by the caller. Safe to use from several threads; meant for one (<see cref="LoadedTokenizer.CreateInstance"/>).
+/// split out by the caller. Safe to use from several threads; each worker uses its own copy (<see cref="CreateInstance"/>).
 /// </remarks>
-internal sealed class WordEncoder(Tokenizer tokenizer, string pattern)
+internal sealed class WordEncoder
 {
     /// <summary>Longer pieces (long numbers, runs of spaces or symbols) rarely repeat: they are encoded each time.</summary>
     private const int MaxWordLength = 64;
@@ -25,17 +25,35 @@ internal sealed class WordEncoder(Tokenizer tokenizer, string pattern)
     /// <summary>Memo entries kept at most (about 10 MB); past it the memo starts over.</summary>
     private const int MaxWords = 100_000;
 
-    private readonly Regex _split = new(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private readonly ConcurrentDictionary<string, int[]> _words = new(StringComparer.Ordinal);
+    private readonly Tokenizer _tokenizer;
+    private readonly Regex _split;
+    private readonly Memo _memo;
 
-    public string Pattern { get; } = pattern;
+    public WordEncoder(Tokenizer tokenizer, string pattern)
+        : this(tokenizer, pattern, new Memo())
+    {
+    }
 
-    /// <summary>A copy for another thread: its own regex and memo, the same tokenizer.</summary>
-    public WordEncoder CreateInstance() => new(tokenizer, Pattern);
+    private WordEncoder(Tokenizer tokenizer, string pattern, Memo memo)
+    {
+        _tokenizer = tokenizer;
+        _split = new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+        _memo = memo;
+        Pattern = pattern;
+    }
+
+    public string Pattern { get; }
+
+    /// <summary>
+    /// A copy for another thread: its own regex (a Regex shared by threads is what made the library slow, see
+    /// <see cref="TiktokenEncodings"/>), the same tokenizer and memo. The memo is only read once warm (lookups
+    /// take no lock), so workers learn each word once instead of once each.
+    /// </summary>
+    public WordEncoder CreateInstance() => new(_tokenizer, Pattern, _memo);
 
     public void EncodeTo(ReadOnlySpan<char> text, List<int> ids)
     {
-        var words = _words.GetAlternateLookup<ReadOnlySpan<char>>();
+        var words = _memo.Words.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var match in _split.EnumerateMatches(text))
         {
             var word = text.Slice(match.Index, match.Length);
@@ -45,17 +63,31 @@ internal sealed class WordEncoder(Tokenizer tokenizer, string pattern)
                 continue;
             }
 
-            var encoded = tokenizer.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false);
+            var encoded = _tokenizer.EncodeToIds(word, considerPreTokenization: false, considerNormalization: false);
             ids.AddRange(encoded);
             if (word.Length <= MaxWordLength)
             {
-                if (_words.Count >= MaxWords)
-                {
-                    _words.Clear();
-                }
-
-                words.TryAdd(word, [.. encoded]);
+                _memo.Add(words, word, [.. encoded]);
             }
+        }
+    }
+
+    private sealed class Memo
+    {
+        private int _count;
+
+        public ConcurrentDictionary<string, int[]> Words { get; } = new(StringComparer.Ordinal);
+
+        public void Add(ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> words, ReadOnlySpan<char> word, int[] ids)
+        {
+            // Counted here: ConcurrentDictionary.Count takes every lock.
+            if (Interlocked.Increment(ref _count) > MaxWords)
+            {
+                Words.Clear();
+                Interlocked.Exchange(ref _count, 0);
+            }
+
+            words.TryAdd(word, ids);
         }
     }
 }

@@ -88,7 +88,7 @@ public sealed class TokenizerLoaderTests
         var copy = tokenizer.CreateInstance();
         Assert.AreEqual(tokenizer.Info, copy.Info);
         Assert.IsNotNull(copy.Words);
-        Assert.AreNotSame(tokenizer.Words, copy.Words, "each worker splits with its own regex and memo");
+        Assert.AreNotSame(tokenizer.Words, copy.Words, "each worker splits with its own regex");
 
         // The word encoder's pattern is a copy of the library's (which is private): pin it to the library.
         var regex = typeof(RegexPreTokenizer).GetField("_regex", BindingFlags.NonPublic | BindingFlags.Instance)!;
