@@ -105,16 +105,17 @@ internal static class Program
         {
             var report = pass == 1;
             double total = 0;
-            total += Stage("read", "conversations", report, () =>
+            var serial = Stage("read", "conversations", report, () =>
             {
                 read = [.. new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None)];
                 return read.Count;
             });
-            total += Stage("transforms", "conversations", report, () =>
+            serial += Stage("transforms", "conversations", report, () =>
             {
                 transformed = AgentFlanTransforms.Apply(recipe, read);
                 return transformed.Conversations.Count;
             });
+            total += serial;
 
             // Rendered segments are not kept (the compile streams them): render is timed alone, then with encoding.
             var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking, transformed.Plan);
@@ -130,6 +131,9 @@ internal static class Program
             if (report)
             {
                 Console.WriteLine(Line($"  {"rest (compile - sum)",-28} {compile - total,6:F2} s   (token memo, sample assembly, over-length, packing, shards, report)"));
+
+                // Read and transforms finish before the first sample is tokenized: only the rest can use a second thread.
+                Console.WriteLine(Line($"  read + transforms run on one thread before tokenization starts: {serial / compile:P0} of the compile; two threads can give at most {compile / (serial + ((compile - serial) / 2)):F2}x"));
             }
         }
     }
