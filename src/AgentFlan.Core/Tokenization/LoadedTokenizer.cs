@@ -12,10 +12,10 @@ namespace AgentFlan.Tokenization;
 /// when the tokenizer defines it and ordinary text when it does not.
 /// </summary>
 /// <remarks>
-/// One instance is not meant to be shared by threads that encode at full speed: the library's tokenizers
-/// keep per-instance caches, and a pre-tokenizer <see cref="System.Text.RegularExpressions.Regex"/> shared by
-/// two threads costs a new matcher per pre-token (<see cref="TiktokenEncodings"/>). <see cref="CreateInstance"/>
-/// gives each worker its own copy of both.
+/// One instance is not meant to be shared by threads that encode at full speed: a pre-tokenizer
+/// <see cref="System.Text.RegularExpressions.Regex"/> shared by two threads costs a new matcher per pre-token
+/// (<see cref="TiktokenEncodings"/>), and the SentencePiece and Hugging Face tokenizers keep per-instance caches.
+/// <see cref="CreateInstance"/> gives each worker its own copy of what must not be shared.
 /// </remarks>
 public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
 {
@@ -42,7 +42,7 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
     /// </summary>
     internal WordEncoder? Words { get; init; }
 
-    /// <summary>A copy with its own tokenizer instance (and caches), for one worker thread.</summary>
+    /// <summary>A copy for one worker thread: its own pre-tokenizer regex, and its own tokenizer instance where that keeps caches.</summary>
     public LoadedTokenizer CreateInstance()
     {
         if (Factory is null)
