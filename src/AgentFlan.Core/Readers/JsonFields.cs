@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -41,7 +42,7 @@ internal static class JsonFields
         };
 
     /// <summary>A detached copy of any JSON value (never tied to the scanner's reused buffer).</summary>
-    public static JsonNode? ToNode(JsonElement element) => JsonNode.Parse(element.GetRawText());
+    public static JsonNode? ToNode(JsonElement element) => JsonNode.Parse(JsonMarshal.GetRawUtf8Value(element));
 
     public static JsonObject ToObject(JsonElement element, string what) =>
         element.ValueKind == JsonValueKind.Object

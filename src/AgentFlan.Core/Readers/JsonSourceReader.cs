@@ -22,6 +22,7 @@ internal sealed class JsonSourceReader(string format, RecordMapper mapper) : ISo
 
         IEnumerable<ReadResult> Impl(IEnumerable<string> files, string sourceName, CancellationToken cancellationToken)
         {
+            var toolSpecs = new ToolSpecCache();
             foreach (var file in files)
             {
                 using var stream = SourceFiles.Open(file);
@@ -30,7 +31,7 @@ internal sealed class JsonSourceReader(string format, RecordMapper mapper) : ISo
                     var where = new Provenance(sourceName, file, record.Line, record.Index);
                     yield return record.Document is null
                         ? new RejectedRecord(where, record.FailureReason!, record.FailureCode!, record.RawText())
-                        : Map(record.Document.RootElement, new RecordContext(where, record.RawText));
+                        : Map(record.Document.RootElement, new RecordContext(where, record.RawText, toolSpecs));
                 }
             }
         }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 
@@ -58,23 +56,25 @@ public sealed class ChatTemplate
         var system = first == 1 ? messages[0].Content : m.DefaultSystem;
         var native = form == RenderForm.Chat;
         var listInSystem = conversation.Tools.Count > 0 && (!native || Tools.ListPlacement == ToolListPlacement.System);
-        var systemText = Join(system, listInSystem ? ToolList(conversation.Tools, form) : null);
+        var systemText = SystemText(system, listInSystem ? conversation.Tools : null, form);
 
         string? pendingSystem = null;
         var afterSystem = false;
         if (systemText is not null && m.SystemInFirstUser && messages.Skip(first).Any(x => x.Role == Role.User))
         {
-            pendingSystem = systemText;
+            pendingSystem = string.Concat(systemText);
         }
         else if (systemText is not null)
         {
-            s.Add(m.SystemBegin + systemText + m.SystemEnd, supervised: false);
+            s.Add(m.SystemBegin, supervised: false);
+            s.AddRange(systemText, supervised: false);
+            s.Add(m.SystemEnd, supervised: false);
             afterSystem = true;
         }
 
         if (conversation.Tools.Count > 0 && native && Tools.ListPlacement == ToolListPlacement.OwnTurn)
         {
-            s.Add(ToolList(conversation.Tools, form), supervised: false);
+            s.AddRange(ToolList(conversation.Tools, form), supervised: false);
         }
 
         int lastAssistant = -1;
@@ -91,13 +91,21 @@ public sealed class ChatTemplate
             switch (message.Role)
             {
                 case Role.System:
-                    s.Add(m.SystemBegin + message.Content + m.SystemEnd, supervised: false);
+                    s.Add(m.SystemBegin, supervised: false);
+                    s.Add(message.Content, supervised: false);
+                    s.Add(m.SystemEnd, supervised: false);
                     break;
                 case Role.User:
-                    var begin = afterSystem && m.UserBeginAfterSystem is not null ? m.UserBeginAfterSystem : m.UserBegin;
-                    var content = pendingSystem is null ? message.Content : pendingSystem + "\n\n" + message.Content;
-                    pendingSystem = null;
-                    s.Add(begin + content + m.UserEnd, supervised: false);
+                    s.Add(afterSystem && m.UserBeginAfterSystem is not null ? m.UserBeginAfterSystem : m.UserBegin, supervised: false);
+                    if (pendingSystem is not null)
+                    {
+                        s.Add(pendingSystem, supervised: false);
+                        s.Add("\n\n", supervised: false);
+                        pendingSystem = null;
+                    }
+
+                    s.Add(message.Content, supervised: false);
+                    s.Add(m.UserEnd, supervised: false);
                     break;
                 case Role.Tool:
                     s.Add(ToolTurn(messages, i, native), supervised: false);
@@ -113,7 +121,7 @@ public sealed class ChatTemplate
             afterSystem = false;
         }
 
-        return s.Segments;
+        return s.Complete();
     }
 
     /// <summary>
@@ -145,43 +153,52 @@ public sealed class ChatTemplate
         return (opens ? Markers.ToolBegin : Tools.ResultSeparator) + result + (closes ? Markers.ToolEnd : string.Empty);
     }
 
-    private string ToolList(IReadOnlyList<ToolSpec> tools, RenderForm form)
+    /// <summary>The pieces of the tool list; the specs' text is rendered once per spec (<see cref="ToolSpecText"/>).</summary>
+    private List<string> ToolList(IReadOnlyList<ToolSpec> tools, RenderForm form)
     {
+        var pieces = new List<string>((2 * tools.Count) + 2);
         if (form != RenderForm.Chat)
         {
-            var text = new StringBuilder("You can use these tools:\n");
+            pieces.Add("You can use these tools:\n");
             foreach (var tool in tools)
             {
-                text.Append(JsonText.Compact(Spec(tool, wrap: false))).Append('\n');
+                pieces.Add(ToolSpecText.Compact(tool));
+                pieces.Add("\n");
             }
 
-            text.Append(form == RenderForm.React
+            pieces.Add(form == RenderForm.React
                 ? "To use a tool, answer with a Thought line, an Action line naming the tool and an Action Input line with JSON arguments; end with a Final Answer line."
                 : "To use a tool, answer with one JSON object per step holding \"thought\", \"name\" and \"arguments\"; end with {\"final_answer\": …}.");
-            return text.ToString();
+            return pieces;
         }
 
-        var specs = tools.Select(t => JsonText.Spaced(Spec(t, Tools.FunctionWrapper))).ToList();
-        var list = Tools.ListAsArray ? "[" + string.Join(", ", specs) + "]" : string.Join("\n", specs);
-        return Tools.ListBegin + list + Tools.ListEnd;
-    }
-
-    private static JsonObject Spec(ToolSpec tool, bool wrap)
-    {
-        var spec = new JsonObject
+        pieces.Add(Tools.ListBegin);
+        pieces.Add(Tools.ListAsArray ? "[" : string.Empty);
+        for (int i = 0; i < tools.Count; i++)
         {
-            ["name"] = tool.Name,
-            ["description"] = tool.Description,
-            ["parameters"] = tool.Parameters.DeepClone(),
-        };
-        return wrap ? new JsonObject { ["type"] = "function", ["function"] = spec } : spec;
+            pieces.Add(i == 0 ? string.Empty : Tools.ListAsArray ? ", " : "\n");
+            pieces.Add(ToolSpecText.Spaced(tools[i], Tools.FunctionWrapper));
+        }
+
+        pieces.Add(Tools.ListAsArray ? "]" : string.Empty);
+        pieces.Add(Tools.ListEnd);
+        return pieces;
     }
 
-    private static string? Join(string? system, string? tools) => (system, tools) switch
+    /// <summary>The pieces of the system text: the system prompt, the tool list, or both with a blank line between; null for neither.</summary>
+    private List<string>? SystemText(string? system, IReadOnlyList<ToolSpec>? tools, RenderForm form)
     {
-        (null, null) => null,
-        (not null, null) => system,
-        (null, not null) => tools,
-        _ => system + "\n\n" + tools,
-    };
+        if (tools is null)
+        {
+            return system is null ? null : [system];
+        }
+
+        var pieces = ToolList(tools, form);
+        if (system is not null)
+        {
+            pieces.InsertRange(0, [system, "\n\n"]);
+        }
+
+        return pieces;
+    }
 }

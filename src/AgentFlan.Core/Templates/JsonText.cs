@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -13,7 +14,12 @@ public static class JsonText
 {
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string String(string value) => JsonSerializer.Serialize(value, Relaxed);
+    /// <summary>Printable ASCII that the relaxed encoder writes as it is: such a string is only quoted, without a trip through the serializer.</summary>
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    public static string String(string value) =>
+        value.AsSpan().ContainsAnyExcept(PlainAscii) ? JsonSerializer.Serialize(value, Relaxed) : string.Concat("\"", value, "\"");
 
     public static string Compact(JsonNode? node) => node is null ? "null" : node.ToJsonString(Relaxed);
 
@@ -62,6 +68,9 @@ public static class JsonText
                 }
 
                 text.Append(']');
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String && value.TryGetValue(out string? s):
+                text.Append(String(s));
                 break;
             default:
                 text.Append(Compact(node));

@@ -12,8 +12,10 @@ namespace AgentFlan.Tokenization;
 /// when the tokenizer defines it and ordinary text when it does not.
 /// </summary>
 /// <remarks>
-/// One instance is not meant to be shared by threads that encode at full speed: the library's tokenizers
-/// keep per-instance caches. <see cref="CreateInstance"/> gives each worker its own copy.
+/// One instance is not meant to be shared by threads that encode at full speed: a pre-tokenizer
+/// <see cref="System.Text.RegularExpressions.Regex"/> shared by two threads costs a new matcher per pre-token
+/// (<see cref="TiktokenEncodings"/>), and the SentencePiece and Hugging Face tokenizers keep per-instance caches.
+/// <see cref="CreateInstance"/> gives each worker its own copy of what must not be shared.
 /// </remarks>
 public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
 {
@@ -31,11 +33,25 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
         }
     }
 
-    /// <summary>Builds a fresh, unshared copy of <see cref="Tokenizer"/> (null when the tokenizer is cheap to share).</summary>
+    /// <summary>The <see cref="Tokenizer"/> for a worker copy: a fresh one, or this one where it is safe and cheap to share (null: share everything).</summary>
     internal Func<Tokenizer>? Factory { get; init; }
 
-    /// <summary>A copy with its own tokenizer instance (and caches), for one worker thread.</summary>
-    public LoadedTokenizer CreateInstance() => Factory is null ? this : this with { Tokenizer = Factory() };
+    /// <summary>
+    /// Encodes plain text (no special tokens) in place of the library's own pre-tokenizing encoder, with the same
+    /// ids (null: the library encodes). Set for the tiktoken encodings (<see cref="TiktokenEncodings"/>).
+    /// </summary>
+    internal WordEncoder? Words { get; init; }
+
+    /// <summary>A copy for one worker thread: its own pre-tokenizer regex, and its own tokenizer instance where that keeps caches.</summary>
+    public LoadedTokenizer CreateInstance()
+    {
+        if (Factory is null)
+        {
+            return this;
+        }
+
+        return this with { Tokenizer = Factory(), Words = Words?.CreateInstance() };
+    }
 
     /// <summary>Whether <paramref name="text"/> is a special token of this tokenizer, and its id.</summary>
     public bool TryGetSpecialToken(string text, out int id) => _specialTokens.TryGetValue(text, out id);
@@ -47,13 +63,14 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
             return [];
         }
 
-        // The common case (no special-token text) returns the library's list as is: no copy.
-        if (_specialSearch is null || !text.AsSpan().ContainsAny(_specialSearch))
+        // Without a word encoder, the common case (no special-token text) returns the library's list as is: no copy.
+        if (Words is null && (_specialSearch is null || !text.AsSpan().ContainsAny(_specialSearch)))
         {
             return Tokenizer.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
         }
 
-        var ids = new List<int>();
+        // About one token per four characters of English or JSON: room enough that the list rarely grows.
+        var ids = new List<int>((text.Length / 3) + 1);
         EncodeTo(text, ids);
         return ids;
     }
@@ -65,7 +82,11 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
         {
             int at = _specialSearch is null ? -1 : text.IndexOfAny(_specialSearch);
             var plain = at < 0 ? text : text[..at];
-            if (plain.Length > 0)
+            if (plain.Length > 0 && Words is not null)
+            {
+                Words.EncodeTo(plain, ids);
+            }
+            else if (plain.Length > 0)
             {
                 ids.AddRange(Tokenizer.EncodeToIds(plain, considerPreTokenization: true, considerNormalization: true));
             }

@@ -65,7 +65,7 @@ public static class TokenizerLoader
 
     private static LoadedTokenizer LoadTiktoken(string encoding)
     {
-        var tokenizer = CreateTiktoken(encoding);
+        var tokenizer = TiktokenEncodings.Create(encoding);
         if (tokenizer.SpecialTokens is not { } special || !special.TryGetValue("<|endoftext|>", out var endOfText))
         {
             throw new InvalidOperationException($"Tokenizer '{encoding}' has no <|endoftext|> token.");
@@ -77,17 +77,14 @@ public static class TokenizerLoader
         return new LoadedTokenizer(tokenizer, new TokenizerInfo("tiktoken", encoding, ContentHash.OfText($"tiktoken/{encoding}/{dataVersion}"), vocabularySize, endOfText))
         {
             SpecialTokens = special,
-            Factory = () => CreateTiktoken(encoding),
+
+            // Workers share the library's tokenizer (its vocabulary is 10-21 MB and 40-220 ms to load; its
+            // cache takes a lock, but only words the memo has not seen reach it) and each gets its own
+            // WordEncoder with its own regex (TiktokenEncodings says why it must not be shared) over a shared word memo.
+            Factory = () => tokenizer,
+            Words = new WordEncoder(tokenizer, TiktokenEncodings.Pattern(encoding)),
         };
     }
-
-    private static TiktokenTokenizer CreateTiktoken(string encoding) => encoding switch
-    {
-        "gpt2" => TiktokenTokenizer.CreateForModel("gpt2"),
-        "cl100k_base" => TiktokenTokenizer.CreateForEncoding("cl100k_base"),
-        "o200k_base" => TiktokenTokenizer.CreateForEncoding("o200k_base"),
-        _ => throw new ArgumentException($"Unknown encoding '{encoding}'."),
-    };
 
     private static LoadedTokenizer LoadSentencePiece(string path)
     {

@@ -36,6 +36,29 @@ public sealed class ChatTemplateTests
     }
 
     [TestMethod]
+    public void Json_text_quotes_plain_ASCII_exactly_as_the_relaxed_serializer_does()
+    {
+        var relaxed = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var samples = Enumerable.Range(0, 128).Select(c => ((char)c).ToString())
+            .Concat(["", "get_weather", "it's <b>&</b>", "a\"b", "back\\slash", "tab\there", "café", "日本", "🎉", "\u2028", "\u00AD", "\uFEFF", "\u007F"]);
+        foreach (var sample in samples)
+        {
+            Assert.AreEqual(System.Text.Json.JsonSerializer.Serialize(sample, relaxed), JsonText.String(sample), $"U+{(sample.Length > 0 ? (int)sample[0] : 0):X4}");
+            var node = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { [sample] = new object[] { sample, 1, true } }));
+            Assert.AreEqual(SpacedBySerializer(node, relaxed), JsonText.Spaced(node), $"U+{(sample.Length > 0 ? (int)sample[0] : 0):X4}");
+        }
+    }
+
+    /// <summary>The spaced form written with the serializer alone: every key and value through it.</summary>
+    private static string SpacedBySerializer(JsonNode? node, System.Text.Json.JsonSerializerOptions options) => node switch
+    {
+        JsonObject o => "{" + string.Join(", ", o.Select(p => System.Text.Json.JsonSerializer.Serialize(p.Key, options) + ": " + SpacedBySerializer(p.Value, options))) + "}",
+        JsonArray a => "[" + string.Join(", ", a.Select(v => SpacedBySerializer(v, options))) + "]",
+        null => "null",
+        _ => node.ToJsonString(options),
+    };
+
+    [TestMethod]
     [DynamicData(nameof(TemplateNames))]
     public void Only_assistant_turns_are_supervised(string name)
     {

@@ -1,7 +1,11 @@
+using System.Reflection;
 using AgentFlan.Diagnostics;
 using AgentFlan.Recipes;
+using AgentFlan.Synthetic;
+using AgentFlan.Templates;
 using AgentFlan.TestUtilities;
 using AgentFlan.Tokenization;
+using Microsoft.ML.Tokenizers;
 
 namespace AgentFlan.Core.Tests.Tokenization;
 
@@ -72,6 +76,58 @@ public sealed class TokenizerLoaderTests
         Assert.AreNotSame(tokenizer.Tokenizer, copy.Tokenizer);
         Assert.AreEqual(tokenizer.Info, copy.Info);
         CollectionAssert.AreEqual(tokenizer.Encode("<|im_start|>hello world").ToArray(), copy.Encode("<|im_start|>hello world").ToArray());
+    }
+
+    [TestMethod]
+    [DataRow("gpt2")]
+    [DataRow("cl100k_base")]
+    [DataRow("o200k_base")]
+    public void Built_in_encodings_and_their_worker_copies_encode_exactly_as_the_library_does(string encoding)
+    {
+        var tokenizer = TokenizerLoader.Load(new TokenizerSettings { Encoding = encoding });
+        var copy = tokenizer.CreateInstance();
+        Assert.AreEqual(tokenizer.Info, copy.Info);
+        Assert.IsNotNull(copy.Words);
+        Assert.AreNotSame(tokenizer.Words, copy.Words, "each worker splits with its own regex");
+
+        // The word encoder's pattern is a copy of the library's (which is private): pin it to the library.
+        var regex = typeof(RegexPreTokenizer).GetField("_regex", BindingFlags.NonPublic | BindingFlags.Instance)!;
+        Assert.AreEqual(regex.GetValue(tokenizer.Tokenizer.PreTokenizer)!.ToString(), TiktokenEncodings.Pattern(encoding));
+
+        string[] texts =
+        [
+            "Hello world! It's a test: they'll, we've, I'm, you're, she'd. IT'S LOUD, They'LL see.",
+            "  leading and trailing spaces   \n\n\tindented\r\nCRLF line\r\n\r\n   ",
+            "numbers 1 12 123 1234 12345 3.14159 -42 1e10 0x1F",
+            "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Lisbon\", \"days\": 3}}\n<|endoftext|>after",
+            "ünïcödé café naïve Ελληνικά русский 中文字符 日本語のテキスト 한국어 עברית العربية",
+            "emoji 🎉🚀 and combining e\u0301 marks, ſ long s, K kelvin, İstanbul ıi",
+            "path/to/file.cs //comment /* block */ a/b/c\n\n/slash-after-newline",
+            "tabs\t\tand   multiple    spaces\u00A0nbsp\u2003emspace end",
+        ];
+        foreach (var text in texts)
+        {
+            var library = tokenizer.Tokenizer.EncodeToIds(text).ToArray();
+            CollectionAssert.AreEqual(library, tokenizer.Encode(text).ToArray(), text);
+            CollectionAssert.AreEqual(library, copy.Encode(text).ToArray(), text);
+            CollectionAssert.AreEqual(library, copy.Tokenizer.EncodeToIds(text).ToArray(), text);
+        }
+
+        // Rendered samples of every template (special-token markers included), twice: the second pass is served by the word memo.
+        var corpus = SyntheticCorpus.Generate(new SyntheticOptions { Count = 60, Seed = 3 }).ToList();
+        for (int pass = 0; pass < 2; pass++)
+        {
+            foreach (var name in ChatTemplates.Names)
+            {
+                foreach (var conversation in corpus)
+                {
+                    foreach (var segment in ChatTemplates.Get(name).Render(conversation))
+                    {
+                        CollectionAssert.AreEqual(tokenizer.Tokenizer.EncodeToIds(segment.Text).ToArray(), copy.Encode(segment.Text).ToArray(), segment.Text);
+                    }
+                }
+            }
+        }
     }
 
     [TestMethod]

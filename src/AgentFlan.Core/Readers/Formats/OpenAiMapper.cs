@@ -13,17 +13,19 @@ namespace AgentFlan.Readers.Formats;
 /// </summary>
 internal static class OpenAiMapper
 {
+    private static readonly string[] ToolListNames = ["tools", "functions"];
+
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         var builder = new ConversationBuilder();
-        foreach (var listName in new[] { "tools", "functions" })
+        foreach (var listName in ToolListNames)
         {
             if (JsonFields.Find(record, listName) is { ValueKind: JsonValueKind.Array } tools)
             {
                 var i = 0;
                 foreach (var tool in tools.EnumerateArray())
                 {
-                    builder.Tools.Add(ToolSpecs.FromJson(tool, $"{listName}[{i++}]"));
+                    builder.Tools.Add(ToolSpecs.FromJson(tool, $"{listName}[{i++}]", context));
                 }
             }
         }
@@ -47,7 +49,7 @@ internal static class OpenAiMapper
                 message = message with { Loss = weight.GetDouble() != 0 };
             }
 
-            if (builder.Tools.Count > 0 && message.ToolCalls.FirstOrDefault(call => !builder.Tools.Exists(tool => tool.Name == call.Name)) is { } undeclared)
+            if (builder.Tools.Count > 0 && Undeclared(message.ToolCalls, builder.Tools) is { } undeclared)
             {
                 throw new RecordRejectedException(ReaderCodes.UndeclaredTool, $"message {index} calls '{undeclared.Name}', which the record's tools do not declare");
             }
@@ -75,13 +77,36 @@ internal static class OpenAiMapper
             calls.Add(Call(functionCall, null, context));
         }
 
-        foreach (var call in calls.Where(call => call.Id is not null))
+        foreach (var call in calls)
         {
-            names[call.Id!] = call.Name;
+            if (call.Id is not null)
+            {
+                names[call.Id] = call.Name;
+            }
         }
 
         var thought = JsonFields.String(turn, "reasoning_content") ?? JsonFields.String(turn, "reasoning");
-        return Message.Assistant(content) with { ToolCalls = calls, Thought = thought };
+        return new Message(Role.Assistant, content) { ToolCalls = calls, Thought = thought };
+    }
+
+    /// <summary>The first call to a tool the record does not declare, or null.</summary>
+    private static ToolCall? Undeclared(IReadOnlyList<ToolCall> calls, List<ToolSpec> tools)
+    {
+        foreach (var call in calls)
+        {
+            var declared = false;
+            foreach (var tool in tools)
+            {
+                declared |= tool.Name == call.Name;
+            }
+
+            if (!declared)
+            {
+                return call;
+            }
+        }
+
+        return null;
     }
 
     private static ToolCall Call(JsonElement function, string? id, RecordContext context)

@@ -15,7 +15,7 @@ internal static class ShareGptMapper
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         var builder = new ConversationBuilder();
-        AddTools(record, builder);
+        AddTools(record, builder, context);
         if (JsonFields.String(record, "system") is { Length: > 0 } system)
         {
             builder.Add(Message.System(system));
@@ -82,7 +82,7 @@ internal static class ShareGptMapper
         return builder.Call(toolName, arguments);
     }
 
-    private static void AddTools(JsonElement record, ConversationBuilder builder)
+    private static void AddTools(JsonElement record, ConversationBuilder builder, RecordContext context)
     {
         var tools = JsonFields.Find(record, "tools");
         if (tools is { ValueKind: JsonValueKind.String } text)
@@ -96,7 +96,7 @@ internal static class ShareGptMapper
             var i = 0;
             foreach (var tool in list.EnumerateArray())
             {
-                builder.Tools.Add(ToolSpecs.FromJson(tool, $"tools[{i++}]"));
+                builder.Tools.Add(ToolSpecs.FromJson(tool, $"tools[{i++}]", context));
             }
         }
     }

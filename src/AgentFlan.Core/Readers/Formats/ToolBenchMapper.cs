@@ -34,7 +34,7 @@ internal static class ToolBenchMapper
             var i = 0;
             foreach (var function in functions.EnumerateArray())
             {
-                var tool = ToolSpecs.FromJson(function, $"function[{i++}]");
+                var tool = ToolSpecs.FromJson(function, $"function[{i++}]", context);
                 if (tool.Name != ToolBenchFinish.ToolName)
                 {
                     builder.Tools.Add(tool);

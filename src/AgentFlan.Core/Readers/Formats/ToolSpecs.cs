@@ -30,7 +30,9 @@ internal static class ToolSpecs
         return new ToolSpec(name, description, parameters);
     }
 
-    public static ToolSpec FromJson(JsonElement element, string where) => FromJson(JsonFields.ToNode(element), where);
+    /// <summary>A function spec read from the record; the same JSON read before in this source gives the same instance.</summary>
+    public static ToolSpec FromJson(JsonElement element, string where, RecordContext context) =>
+        context.ToolSpecs.GetOrAdd(element, where, static (e, w) => FromJson(JsonFields.ToNode(e), w));
 
     /// <summary>Arguments written as a JSON string (the usual form) or, as a repair, as an object.</summary>
     public static JsonObject Arguments(JsonElement? arguments, string toolName, RecordContext context)
