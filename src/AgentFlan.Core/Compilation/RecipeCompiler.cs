@@ -107,7 +107,7 @@ public static class RecipeCompiler
             yield return document;
         }
 
-        context.Memo.Save();
+        context.Memo?.Save();
     }
 
     /// <summary>Passes the documents through while storing them; the entry is published only once all of them went past.</summary>
@@ -282,8 +282,8 @@ public static class RecipeCompiler
         return new CompileResult(manifestPath, manifest, diagnostics)
         {
             Timings = context.Timings,
-            SamplesFromCache = fromCache ? conversationCount : context.Memo.Hits,
-            SamplesTokenized = fromCache ? 0 : context.Memo.Misses,
+            SamplesFromCache = fromCache ? conversationCount : context.Memo?.Hits ?? 0,
+            SamplesTokenized = fromCache ? 0 : context.Memo?.Misses ?? conversationCount,
             SamplesStageReused = fromCache,
         };
     }
@@ -332,7 +332,7 @@ public static class RecipeCompiler
             Tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
             Template = ChatTemplates.Get(recipe.Template);
             Cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
-            Memo = new DocumentMemo(Cache, RenderIdentity(recipe));
+            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderIdentity(recipe));
         }
 
         public Recipe Recipe { get; }
@@ -345,7 +345,8 @@ public static class RecipeCompiler
 
         public StageCache? Cache { get; }
 
-        public DocumentMemo Memo { get; }
+        /// <summary>Null without a cache: nothing to remember between compiles, so no key is hashed and no document kept.</summary>
+        public DocumentMemo? Memo { get; }
 
         public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
 

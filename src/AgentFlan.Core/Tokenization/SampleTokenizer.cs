@@ -23,6 +23,9 @@ public sealed class SampleTokenizer
     private readonly RenderPlan? _plan;
     private readonly Caching.DocumentMemo? _memo;
 
+    [ThreadStatic]
+    private static List<int>? _ids;
+
     public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null, RenderPlan? plan = null, Caching.DocumentMemo? memo = null)
     {
         _memo = memo;
@@ -51,30 +54,19 @@ public sealed class SampleTokenizer
 
     private TokenizedDocument Render(Conversation conversation, IReadOnlyList<TemplateSegment> segments)
     {
-        var encoded = segments.Select(s => _tokenizer.Encode(s.Text)).ToList();
-        int length = 1;
-        foreach (var ids in encoded)
-        {
-            length += ids.Count;
-        }
-
-        var tokens = new int[length];
+        // Every segment's ids go into one reused list (per thread), then one array: no list per segment.
+        var ids = _ids ??= new List<int>(4096);
+        ids.Clear();
         var spans = new DocumentSegment[segments.Count];
-        int at = 0;
         for (int s = 0; s < segments.Count; s++)
         {
-            var ids = encoded[s];
-            for (int i = 0; i < ids.Count; i++)
-            {
-                tokens[at + i] = ids[i];
-            }
-
-            spans[s] = new DocumentSegment(at, ids.Count, segments[s].Capability, segments[s].Supervised);
-            at += ids.Count;
+            int start = ids.Count;
+            _tokenizer.EncodeTo(segments[s].Text, ids);
+            spans[s] = new DocumentSegment(start, ids.Count - start, segments[s].Capability, segments[s].Supervised);
         }
 
-        tokens[at] = _tokenizer.Info.EndOfText;
-        return new TokenizedDocument(conversation.Id, conversation.Kind, conversation.Provenance.Source, TokenizedDocument.Locate(conversation.Provenance), tokens, spans);
+        ids.Add(_tokenizer.Info.EndOfText);
+        return new TokenizedDocument(conversation.Id, conversation.Kind, conversation.Provenance.Source, TokenizedDocument.Locate(conversation.Provenance), [.. ids], spans);
     }
 
     private IReadOnlyList<TemplateSegment> Render(Conversation conversation) => _template.Render(conversation, _masking, FormOf(conversation));
