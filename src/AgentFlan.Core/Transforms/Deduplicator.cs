@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using AgentFlan.Conversations;
 using AgentFlan.Hashing;
@@ -43,27 +45,41 @@ internal static class Deduplicator
         return result;
     }
 
+    /// <summary>
+    /// SHA-256 of the normalised content, hashed as it is produced (no whole-conversation string): tool names in
+    /// order, then per message its role, normalised thought and content, and its calls, with separators that keep
+    /// the parts apart.
+    /// </summary>
     public static string Key(Conversation conversation)
     {
-        var text = new StringBuilder();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var name in conversation.Tools.Select(t => t.Name).Order(StringComparer.Ordinal))
         {
-            text.Append("tool\u0001").Append(name).Append('\u0002');
+            Append(hash, "tool\u0001");
+            Append(hash, name);
+            Append(hash, "\u0002");
         }
 
+        Span<char> role = stackalloc char[12];
         foreach (var message in conversation.Messages)
         {
-            text.Append(((int)message.Role).ToString(CultureInfo.InvariantCulture)).Append('\u0001');
-            text.Append(Normalize(message.Thought)).Append('\u0001').Append(Normalize(message.Content));
+            ((int)message.Role).TryFormat(role, out var written, provider: CultureInfo.InvariantCulture);
+            Append(hash, role[..written]);
+            Append(hash, "\u0001");
+            AppendNormalized(hash, message.Thought);
+            Append(hash, "\u0001");
+            AppendNormalized(hash, message.Content);
             foreach (var call in message.ToolCalls)
             {
-                text.Append('\u0001').Append(call.Name).Append(JsonText.Compact(call.Arguments));
+                Append(hash, "\u0001");
+                Append(hash, call.Name);
+                Append(hash, JsonText.Compact(call.Arguments));
             }
 
-            text.Append('\u0002');
+            Append(hash, "\u0002");
         }
 
-        return ContentHash.OfText(text.ToString());
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     internal static string Normalize(string? text)
@@ -73,26 +89,72 @@ internal static class Deduplicator
             return string.Empty;
         }
 
-        var normalized = text.Normalize(NormalizationForm.FormC).ToLowerInvariant();
-        var result = new StringBuilder(normalized.Length);
-        var space = false;
-        foreach (var c in normalized)
+        var buffer = new char[text.Length * 2];
+        return new string(Normalize(text, buffer));
+    }
+
+    private static void AppendNormalized(IncrementalHash hash, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
         {
+            return;
+        }
+
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length * 2);
+        try
+        {
+            Append(hash, Normalize(text, buffer));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>NFC, invariant lower case, whitespace runs collapsed to one space and trimmed, into <paramref name="buffer"/>.</summary>
+    private static ReadOnlySpan<char> Normalize(string text, char[] buffer)
+    {
+        var composed = text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
+        if (composed.Length > buffer.Length)
+        {
+            buffer = new char[composed.Length];
+        }
+
+        int lowered = composed.AsSpan().ToLowerInvariant(buffer);
+        int length = 0;
+        var space = false;
+        for (int i = 0; i < lowered; i++)
+        {
+            var c = buffer[i];
             if (char.IsWhiteSpace(c))
             {
-                space = result.Length > 0;
+                space = length > 0;
                 continue;
             }
 
             if (space)
             {
-                result.Append(' ');
+                buffer[length++] = ' ';
                 space = false;
             }
 
-            result.Append(c);
+            buffer[length++] = c;
         }
 
-        return result.ToString();
+        return buffer.AsSpan(0, length);
+    }
+
+    /// <summary>Appends the UTF-8 bytes of <paramref name="text"/> (the key is the SHA-256 of the normalised text in UTF-8).</summary>
+    private static void Append(IncrementalHash hash, ReadOnlySpan<char> text)
+    {
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            hash.AppendData(bytes, 0, Encoding.UTF8.GetBytes(text, bytes));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 }
