@@ -92,7 +92,7 @@ internal static class Program
     /// Single-thread cost of each stage of the compile (a warm-up pass first, so JIT time is left out): read the
     /// file, the Agent-FLAN transforms on what was read, render with the template, render and encode the segments
     /// (streamed, as the compile does), then the whole compile; what the compile spends beyond the stages before
-    /// it (token memo, sample assembly, over-length, packing, shards, report) is the rest.
+    /// it (document memo, sample assembly, over-length, packing, shards, report) is the rest.
     /// </summary>
     private static void Stages(Recipe recipe, string folder)
     {
@@ -130,7 +130,7 @@ internal static class Program
             var compile = Stage("whole compile", "tokens", report, () => RecipeCompiler.Compile(recipe, Path.Combine(folder, "stages"), 1).Manifest.Statistics.Tokens);
             if (report)
             {
-                Console.WriteLine(Line($"  {"rest (compile - sum)",-28} {compile - total,6:F2} s   (token memo, sample assembly, over-length, packing, shards, report)"));
+                Console.WriteLine(Line($"  {"rest (compile - sum)",-28} {compile - total,6:F2} s   (document memo, sample assembly, over-length, packing, shards, report)"));
 
                 // Read and transforms finish before the first sample is tokenized: only the rest can use a second thread.
                 Console.WriteLine(Line($"  read + transforms run on one thread before tokenization starts: {serial / compile:P0} of the compile; two threads can give at most {compile / (serial + ((compile - serial) / 2)):F2}x"));

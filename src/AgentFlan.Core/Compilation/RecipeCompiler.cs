@@ -322,7 +322,7 @@ public static class RecipeCompiler
         return string.Join("\n", new[] { "compiler", "tokenizer", "template", "masking" }.Select(name => settings[name]?.ToJsonString()));
     }
 
-    /// <summary>What one compile works with: the recipe, its tokenizer and template, the cache and the token memo.</summary>
+    /// <summary>What one compile works with: the recipe, its tokenizer and template, the cache and the document memo.</summary>
     private sealed class CompileContext
     {
         public CompileContext(Recipe recipe, CompileOptions options)
