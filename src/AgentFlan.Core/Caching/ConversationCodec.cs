@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentFlan.Conversations;
 
@@ -45,7 +46,7 @@ public static class ConversationCodec
                 foreach (var call in message.ToolCalls)
                 {
                     writer.Write(call.Name);
-                    writer.Write(call.Arguments.ToJsonString());
+                    WriteJson(call.Arguments);
                     WriteOptional(call.Id);
                 }
             }
@@ -63,13 +64,21 @@ public static class ConversationCodec
                     writer.Write(-1); // a definition, then its index
                     writer.Write(tool.Name);
                     writer.Write(tool.Description);
-                    writer.Write(tool.Parameters.ToJsonString());
+                    WriteJson(tool.Parameters);
                 }
 
                 _byReference[tool] = index;
             }
 
             writer.Write(index);
+        }
+
+        /// <summary>JSON as compact UTF-8 with its length: no UTF-16 string on the way out or back in.</summary>
+        private void WriteJson(JsonObject value)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(value);
+            writer.Write(bytes.Length);
+            writer.Write(bytes);
         }
 
         private void WriteOptional(string? value)
@@ -86,6 +95,7 @@ public static class ConversationCodec
     public sealed class Reader(BinaryReader reader)
     {
         private readonly List<ToolSpec> _tools = [];
+        private byte[] _json = new byte[4096];
 
         public Conversation Read()
         {
@@ -110,7 +120,7 @@ public static class ConversationCodec
                 var calls = new ToolCall[reader.ReadInt32()];
                 for (int c = 0; c < calls.Length; c++)
                 {
-                    calls[c] = new ToolCall(reader.ReadString(), Object(reader.ReadString()), ReadOptional());
+                    calls[c] = new ToolCall(reader.ReadString(), ReadJson(), ReadOptional());
                 }
 
                 messages[m] = new Message(role, content) { Thought = thought, ToolCallId = callId, Name = name, Loss = loss, ToolCalls = calls };
@@ -124,7 +134,7 @@ public static class ConversationCodec
             var index = reader.ReadInt32();
             if (index == -1)
             {
-                _tools.Add(new ToolSpec(reader.ReadString(), reader.ReadString(), Object(reader.ReadString())));
+                _tools.Add(new ToolSpec(reader.ReadString(), reader.ReadString(), ReadJson()));
                 index = reader.ReadInt32();
             }
 
@@ -133,6 +143,16 @@ public static class ConversationCodec
 
         private string? ReadOptional() => reader.ReadBoolean() ? reader.ReadString() : null;
 
-        private static JsonObject Object(string json) => JsonNode.Parse(json)!.AsObject();
+        private JsonObject ReadJson()
+        {
+            int length = reader.ReadInt32();
+            if (_json.Length < length)
+            {
+                _json = new byte[Math.Max(length, _json.Length * 2)];
+            }
+
+            reader.BaseStream.ReadExactly(_json, 0, length);
+            return JsonNode.Parse(_json.AsSpan(0, length))!.AsObject();
+        }
     }
 }

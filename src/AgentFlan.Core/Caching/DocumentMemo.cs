@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using AgentFlan.Conversations;
 using AgentFlan.Hashing;
 using AgentFlan.Templates;
@@ -133,59 +134,42 @@ public sealed class DocumentMemo
     /// <summary>SHA-256 over everything rendering reads, each field length-prefixed.</summary>
     internal static byte[] KeyOf(Conversation conversation, RenderForm form)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> header = [(byte)conversation.Kind, (byte)form];
-        hash.AppendData(header);
-        AppendCount(hash, conversation.Tools.Count);
+        var key = KeyBuffer.Start();
+        key.Add((byte)conversation.Kind);
+        key.Add((byte)form);
+        key.Add(conversation.Tools.Count);
         foreach (var tool in conversation.Tools)
         {
-            hash.AppendData(ToolKeys.GetValue(tool, ToolKey));
+            key.Add(ToolKeys.GetValue(tool, ToolKey));
         }
 
-        AppendCount(hash, conversation.Messages.Count);
+        key.Add(conversation.Messages.Count);
         foreach (var message in conversation.Messages)
         {
-            Span<byte> flags = [(byte)message.Role, message.Loss ? (byte)1 : (byte)0];
-            hash.AppendData(flags);
-            Append(hash, message.Content);
-            Append(hash, message.Thought);
-            Append(hash, message.ToolCallId);
-            Append(hash, message.Name);
-            AppendCount(hash, message.ToolCalls.Count);
+            key.Add((byte)message.Role);
+            key.Add(message.Loss ? (byte)1 : (byte)0);
+            key.AddField(message.Content);
+            key.AddField(message.Thought);
+            key.AddField(message.ToolCallId);
+            key.AddField(message.Name);
+            key.Add(message.ToolCalls.Count);
             foreach (var call in message.ToolCalls)
             {
-                Append(hash, call.Name);
-                Append(hash, call.Arguments.ToJsonString());
-                Append(hash, call.Id);
+                key.AddField(call.Name);
+                key.AddJson(call.Arguments);
+                key.AddField(call.Id);
             }
         }
 
-        return hash.GetHashAndReset();
+        return key.Sha256();
     }
 
     private static byte[] ToolKey(ToolSpec tool)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Append(hash, tool.Name);
-        Append(hash, tool.Description);
-        Append(hash, tool.Parameters.ToJsonString());
+        hash.AppendData(Encoding.UTF8.GetBytes($"{tool.Name}\u0000{tool.Description}\u0000"));
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(tool.Parameters));
         return hash.GetHashAndReset();
-    }
-
-    private static void Append(IncrementalHash hash, string? text)
-    {
-        AppendCount(hash, text?.Length ?? -1);
-        if (text is not null)
-        {
-            hash.AppendData(MemoryMarshal.AsBytes(text.AsSpan()));
-        }
-    }
-
-    private static void AppendCount(IncrementalHash hash, int count)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes, count);
-        hash.AppendData(bytes);
     }
 
     /// <summary>A 32-byte content key with value equality and a total order (for deterministic packs).</summary>

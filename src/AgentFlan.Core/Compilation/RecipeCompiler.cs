@@ -56,9 +56,13 @@ public static class RecipeCompiler
         }
 
         var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache);
+        // The transforms need every conversation at once (deduplication, mixing): read them all, then transform.
         var readStarted = context.Clock.Elapsed;
-        var transformed = AgentFlanTransforms.Apply(recipe, loader.Read(cancellationToken));
-        context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
+        var conversations = loader.Read(cancellationToken).ToList();
+        var transformStarted = context.Clock.Elapsed;
+        context.Timings.Add(("read", (transformStarted - readStarted).TotalSeconds));
+        var transformed = AgentFlanTransforms.Apply(recipe, conversations);
+        context.Timings.Add(("transform", (context.Clock.Elapsed - transformStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
         var examples = new ExampleCandidates();
         var documents = Tokenize(context, transformed.Conversations, transformed.Plan, examples, cancellationToken);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using AgentFlan.Conversations;
 using AgentFlan.Hashing;
@@ -45,41 +44,36 @@ internal static class Deduplicator
         return result;
     }
 
-    /// <summary>
-    /// SHA-256 of the normalised content, hashed as it is produced (no whole-conversation string): tool names in
-    /// order, then per message its role, normalised thought and content, and its calls, with separators that keep
-    /// the parts apart.
-    /// </summary>
     public static string Key(Conversation conversation)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var key = KeyBuffer.Start();
         foreach (var name in conversation.Tools.Select(t => t.Name).Order(StringComparer.Ordinal))
         {
-            Append(hash, "tool\u0001");
-            Append(hash, name);
-            Append(hash, "\u0002");
+            key.Add("tool\u0001");
+            key.Add(name);
+            key.Add("\u0002");
         }
 
         Span<char> role = stackalloc char[12];
         foreach (var message in conversation.Messages)
         {
             ((int)message.Role).TryFormat(role, out var written, provider: CultureInfo.InvariantCulture);
-            Append(hash, role[..written]);
-            Append(hash, "\u0001");
-            AppendNormalized(hash, message.Thought);
-            Append(hash, "\u0001");
-            AppendNormalized(hash, message.Content);
+            key.Add(role[..written]);
+            key.Add("\u0001");
+            AddNormalized(key, message.Thought);
+            key.Add("\u0001");
+            AddNormalized(key, message.Content);
             foreach (var call in message.ToolCalls)
             {
-                Append(hash, "\u0001");
-                Append(hash, call.Name);
-                Append(hash, JsonText.Compact(call.Arguments));
+                key.Add("\u0001");
+                key.Add(call.Name);
+                key.Add(JsonText.Compact(call.Arguments));
             }
 
-            Append(hash, "\u0002");
+            key.Add("\u0002");
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return Convert.ToHexStringLower(key.Sha256());
     }
 
     internal static string Normalize(string? text)
@@ -93,7 +87,7 @@ internal static class Deduplicator
         return new string(Normalize(text, buffer));
     }
 
-    private static void AppendNormalized(IncrementalHash hash, string? text)
+    private static void AddNormalized(KeyBuffer key, string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -103,7 +97,7 @@ internal static class Deduplicator
         var buffer = ArrayPool<char>.Shared.Rent(text.Length * 2);
         try
         {
-            Append(hash, Normalize(text, buffer));
+            key.Add(Normalize(text, buffer));
         }
         finally
         {
@@ -142,19 +136,5 @@ internal static class Deduplicator
         }
 
         return buffer.AsSpan(0, length);
-    }
-
-    /// <summary>Appends the UTF-8 bytes of <paramref name="text"/> (the key is the SHA-256 of the normalised text in UTF-8).</summary>
-    private static void Append(IncrementalHash hash, ReadOnlySpan<char> text)
-    {
-        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-        try
-        {
-            hash.AppendData(bytes, 0, Encoding.UTF8.GetBytes(text, bytes));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
     }
 }
