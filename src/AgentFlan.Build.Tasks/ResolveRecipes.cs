@@ -35,7 +35,43 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
 
     public override bool Execute()
     {
+        var snapshotPath = Path.Combine(Path.GetFullPath(IntermediateDirectory), ResolveSnapshot.FileName);
+        var items = Recipes.Select(i => i.ItemSpec).ToList();
+        if (ResolveSnapshot.TryRead(snapshotPath, SnapshotKey(), items) is { } snapshot)
+        {
+            Log.LogMessage(MessageImportance.Low, "AgentFlan: the recipes and every file they read are unchanged since the last build: stamps reused without parsing.");
+            ResolvedRecipes = [.. snapshot.Select(e => ResolveSnapshot.Replay(e, Log))];
+            return true;
+        }
+
+        var (resolvedItems, entries) = ResolveAll();
+        ResolvedRecipes = resolvedItems;
+        if (!Log.HasLoggedErrors && entries is not null)
+        {
+            ResolveSnapshot.Write(snapshotPath, SnapshotKey(), entries);
+        }
+        else if (File.Exists(snapshotPath))
+        {
+            File.Delete(snapshotPath);
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>Everything besides the recipe files that decides the stamps: parameters and the compiler's identity.</summary>
+    private string SnapshotKey() => string.Join(
+        "\n",
+        Overrides ?? string.Empty,
+        Path.GetFullPath(OutputDirectory),
+        Path.GetFullPath(IntermediateDirectory),
+        typeof(RecipeLoader).Assembly.ManifestModule.ModuleVersionId.ToString("N"),
+        typeof(ResolveRecipes).Assembly.ManifestModule.ModuleVersionId.ToString("N"));
+
+    /// <summary>Loads and validates every recipe; the snapshot entries are null when a recipe cannot be replayed (folder or pattern sources).</summary>
+    private (ITaskItem[] Items, List<ResolveSnapshot.Entry>? Entries) ResolveAll()
+    {
         var resolved = new List<ITaskItem>();
+        List<ResolveSnapshot.Entry>? entries = [];
         var reported = new HashSet<Diagnostic>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in Recipes)
@@ -53,7 +89,8 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
             }
 
             // A warning in a shared parent recipe is reported once, not once per recipe that extends it.
-            Log.Log(result.Diagnostics.Where(reported.Add));
+            var logged = result.Diagnostics.Where(reported.Add).ToList();
+            Log.Log(logged);
             if (result.Recipe is not { } recipe)
             {
                 continue;
@@ -66,14 +103,53 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
             }
 
             names[recipe.Name] = path;
-            resolved.Add(Resolve(item, recipe));
+            var (output, summary) = Resolve(item, recipe);
+            resolved.Add(output);
+            var files = InputFiles(recipe);
+            entries = files is null || entries is null ? null : [.. entries, new ResolveSnapshot.Entry(
+                item.ItemSpec,
+                output.CloneCustomMetadata().Keys.Cast<string>().ToDictionary(name => name, output.GetMetadata, StringComparer.Ordinal),
+                files,
+                [.. logged.Where(d => d.Severity == DiagnosticSeverity.Warning).Select(d => new ResolveSnapshot.Warning(d.Code, d.Message, d.File, d.Line, d.Column))],
+                summary)];
         }
 
-        ResolvedRecipes = [.. resolved];
-        return !Log.HasLoggedErrors;
+        return ([.. resolved], entries);
     }
 
-    private TaskItem Resolve(ITaskItem item, Recipe recipe)
+    /// <summary>Every file the recipe's stamps depend on, or null when a source is a folder or a pattern (new files would go unseen).</summary>
+    private static List<string>? InputFiles(Recipe recipe)
+    {
+        var files = new List<string>(recipe.Files);
+        if (Path.IsPathRooted(recipe.Template))
+        {
+            files.Add(recipe.Template);
+        }
+
+        if (recipe.Tokenizer.Path is { } tokenizer)
+        {
+            if (Directory.Exists(tokenizer))
+            {
+                return null;
+            }
+
+            files.Add(tokenizer);
+        }
+
+        foreach (var source in recipe.Sources.Concat(recipe.Evaluation.Sources).Where(s => s.Path is not null))
+        {
+            if (Directory.Exists(source.Path) || source.Path!.AsSpan().IndexOfAny('*', '?') >= 0)
+            {
+                return null;
+            }
+
+            files.Add(source.Path!);
+        }
+
+        return files;
+    }
+
+    private (TaskItem Item, string Summary) Resolve(ITaskItem item, Recipe recipe)
     {
         var intermediate = Path.GetFullPath(IntermediateDirectory);
         var dataDirectory = Path.GetFullPath(Path.Combine(OutputDirectory, recipe.Name, "data"));
@@ -83,7 +159,8 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
         var trainJob = Path.Combine(intermediate, recipe.Name + ".train.json");
 
         AtomicFile.WriteAllTextIfChanged(dataStamp, RecipeFingerprint.DataSettings(recipe) + SourceFingerprint(recipe));
-        Log.LogMessage(MessageImportance.High, Compilation.RebuildExplanation.Summary(recipe, Compilation.RebuildExplanation.Explain(recipe, manifest, hashSourceFiles: false)));
+        var summary = Compilation.RebuildExplanation.Summary(recipe, Compilation.RebuildExplanation.Explain(recipe, manifest, hashSourceFiles: false));
+        Log.LogMessage(MessageImportance.High, summary);
 
         var job = new TrainingJob
         {
@@ -105,7 +182,7 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
         output.SetMetadata("TrainJob", trainJob);
         output.SetMetadata("RunDirectory", runDirectory);
         output.SetMetadata("Summary", Path.Combine(runDirectory, "summary.json"));
-        return output;
+        return (output, summary);
     }
 
     /// <summary>

@@ -76,6 +76,35 @@ public sealed class ResolveRecipesTests
         Assert.AreEqual(b, engine.Errors.Single().File);
     }
 
+    [TestMethod]
+    public void An_unchanged_recipe_is_replayed_from_the_snapshot_and_any_edit_resolves_again()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.WriteFile("demo.recipe.yaml", Recipe);
+        var first = NewTask(new FakeBuildEngine(), temp, path);
+        Assert.IsTrue(first.Execute());
+        Assert.IsTrue(File.Exists(temp.Combine("obj", "resolve.snapshot.json")));
+
+        var engine = new FakeBuildEngine();
+        var replayed = NewTask(engine, temp, path);
+        Assert.IsTrue(replayed.Execute());
+        Assert.IsTrue(engine.Messages.Any(m => m.Message!.Contains("stamps reused without parsing", StringComparison.Ordinal)));
+        Assert.IsTrue(engine.Messages.Any(m => m.Message == "AgentFlan: recipe 'demo': data will be recompiled: no compiled output yet"), "the summary is replayed");
+        var expected = first.ResolvedRecipes.Single();
+        var actual = replayed.ResolvedRecipes.Single();
+        Assert.AreEqual(expected.ItemSpec, actual.ItemSpec);
+        foreach (var name in new[] { "RecipeName", "DataStamp", "Manifest", "TrainJob", "RunDirectory", "Summary", "DataDirectory", "RecipePath" })
+        {
+            Assert.AreEqual(expected.GetMetadata(name), actual.GetMetadata(name), name);
+        }
+
+        temp.WriteFile("demo.recipe.yaml", Recipe.Replace("steps: 4", "steps: 6", StringComparison.Ordinal));
+        var editedEngine = new FakeBuildEngine();
+        Assert.IsTrue(NewTask(editedEngine, temp, path).Execute());
+        Assert.IsFalse(editedEngine.Messages.Any(m => m.Message!.Contains("stamps reused", StringComparison.Ordinal)), "an edited recipe is parsed again");
+        StringAssert.Contains(File.ReadAllText(temp.Combine("obj", "demo.train.json")), "6");
+    }
+
     private static ResolveRecipes NewTask(FakeBuildEngine engine, TempDirectory temp, params string[] recipes) => new()
     {
         BuildEngine = engine,

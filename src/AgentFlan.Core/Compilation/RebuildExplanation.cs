@@ -23,10 +23,21 @@ public static class RebuildExplanation
             return ["no compiled output yet"];
         }
 
-        DatasetManifest manifest;
+        // The build asks on every run: read only the settings then (no typed manifest: its serializer metadata
+        // costs more start-up than everything else a no-op build does).
+        JsonNode? settings;
+        DatasetManifest? manifest = null;
         try
         {
-            manifest = DatasetManifest.Load(manifestPath);
+            if (hashSourceFiles)
+            {
+                manifest = DatasetManifest.Load(manifestPath);
+                settings = manifest.Settings;
+            }
+            else
+            {
+                settings = JsonNode.Parse(File.ReadAllText(manifestPath))?["settings"];
+            }
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
         {
@@ -35,16 +46,16 @@ public static class RebuildExplanation
 
         var reasons = new List<string>();
         var current = JsonNode.Parse(RecipeFingerprint.DataSettings(recipe))!;
-        if (manifest.Settings is null)
+        if (settings is null)
         {
             reasons.Add("the manifest records no settings (written by an older version)");
         }
         else
         {
-            Diff(manifest.Settings, current, string.Empty, reasons);
+            Diff(settings, current, string.Empty, reasons);
         }
 
-        foreach (var source in hashSourceFiles ? manifest.Statistics.Sources : [])
+        foreach (var source in manifest?.Statistics.Sources ?? [])
         {
             foreach (var file in source.Files)
             {
