@@ -70,6 +70,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                 Log.LogMessage(
                     MessageImportance.High,
                     $"AgentFlan: compiled recipe '{recipe.Name}': {stats.Conversations} conversations, {stats.Tokens} tokens ({stats.SupervisedTokens} supervised), {result.Manifest.Shards.Sum(s => s.Rows)} rows in {started.Elapsed.TotalSeconds:0.0} s ({result.CacheSummary}) -> {result.ManifestPath}");
+                Log.LogMessage(MessageImportance.Normal, $"AgentFlan: recipe '{recipe.Name}' compile time: {result.TimingSummary}");
                 manifests.Add(new Microsoft.Build.Utilities.TaskItem(result.ManifestPath));
             }
             catch (DiagnosticException e)
