@@ -69,7 +69,9 @@ public sealed class ScottPlotRendererTests
     {
         var renderer = new ScottPlotRenderer();
         CollectionAssert.AreEqual(renderer.RenderPng(Bars), new ScottPlotRenderer().RenderPng(Bars));
-        CollectionAssert.AreEqual(renderer.RenderPng(Lines), renderer.RenderPng(Lines));
+        var first = renderer.RenderPng(Lines);
+        var again = renderer.RenderPng(Lines);
+        CollectionAssert.AreEqual(first, again, "one renderer drawing the same chart twice gives the same bytes");
     }
 
     [TestMethod]
