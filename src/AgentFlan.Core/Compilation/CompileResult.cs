@@ -27,7 +27,18 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
     public string TimingSummary => string.Join(", ", Timings.Select(t => FormattableString.Invariant($"{t.Stage} {t.Seconds:0.00} s")));
 
     /// <summary>What the cache saved, for logs: "samples stage from the cache" or "N samples from the cache, M tokenized".</summary>
-    public string CacheSummary => SamplesStageReused
-        ? $"samples stage from the cache: {SamplesFromCache} documents re-weighed and packed, nothing read or tokenized"
-        : $"{SourcesFromCache} of {Manifest.Statistics.Sources.Count(s => s.Files.Count > 0)} file sources from the read stage, {SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized";
+    public string CacheSummary
+    {
+        get
+        {
+            if (SamplesStageReused)
+            {
+                return $"samples stage from the cache: {SamplesFromCache} documents re-weighed and packed, nothing read or tokenized";
+            }
+
+            var fileSources = Manifest.Statistics.Sources.Count(s => s.Files.Count > 0);
+            var read = fileSources == 0 ? string.Empty : $"{SourcesFromCache} of {fileSources} file sources from the read stage, ";
+            return $"{read}{SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized";
+        }
+    }
 }

@@ -19,6 +19,3 @@ public sealed record TokenizedDocument(string Id, ConversationKind Kind, string 
         : provenance.Line > 0 ? $"{provenance.File}({provenance.Line})"
         : $"{provenance.File}[{provenance.Index}]";
 }
-
-/// <summary>One template segment's tokens [<see cref="Start"/>, <see cref="Start"/> + <see cref="Length"/>) in a <see cref="TokenizedDocument"/>.</summary>
-public readonly record struct DocumentSegment(int Start, int Length, Capability Capability, bool Supervised);

@@ -1,0 +1,55 @@
+using System.Text;
+using System.Text.Json;
+
+namespace AgentFlan.Caching;
+
+/// <summary>
+/// A stage entry written as its records stream past (<see cref="StreamedEntry"/>): a format version, the
+/// records, each behind a marker byte, then a summary known only at the end (JSON) and, last, the summary's
+/// offset, so a reader gets the summary first and then streams the records. Nothing is published until
+/// <see cref="Commit"/>; disposing without it leaves no entry.
+/// </summary>
+/// <typeparam name="TRecord">What the entry holds one by one.</typeparam>
+/// <typeparam name="TSummary">What the entry records about them, written last.</typeparam>
+public sealed class StreamedEntryWriter<TRecord, TSummary> : IDisposable
+{
+    private readonly StageCache.EntryWriter _entry;
+    private readonly BufferedStream _buffer;
+    private readonly BinaryWriter _writer;
+    private readonly Action<TRecord> _write;
+
+    internal StreamedEntryWriter(StageCache.EntryWriter entry, int formatVersion, Func<BinaryWriter, Action<TRecord>> codec)
+    {
+        _entry = entry;
+        _buffer = new BufferedStream(entry.Payload, 1 << 20);
+        _writer = new BinaryWriter(_buffer, Encoding.UTF8, leaveOpen: true);
+        _writer.Write(formatVersion);
+        _write = codec(_writer);
+    }
+
+    public void Add(TRecord record)
+    {
+        _writer.Write((byte)1);
+        _write(record);
+    }
+
+    public void Commit(TSummary summary)
+    {
+        _writer.Write((byte)0);
+        _writer.Flush();
+        _buffer.Flush();
+        var offset = _entry.Payload.Length;
+        _writer.Write(JsonSerializer.SerializeToUtf8Bytes(summary, StreamedEntry.Options));
+        _writer.Write(offset);
+        _writer.Flush();
+        _buffer.Flush();
+        _entry.Commit();
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _buffer.Dispose();
+        _entry.Dispose();
+    }
+}

@@ -1,0 +1,70 @@
+using AgentFlan.Conversations;
+
+namespace AgentFlan.Compilation;
+
+/// <summary>
+/// The conversations the report may show, gathered where conversations still exist (before tokenization, or
+/// in the samples stage's summary): the first few of each kind, with and without a tool call, and the first few
+/// overall. The compile marks those whose sample was written; <see cref="Chosen"/> offers exactly those, in
+/// input order, to <see cref="ReportExamples"/>.
+/// </summary>
+public sealed class ExampleCandidates
+{
+    private const int PerGroup = 8;
+
+    private readonly List<Conversation> _candidates = [];
+    private readonly Dictionary<(ConversationKind, bool), int> _perGroup = [];
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+
+    public ExampleCandidates(IEnumerable<Conversation>? candidates = null)
+    {
+        foreach (var conversation in candidates ?? [])
+        {
+            Add(conversation);
+        }
+    }
+
+    /// <summary>Every candidate, in input order (what the samples stage stores).</summary>
+    public IReadOnlyList<Conversation> All => _candidates;
+
+    public void Offer(Conversation conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        var group = (conversation.Kind, conversation.Messages.Any(m => m.ToolCalls.Count > 0));
+        var count = _perGroup.GetValueOrDefault(group);
+        if (count < PerGroup || _candidates.Count < PerGroup)
+        {
+            _perGroup[group] = count + 1;
+            Add(conversation);
+        }
+    }
+
+    /// <summary>Records that the sample of <paramref name="id"/> was written to the shards.</summary>
+    public void Written(string id)
+    {
+        if (_ids.Contains(id))
+        {
+            _written.Add(id);
+        }
+    }
+
+    public IReadOnlyList<Conversation> Chosen()
+    {
+        var examples = new ReportExamples();
+        foreach (var conversation in _candidates.Where(c => _written.Contains(c.Id)))
+        {
+            examples.Offer(conversation);
+        }
+
+        return examples.Chosen();
+    }
+
+    private void Add(Conversation conversation)
+    {
+        if (_ids.Add(conversation.Id))
+        {
+            _candidates.Add(conversation);
+        }
+    }
+}
