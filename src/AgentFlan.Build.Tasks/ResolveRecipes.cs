@@ -117,7 +117,10 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
         return ([.. resolved], entries);
     }
 
-    /// <summary>Every file the recipe's stamps depend on, or null when a source is a folder or a pattern (new files would go unseen).</summary>
+    /// <summary>
+    /// Every file (and checkpoint folder) the recipe's validation or stamps depend on, or null when a source is a
+    /// folder or a pattern (new files would go unseen).
+    /// </summary>
     private static List<string>? InputFiles(Recipe recipe)
     {
         var files = new List<string>(recipe.Files);
@@ -134,6 +137,11 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
             }
 
             files.Add(tokenizer);
+        }
+
+        if (recipe.Model.Path is { } checkpoint)
+        {
+            files.Add(checkpoint);
         }
 
         foreach (var source in recipe.Sources.Concat(recipe.Evaluation.Sources).Where(s => s.Path is not null))

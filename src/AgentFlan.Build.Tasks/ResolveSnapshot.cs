@@ -154,6 +154,11 @@ internal static class ResolveSnapshot
 
     private static string Stat(string path)
     {
+        if (Directory.Exists(path))
+        {
+            return $"folder:{Directory.GetLastWriteTimeUtc(path).Ticks}";
+        }
+
         var info = new FileInfo(path);
         return info.Exists ? $"{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "missing";
     }

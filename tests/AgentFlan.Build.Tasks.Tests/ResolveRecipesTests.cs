@@ -105,6 +105,21 @@ public sealed class ResolveRecipesTests
         StringAssert.Contains(File.ReadAllText(temp.Combine("obj", "demo.train.json")), "6");
     }
 
+    [TestMethod]
+    public void A_checkpoint_folder_removed_after_the_snapshot_is_reported_again()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("checkpoint"));
+        var path = temp.WriteFile("demo.recipe.yaml", Recipe.Replace("training:", "model:\n  kind: huggingface\n  path: checkpoint\ntraining:", StringComparison.Ordinal));
+        Assert.IsTrue(NewTask(new FakeBuildEngine(), temp, path).Execute(), "a folder that exists validates");
+
+        Directory.Delete(temp.Combine("checkpoint"));
+        var engine = new FakeBuildEngine();
+
+        Assert.IsFalse(NewTask(engine, temp, path).Execute());
+        Assert.AreEqual("AFB0006", engine.Errors.Single().Code);
+    }
+
     private static ResolveRecipes NewTask(FakeBuildEngine engine, TempDirectory temp, params string[] recipes) => new()
     {
         BuildEngine = engine,
