@@ -21,17 +21,18 @@ namespace AgentFlan.Caching;
 /// pack. A pack is a memo, not a result: every lookup is by content key, so a stale pack can only cause misses.
 /// Capability weights are not part of anything here: they are applied to the documents afterwards.
 /// </summary>
-public sealed class DocumentMemo
+public sealed class DocumentMemo : IDisposable
 {
     public const string Stage = "documents";
     private const int KeySize = 32;
+    private const int FormatVersion = 2;
 
     /// <summary>Offered tools are shared objects (readers and the read stage reuse them): hash each once.</summary>
     private static readonly ConditionalWeakTable<ToolSpec, byte[]> ToolKeys = [];
 
     private readonly StageCache? _cache;
     private readonly string _renderIdentity;
-    private readonly ConcurrentDictionary<string, Pack> _packs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Pack>> _packs = new(StringComparer.Ordinal);
 
     /// <param name="renderIdentity">Everything besides the conversation that decides its tokens and segments.</param>
     public DocumentMemo(StageCache? cache, string renderIdentity)
@@ -40,94 +41,125 @@ public sealed class DocumentMemo
         _renderIdentity = renderIdentity;
     }
 
-    public long Hits => _packs.Values.Sum(p => p.Hits);
+    public long Hits => _packs.Values.Sum(p => p.Value.Hits);
 
-    public long Misses => _packs.Values.Sum(p => p.Misses);
+    public long Misses => _packs.Values.Sum(p => p.Value.Misses);
 
-    /// <summary>The conversation's document, from the memo or from <paramref name="render"/>.</summary>
+    /// <summary>The conversation's document, from the memo or from <paramref name="render"/>. Safe to call from several threads.</summary>
     public TokenizedDocument Get(Conversation conversation, RenderForm form, Func<TokenizedDocument> render)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(render);
-        var pack = _packs.GetOrAdd(conversation.Provenance.Source, Load);
+        var source = conversation.Provenance.Source;
+        var pack = _packs.GetOrAdd(source, s => new Lazy<Pack>(() => Load(s))).Value;
         var key = new ContentKey(KeyOf(conversation, form));
         if (pack.Loaded.TryGetValue(key, out var cached))
         {
             Interlocked.Increment(ref pack.Hits);
-            pack.Used[key] = cached;
-            return new TokenizedDocument(conversation.Id, conversation.Kind, conversation.Provenance.Source, TokenizedDocument.Locate(conversation.Provenance), cached.Tokens, cached.Segments);
+            Record(source, pack, key, cached, miss: false);
+            return new TokenizedDocument(conversation.Id, conversation.Kind, source, TokenizedDocument.Locate(conversation.Provenance), cached.Tokens, cached.Segments);
         }
 
         Interlocked.Increment(ref pack.Misses);
         var document = render();
-        pack.Used[key] = new Entry(document.Tokens, document.Segments);
+        Record(source, pack, key, new Entry(document.Tokens, document.Segments), miss: true);
         return document;
     }
 
-    /// <summary>Writes a new pack for every source that rendered something or used a different set of conversations.</summary>
+    /// <summary>
+    /// Publishes a new pack for every source that rendered something (the others keep theirs, touched):
+    /// this compile's entries (already streamed to the pack's temp file as they were used, so the memo holds no
+    /// document of its own), then the previous pack's other entries (recipes that render one source differently,
+    /// such as ablations, then all hit) unless that would more than triple this compile's own.
+    /// </summary>
     public void Save()
+    {
+        foreach (var (source, lazy) in _packs.OrderBy(p => p.Key, StringComparer.Ordinal).ToList())
+        {
+            var pack = lazy.Value;
+            if (pack.Writer is null)
+            {
+                // Nothing rendered: the previous pack holds every entry this compile used.
+                _cache?.Touch(Stage, PackKey(source));
+                continue;
+            }
+
+            if (pack.Loaded.Count + pack.Used.Count <= 3 * pack.Used.Count)
+            {
+                foreach (var (key, entry) in pack.Loaded.Where(e => !pack.Used.Contains(e.Key)).OrderBy(e => e.Key))
+                {
+                    pack.Writer.Add(new Stored(key, entry));
+                }
+            }
+
+            pack.Writer.Commit(new PackSummary(pack.Used.Count));
+        }
+    }
+
+    /// <summary>Drops packs not saved (a compile that failed publishes nothing).</summary>
+    public void Dispose()
+    {
+        foreach (var pack in _packs.Values.Where(p => p.IsValueCreated))
+        {
+            pack.Value.Writer?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Notes a used entry. Until the first miss a pack only collects keys (the previous pack is still exact);
+    /// from the first miss on, every used entry streams to the new pack's temp file.
+    /// </summary>
+    private void Record(string source, Pack pack, ContentKey key, Entry entry, bool miss)
     {
         if (_cache is null)
         {
             return;
         }
 
-        foreach (var (source, pack) in _packs.OrderBy(p => p.Key, StringComparer.Ordinal))
+        lock (pack.Used)
         {
-            if (pack.Misses == 0 && pack.Used.Count == pack.Loaded.Count)
+            if (!pack.Used.Add(key) && !miss)
             {
-                _cache.Touch(Stage, PackKey(source));
-                continue;
+                return;
             }
 
-            // Keep what the previous pack held too (recipes that render one source differently, such as
-            // ablations, then all hit), unless that would more than triple this compile's own entries.
-            var entries = new Dictionary<ContentKey, Entry>(pack.Used);
-            if (pack.Loaded.Count + pack.Used.Count <= 3 * pack.Used.Count)
+            if (pack.Writer is null && miss)
             {
-                foreach (var (key, entry) in pack.Loaded)
+                pack.Writer = StreamedEntry.Create<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, WriteStored);
+                foreach (var used in pack.Used.Where(k => !k.Equals(key)))
                 {
-                    entries.TryAdd(key, entry);
+                    pack.Writer.Add(new Stored(used, pack.Loaded[used]));
                 }
             }
 
-            using var writer = _cache.BeginPut(Stage, PackKey(source));
-            using (var buffer = new BufferedStream(writer.Payload, 1 << 20))
-            using (var binary = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
-            {
-                binary.Write(entries.Count);
-                foreach (var (key, entry) in entries.OrderBy(e => e.Key))
-                {
-                    binary.Write(key.Bytes);
-                    DocumentCodec.Write(binary, entry.Tokens, entry.Segments);
-                }
-            }
-
-            writer.Commit();
+            pack.Writer?.Add(new Stored(key, entry));
         }
     }
 
     private Pack Load(string source)
     {
         var pack = new Pack();
-        using var stream = _cache?.OpenRead(Stage, PackKey(source));
-        if (stream is null)
+        using var stored = _cache is null ? null : StreamedEntry.Open<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, ReadStored);
+        foreach (var record in stored?.Records() ?? [])
         {
-            return pack;
-        }
-
-        using var buffer = new BufferedStream(stream, 1 << 20);
-        using var reader = new BinaryReader(buffer);
-        int count = reader.ReadInt32();
-        for (int e = 0; e < count; e++)
-        {
-            var key = new ContentKey(reader.ReadBytes(KeySize));
-            var (tokens, segments) = DocumentCodec.Read(reader);
-            pack.Loaded[key] = new Entry(tokens, segments);
+            pack.Loaded[record.Key] = record.Entry;
         }
 
         return pack;
     }
+
+    private static Action<Stored> WriteStored(BinaryWriter writer) => stored =>
+    {
+        writer.Write(stored.Key.Bytes);
+        DocumentCodec.Write(writer, stored.Entry.Tokens, stored.Entry.Segments);
+    };
+
+    private static Func<Stored> ReadStored(BinaryReader reader) => () =>
+    {
+        var key = new ContentKey(reader.ReadBytes(KeySize));
+        var (tokens, segments) = DocumentCodec.Read(reader);
+        return new Stored(key, new Entry(tokens, segments));
+    };
 
     private string PackKey(string source) => ContentHash.OfText($"{Stage}/v1\n{_renderIdentity}\n{source}");
 
@@ -188,6 +220,10 @@ public sealed class DocumentMemo
 
     private sealed record Entry(int[] Tokens, DocumentSegment[] Segments);
 
+    private sealed record Stored(ContentKey Key, Entry Entry);
+
+    private sealed record PackSummary(int Used);
+
     private sealed class Pack
     {
         public long Hits;
@@ -195,6 +231,9 @@ public sealed class DocumentMemo
 
         public Dictionary<ContentKey, Entry> Loaded { get; } = [];
 
-        public ConcurrentDictionary<ContentKey, Entry> Used { get; } = new();
+        /// <summary>The keys this compile used (and wrote to <see cref="Writer"/>); lock it to add.</summary>
+        public HashSet<ContentKey> Used { get; } = [];
+
+        public StreamedEntryWriter<Stored, PackSummary>? Writer { get; set; }
     }
 }

@@ -105,13 +105,20 @@ public static class RecipeCompiler
         var recipe = context.Recipe;
         var parallel = new ParallelTokenizer(context.Tokenizer, t => new SampleTokenizer(t, context.Template, recipe.Masking, plan, context.Memo).Document);
         var threads = context.Options.Threads > 0 ? context.Options.Threads : ParallelTokenizer.DefaultThreads;
-        foreach (var (conversation, document) in parallel.TokenizeAll(conversations, threads, cancellationToken))
+        try
         {
-            examples.Offer(conversation);
-            yield return document;
-        }
+            foreach (var (conversation, document) in parallel.TokenizeAll(conversations, threads, cancellationToken))
+            {
+                examples.Offer(conversation);
+                yield return document;
+            }
 
-        context.Memo?.Save();
+            context.Memo?.Save();
+        }
+        finally
+        {
+            context.Memo?.Dispose();
+        }
     }
 
     /// <summary>Passes the documents through while storing them; the entry is published only once all of them went past.</summary>
