@@ -119,8 +119,11 @@ public sealed class SampleStoreTests
         var error = Assert.ThrowsExactly<DiagnosticException>(() => RecipeCompiler.Compile(recipe, temp.Combine("out"), cached));
 
         Assert.AreEqual(DiagnosticCodes.SampleTooLong, error.Diagnostics[0].Code);
-        var samples = temp.Combine("cache", SampleStore.Stage);
-        Assert.IsFalse(Directory.Exists(samples) && Directory.EnumerateFiles(samples, "*", SearchOption.AllDirectories).Any(), "neither an entry nor a temp file");
+        foreach (var stage in new[] { SampleStore.Stage, DocumentMemo.Stage })
+        {
+            var folder = temp.Combine("cache", stage);
+            Assert.IsFalse(Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(), $"{stage}: neither an entry nor a temp file");
+        }
     }
 
     [TestMethod]
