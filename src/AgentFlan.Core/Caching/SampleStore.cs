@@ -32,11 +32,16 @@ public static class SampleStore
     private static readonly string[] AppliedLater = ["recipe", "capabilities", "sequence"];
 
     /// <param name="files">Every source's input files (by content), in recipe order; synthetic sources have none.</param>
-    public static string Key(Recipe recipe, IReadOnlyList<IReadOnlyList<SourceFile>> files)
+    public static string Key(Recipe recipe, IReadOnlyList<IReadOnlyList<SourceFile>> files) =>
+        Key(RecipeFingerprint.DataSettings(recipe ?? throw new ArgumentNullException(nameof(recipe))), files);
+
+    /// <param name="dataSettings">The recipe's <see cref="RecipeFingerprint.DataSettings"/>, when the caller has it.</param>
+    /// <param name="files">Every source's input files (by content), in recipe order; synthetic sources have none.</param>
+    public static string Key(string dataSettings, IReadOnlyList<IReadOnlyList<SourceFile>> files)
     {
-        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(dataSettings);
         ArgumentNullException.ThrowIfNull(files);
-        var settings = JsonNode.Parse(RecipeFingerprint.DataSettings(recipe))!.AsObject();
+        var settings = JsonNode.Parse(dataSettings)!.AsObject();
         foreach (var name in AppliedLater)
         {
             settings.Remove(name);

@@ -40,7 +40,7 @@ public static class RecipeCompiler
         AtomicFile.RemoveAbandoned(outputDirectory);
         var context = new CompileContext(recipe, options);
         var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
-        var key = SampleStore.Key(recipe, files);
+        var key = SampleStore.Key(context.DataSettings, files);
         var stored = context.Cache is null ? null : SampleStore.Open(context.Cache, key);
         context.Timings.Add(("inputs", context.Clock.Elapsed.TotalSeconds));
         if (stored is not null)
@@ -254,10 +254,10 @@ public static class RecipeCompiler
             Recipe = recipe.Name,
             CompilerVersion = CompilerInfo.Version,
             Seed = recipe.Seed,
-            SettingsHash = RecipeFingerprint.DataHash(recipe),
+            SettingsHash = Hashing.ContentHash.OfText(context.DataSettings),
             Overrides = [.. recipe.Overrides.Select(o => o.ToString())],
             RecipeFiles = [.. recipe.Files.Select(f => Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'))],
-            Settings = System.Text.Json.Nodes.JsonNode.Parse(RecipeFingerprint.DataSettings(recipe)),
+            Settings = System.Text.Json.Nodes.JsonNode.Parse(context.DataSettings),
             Stages = stageKey is null ? new SortedDictionary<string, string>() : new SortedDictionary<string, string>(StringComparer.Ordinal) { [SampleStore.Stage] = stageKey },
             Tokenizer = tokenizer.Info,
             Template = context.Template.Name,
@@ -327,9 +327,9 @@ public static class RecipeCompiler
     };
 
     /// <summary>What decides a conversation's tokens and segments besides the conversation itself: the settings' compiler, tokenizer, template and masking.</summary>
-    private static string RenderIdentity(Recipe recipe)
+    private static string RenderIdentity(string dataSettings)
     {
-        var settings = System.Text.Json.Nodes.JsonNode.Parse(RecipeFingerprint.DataSettings(recipe))!;
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(dataSettings)!;
         return string.Join("\n", new[] { "compiler", "tokenizer", "template", "masking" }.Select(name => settings[name]?.ToJsonString()));
     }
 
@@ -343,10 +343,14 @@ public static class RecipeCompiler
             Tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
             Template = ChatTemplates.Get(recipe.Template);
             Cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
-            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderIdentity(recipe));
+            DataSettings = RecipeFingerprint.DataSettings(recipe);
+            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderIdentity(DataSettings));
         }
 
         public Recipe Recipe { get; }
+
+        /// <summary>The recipe's data settings, computed once (they hash the tokenizer and template files).</summary>
+        public string DataSettings { get; }
 
         public CompileOptions Options { get; }
 
