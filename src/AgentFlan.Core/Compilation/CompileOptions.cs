@@ -12,6 +12,12 @@ public sealed record CompileOptions
     public string? CacheDirectory { get; init; }
 
     /// <summary>
+    /// Estimated bytes of conversations the transforms keep in memory; a larger corpus is spooled to a temp file next
+    /// to the outputs and streamed again for each pass (<see cref="Transforms.ConversationSpool"/>).
+    /// </summary>
+    public long SpoolBudgetBytes { get; init; } = Transforms.ConversationSpool.DefaultBudgetBytes;
+
+    /// <summary>
     /// Draws the report's charts (AgentFlan.Charts.ScottPlotRenderer in the build and the CLI). Null writes
     /// report.md without charts and says so in it; the shards and manifest are the same either way.
     /// </summary>

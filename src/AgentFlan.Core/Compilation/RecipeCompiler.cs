@@ -56,16 +56,15 @@ public static class RecipeCompiler
         }
 
         var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache);
-        // The transforms need every conversation at once (deduplication, mixing): read them all, then transform.
+        // The transforms decide on compact facts while the sources are read, then stream the conversations again
+        // from the spool (in memory up to its budget, in a temp file past it).
+        using var spool = new ConversationSpool(options.SpoolBudgetBytes, outputDirectory);
         var readStarted = context.Clock.Elapsed;
-        var conversations = loader.Read(cancellationToken).ToList();
-        var transformStarted = context.Clock.Elapsed;
-        context.Timings.Add(("read", (transformStarted - readStarted).TotalSeconds));
-        var transformed = AgentFlanTransforms.Apply(recipe, conversations);
-        context.Timings.Add(("transform", (context.Clock.Elapsed - transformStarted).TotalSeconds));
+        var transformed = TransformPlan.Create(recipe, loader.Read(cancellationToken), spool, cancellationToken);
+        context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
         var examples = new ExampleCandidates();
-        var documents = Tokenize(context, transformed.Conversations, transformed.Plan, examples, cancellationToken);
+        var documents = Tokenize(context, transformed.Conversations(cancellationToken), transformed.Plan, examples, cancellationToken);
         if (context.Cache is not null)
         {
             documents = Stored(documents, SampleStore.Create(context.Cache, key), () => new StoredSummary

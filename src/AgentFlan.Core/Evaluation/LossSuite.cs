@@ -44,10 +44,11 @@ public static class LossSuite
         double reactFraction,
         int seed)
     {
-        var forms = new Dictionary<string, RenderForm>(StringComparer.Ordinal);
-        var byForm = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var aligned = conversations.Select(x => (x.Set, Conversation: ChatAlignment.Align(x.Conversation, reactFraction, seed, forms, byForm))).ToList();
-        var sampler = new SampleTokenizer(tokenizer, template, masking, new RenderPlan(seed, Unweighted, forms));
+        var aligned = conversations.Select(x => (x.Set, Conversation: x.Conversation with
+        {
+            Kind = ChatAlignment.Align(x.Conversation.Id, x.Conversation.Kind, x.Conversation.Messages.Any(m => m.ToolCalls.Count > 0), reactFraction, seed),
+        })).ToList();
+        var sampler = new SampleTokenizer(tokenizer, template, masking, new RenderPlan(seed, Unweighted));
         return [.. aligned.Select(x => new LossSample(x.Set, sampler.Tokenize(x.Conversation)))];
     }
 }

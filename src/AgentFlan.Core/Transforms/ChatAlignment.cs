@@ -14,18 +14,14 @@ internal static class ChatAlignment
 {
     public const string Transform = "alignment";
 
-    public static Conversation Align(Conversation conversation, double reactFraction, int seed, Dictionary<string, RenderForm> forms, SortedDictionary<string, long> byForm)
+    /// <summary>The kind alignment gives a conversation: a trajectory becomes ReAct or chat, anything else keeps its kind.</summary>
+    public static ConversationKind Align(string id, ConversationKind kind, bool hasCalls, double reactFraction, int seed)
     {
-        if (!Kinds.IsTrajectory(conversation))
+        if (!Kinds.IsTrajectory(kind, hasCalls))
         {
-            return conversation;
+            return kind;
         }
 
-        var react = StableRandom.Chance(reactFraction, seed, Transform, conversation.Id);
-        var form = react ? RenderForm.React : RenderForm.Chat;
-        forms[conversation.Id] = form;
-        var name = RenderForms.Name(form);
-        byForm[name] = byForm.GetValueOrDefault(name) + 1;
-        return conversation with { Kind = react ? ConversationKind.AgentReact : ConversationKind.AgentChat };
+        return StableRandom.Chance(reactFraction, seed, Transform, id) ? ConversationKind.AgentReact : ConversationKind.AgentChat;
     }
 }

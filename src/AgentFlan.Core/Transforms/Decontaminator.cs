@@ -9,25 +9,43 @@ namespace AgentFlan.Transforms;
 /// with the evaluation queries (a turn shorter than n words counts as one n-gram of its whole text). Removals are
 /// counted per source for the report.
 /// </summary>
-public static class Decontaminator
+public sealed class Decontaminator
 {
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    private readonly int _n;
+    private readonly double _threshold;
+
+    /// <param name="n">Words per n-gram; 0 or less turns decontamination off.</param>
+    public Decontaminator(IEnumerable<string> heldOutQueries, int n, double threshold)
+    {
+        ArgumentNullException.ThrowIfNull(heldOutQueries);
+        _n = n;
+        _threshold = threshold;
+        if (n > 0)
+        {
+            foreach (var query in heldOutQueries)
+            {
+                _held.UnionWith(NGrams(query, n));
+            }
+        }
+    }
+
+    /// <summary>Whether any user turn of <paramref name="conversation"/> overlaps the held-out queries enough to go.</summary>
+    public bool IsContaminated(Conversation conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        return _n > 0 && conversation.Messages.Any(m => m.Role == Role.User && Overlap(m.Content, _held, _n) >= _threshold);
+    }
+
     public static List<Conversation> Apply(IReadOnlyList<Conversation> conversations, IEnumerable<string> heldOutQueries, int n, double threshold, SortedDictionary<string, long> removedBySource)
     {
-        if (n <= 0)
-        {
-            return [.. conversations];
-        }
-
-        var held = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var query in heldOutQueries)
-        {
-            held.UnionWith(NGrams(query, n));
-        }
-
+        ArgumentNullException.ThrowIfNull(conversations);
+        ArgumentNullException.ThrowIfNull(removedBySource);
+        var decontaminator = new Decontaminator(heldOutQueries, n, threshold);
         var kept = new List<Conversation>(conversations.Count);
         foreach (var conversation in conversations)
         {
-            if (conversation.Messages.Any(m => m.Role == Role.User && Overlap(m.Content, held, n) >= threshold))
+            if (decontaminator.IsContaminated(conversation))
             {
                 var source = conversation.Provenance.Source;
                 removedBySource[source] = removedBySource.GetValueOrDefault(source) + 1;

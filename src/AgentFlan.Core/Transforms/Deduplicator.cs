@@ -15,36 +15,12 @@ namespace AgentFlan.Transforms;
 /// </summary>
 internal static class Deduplicator
 {
-    public static List<Conversation> Apply(IReadOnlyList<Conversation> conversations, SortedDictionary<string, long> removedBySource)
-    {
-        var keepers = new Dictionary<string, Conversation>(StringComparer.Ordinal);
-        foreach (var conversation in conversations)
-        {
-            var key = Key(conversation);
-            if (!keepers.TryGetValue(key, out var kept) || string.CompareOrdinal(conversation.Id, kept.Id) < 0)
-            {
-                keepers[key] = conversation;
-            }
-        }
+    public static string Key(Conversation conversation) => Convert.ToHexStringLower(Fill(conversation).Sha256());
 
-        var kept2 = new HashSet<Conversation>(keepers.Values, ReferenceEqualityComparer.Instance);
-        var result = new List<Conversation>(kept2.Count);
-        foreach (var conversation in conversations)
-        {
-            if (kept2.Remove(conversation))
-            {
-                result.Add(conversation);
-                continue;
-            }
+    /// <summary>The same key as <see cref="Key"/>, as a value.</summary>
+    public static Digest256 Fingerprint(Conversation conversation) => Fill(conversation).Digest();
 
-            var source = conversation.Provenance.Source;
-            removedBySource[source] = removedBySource.GetValueOrDefault(source) + 1;
-        }
-
-        return result;
-    }
-
-    public static string Key(Conversation conversation)
+    private static KeyBuffer Fill(Conversation conversation)
     {
         var key = KeyBuffer.Start();
         foreach (var name in conversation.Tools.Select(t => t.Name).Order(StringComparer.Ordinal))
@@ -73,7 +49,7 @@ internal static class Deduplicator
             key.Add("\u0002");
         }
 
-        return Convert.ToHexStringLower(key.Sha256());
+        return key;
     }
 
     internal static string Normalize(string? text)

@@ -28,31 +28,29 @@ internal static class FormatFollowing
         "Respond strictly in JSON, one object per line: each step as thought, name and arguments, the answer as final_answer.",
     ];
 
-    public static List<Conversation> Build(IReadOnlyList<Conversation> conversations, int count, IReadOnlyList<string> formats, int seed, Dictionary<string, RenderForm> forms, SortedDictionary<string, long> byFormat)
+    /// <summary>
+    /// Sample <paramref name="j"/> of <paramref name="count"/>, given the number of ranked bases: which base (its rank),
+    /// in which format and under which id.
+    /// </summary>
+    public static (int Base, string Format, string Id) Choose(int j, int baseCount, IReadOnlyList<string> formats, Func<int, string> baseId)
     {
-        var result = new List<Conversation>();
-        var bases = StableRandom.Rank(conversations.Where(c => Kinds.IsTrajectory(c) && c.Messages.Any(m => m.Role == Role.User)), c => c.Id, seed, Transform);
-        if (count == 0 || bases.Count == 0 || formats.Count == 0)
-        {
-            return result;
-        }
-
-        for (int j = 0; j < count; j++)
-        {
-            var source = bases[j % bases.Count];
-            var cycle = j / bases.Count;
-            var format = formats[(j + cycle) % formats.Count];
-            var id = $"{source.Id}#ff-{format}" + (cycle > 0 ? $"-{cycle}" : string.Empty);
-            var requests = format == "json" ? JsonRequests : ReactRequests;
-            var request = requests[(int)(StableRandom.Hash(seed, Transform, id) % (ulong)requests.Length)];
-            var first = source.Messages.ToList().FindIndex(m => m.Role == Role.User);
-            var messages = source.Messages.ToList();
-            messages[first] = messages[first] with { Content = messages[first].Content + "\n\n" + request };
-            result.Add(source with { Id = id, Messages = messages, Kind = ConversationKind.FormatFollowing });
-            forms[id] = format == "json" ? RenderForm.Json : RenderForm.React;
-            byFormat[format] = byFormat.GetValueOrDefault(format) + 1;
-        }
-
-        return result;
+        var rank = j % baseCount;
+        var cycle = j / baseCount;
+        var format = formats[(j + cycle) % formats.Count];
+        var id = $"{baseId(rank)}#ff-{format}" + (cycle > 0 ? $"-{cycle}" : string.Empty);
+        return (rank, format, id);
     }
+
+    /// <summary>The sample: the base with an explicit format request appended to its first user turn.</summary>
+    public static Conversation Build(Conversation source, string id, string format, int seed)
+    {
+        var requests = format == "json" ? JsonRequests : ReactRequests;
+        var request = requests[(int)(StableRandom.Hash(seed, Transform, id) % (ulong)requests.Length)];
+        var messages = source.Messages.ToList();
+        var first = messages.FindIndex(m => m.Role == Role.User);
+        messages[first] = messages[first] with { Content = messages[first].Content + "\n\n" + request };
+        return source with { Id = id, Messages = messages, Kind = ConversationKind.FormatFollowing };
+    }
+
+    public static RenderForm Form(string format) => format == "json" ? RenderForm.Json : RenderForm.React;
 }

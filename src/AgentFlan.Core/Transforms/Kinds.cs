@@ -11,6 +11,8 @@ internal static class Kinds
     public static bool HasCalls(Conversation conversation) => conversation.Messages.Any(m => m.ToolCalls.Count > 0);
 
     /// <summary>Tool-use trajectories that alignment may rewrite and the other transforms build from.</summary>
-    public static bool IsTrajectory(Conversation conversation) =>
-        conversation.Kind is ConversationKind.AgentChat or ConversationKind.AgentReact && HasCalls(conversation);
+    public static bool IsTrajectory(Conversation conversation) => IsTrajectory(conversation.Kind, HasCalls(conversation));
+
+    public static bool IsTrajectory(ConversationKind kind, bool hasCalls) =>
+        kind is ConversationKind.AgentChat or ConversationKind.AgentReact && hasCalls;
 }

@@ -14,66 +14,56 @@ namespace AgentFlan.Transforms;
 /// </summary>
 public static class Mixer
 {
-    public static List<Conversation> ApplySourceWeights(IReadOnlyList<Conversation> conversations, IReadOnlyList<SourceSettings> sources, int seed, out long added, out long removed)
+    /// <summary>How many times a conversation of a source with this weight appears: ⌊w⌋, plus one with probability w − ⌊w⌋.</summary>
+    public static int Copies(double weight, int seed, string id)
     {
-        var weights = sources.ToDictionary(s => s.Name, s => s.Weight, StringComparer.Ordinal);
-        var result = new List<Conversation>(conversations.Count);
-        added = removed = 0;
-        foreach (var conversation in conversations)
-        {
-            var weight = weights.GetValueOrDefault(conversation.Provenance.Source, 1.0);
-            var whole = (int)Math.Floor(weight);
-            var copies = whole + (StableRandom.Chance(weight - whole, seed, "mixing.weight", conversation.Id) ? 1 : 0);
-            removed += copies == 0 ? 1 : 0;
-            added += Math.Max(0, copies - 1);
-            for (int k = 0; k < copies; k++)
-            {
-                result.Add(k == 0 ? conversation : conversation with { Id = $"{conversation.Id}~{k + 1}" });
-            }
-        }
-
-        return result;
+        var whole = (int)Math.Floor(weight);
+        return whole + (StableRandom.Chance(weight - whole, seed, "mixing.weight", id) ? 1 : 0);
     }
 
-    public static List<Conversation> BalanceGeneral(IReadOnlyList<Conversation> conversations, double ratio, int seed)
+    /// <summary>The id of copy <paramref name="copy"/> (0 is the original) made by a source weight.</summary>
+    public static string WeightCopyId(string id, int copy) => copy == 0 ? id : $"{id}~{copy + 1}";
+
+    /// <summary>The id of copy <paramref name="copy"/> (0 is the original) made by the general ratio.</summary>
+    public static string GeneralCopyId(string id, long copy) => copy == 0 ? id : $"{id}~g{copy + 1}";
+
+    /// <summary>
+    /// The copies of each general conversation (ids given in their order) that bring their count to
+    /// round(<paramref name="ratio"/> × <paramref name="agent"/>); null when the ratio leaves them as they are.
+    /// </summary>
+    public static long[]? GeneralCopies(IReadOnlyList<string> generalIds, long agent, double ratio, int seed)
     {
-        var general = conversations.Where(c => c.Kind == ConversationKind.General).ToList();
-        if (ratio <= 0 || general.Count == 0)
+        if (ratio <= 0 || generalIds.Count == 0)
         {
-            return [.. conversations];
+            return null;
         }
 
-        var agent = conversations.Count(c => Kinds.IsAgent(c.Kind));
         var target = (long)Math.Round(ratio * agent, MidpointRounding.AwayFromZero);
-        var ranked = StableRandom.Rank(general, c => c.Id, seed, "mixing.general");
-        var copies = new Dictionary<Conversation, long>(ReferenceEqualityComparer.Instance);
+        var ranked = StableRandom.Rank(Enumerable.Range(0, generalIds.Count), i => generalIds[i], seed, "mixing.general");
+        var copies = new long[generalIds.Count];
         for (int i = 0; i < ranked.Count; i++)
         {
             copies[ranked[i]] = (target / ranked.Count) + (i < target % ranked.Count ? 1 : 0);
         }
 
-        var result = new List<Conversation>();
-        foreach (var conversation in conversations)
-        {
-            var n = copies.GetValueOrDefault(conversation, 1);
-            for (long k = 0; k < n; k++)
-            {
-                result.Add(k == 0 ? conversation : conversation with { Id = $"{conversation.Id}~g{k + 1}" });
-            }
-        }
-
-        return result;
+        return copies;
     }
 
-    public static List<Conversation> LimitSamples(IReadOnlyList<Conversation> conversations, long maxSamples, int seed)
+    /// <summary>Which of the samples (ids in output order) <c>max_samples</c> keeps; null when it keeps them all.</summary>
+    public static bool[]? LimitSamples(IReadOnlyList<string> ids, long maxSamples, int seed)
     {
-        if (maxSamples <= 0 || conversations.Count <= maxSamples)
+        if (maxSamples <= 0 || ids.Count <= maxSamples)
         {
-            return [.. conversations];
+            return null;
         }
 
-        var keep = StableRandom.Rank(conversations, c => c.Id, seed, "mixing.max_samples").Take((int)maxSamples).ToHashSet(ReferenceEqualityComparer.Instance);
-        return [.. conversations.Where(keep.Contains)];
+        var keep = new bool[ids.Count];
+        foreach (var i in StableRandom.Rank(Enumerable.Range(0, ids.Count), i => ids[i], seed, "mixing.max_samples").Take((int)maxSamples))
+        {
+            keep[i] = true;
+        }
+
+        return keep;
     }
 
     /// <summary>The samples that fit <paramref name="maxTokens"/>, taken in rank order and returned in the given order.</summary>

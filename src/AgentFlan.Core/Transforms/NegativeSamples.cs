@@ -13,6 +13,8 @@ namespace AgentFlan.Transforms;
 internal static class NegativeSamples
 {
     public const string Transform = "negatives";
+    public const string NoToolsTransform = Transform + ".no_tools";
+    public const string IrrelevantToolsTransform = Transform + ".irrelevant_tools";
 
     private static readonly string[] NoToolAnswers =
     [
@@ -22,91 +24,61 @@ internal static class NegativeSamples
         "I don't have access to any tools at the moment, so I can't carry this out ({purpose}). I can explain how you could do it yourself, if that helps.",
     ];
 
-    public static List<Conversation> Build(
-        IReadOnlyList<Conversation> conversations,
-        int count,
-        IReadOnlyList<string> kinds,
-        int toolsPerSample,
-        int seed,
-        SortedDictionary<string, long> byKind)
+    /// <summary>How many samples of each kind: <paramref name="count"/> split evenly, the first kinds taking the remainder.</summary>
+    public static int Share(int count, int kindIndex, int kinds) => (count / kinds) + (kindIndex < count % kinds ? 1 : 0);
+
+    /// <summary>The id of sample <paramref name="j"/> of a kind (<c>#neg-no-tools</c> or <c>#neg-tools</c>) built on the base with rank j mod <paramref name="baseCount"/>.</summary>
+    public static string Id(string kind, int j, int baseCount, string baseId)
     {
-        var result = new List<Conversation>();
-        if (count == 0 || kinds.Count == 0)
-        {
-            return result;
-        }
-
-        for (int k = 0; k < kinds.Count; k++)
-        {
-            var n = (count / kinds.Count) + (k < count % kinds.Count ? 1 : 0);
-            var built = kinds[k] == "no_tools"
-                ? NoTools(conversations, n, seed)
-                : IrrelevantTools(conversations, n, toolsPerSample, seed);
-            byKind[kinds[k]] = byKind.GetValueOrDefault(kinds[k]) + built.Count;
-            result.AddRange(built);
-        }
-
-        return result;
+        var cycle = j / baseCount;
+        return baseId + (kind == "no_tools" ? "#neg-no-tools" : "#neg-tools") + (cycle > 0 ? $"-{cycle}" : string.Empty);
     }
 
     /// <summary>Every tool the corpus offers, once per name (the smallest spec text wins), sorted by name.</summary>
-    public static List<ToolSpec> Catalogue(IEnumerable<Conversation> conversations) =>
-        [.. conversations
-            .SelectMany(c => c.Tools)
-            .GroupBy(t => t.Name, StringComparer.Ordinal)
-            .Select(g => g.MinBy(t => t.Description + "\u0001" + t.Parameters.ToJsonString(), StringComparer.Ordinal)!)
-            .OrderBy(t => t.Name, StringComparer.Ordinal)];
-
-    private static List<Conversation> NoTools(IReadOnlyList<Conversation> conversations, int count, int seed)
+    public static List<ToolSpec> Catalogue(IEnumerable<ToolSpec> tools)
     {
-        const string transform = Transform + ".no_tools";
-        var result = new List<Conversation>();
-        var bases = StableRandom.Rank(conversations.Where(c => Kinds.IsTrajectory(c) && c.Messages.Any(m => m.Role == Role.User)), c => c.Id, seed, transform);
-        for (int j = 0; j < count && bases.Count > 0; j++)
+        var text = new Dictionary<ToolSpec, string>(ReferenceEqualityComparer.Instance);
+        var best = new Dictionary<string, (ToolSpec Tool, string Text)>(StringComparer.Ordinal);
+        foreach (var tool in tools)
         {
-            var source = bases[j % bases.Count];
-            var cycle = j / bases.Count;
-            var id = $"{source.Id}#neg-no-tools" + (cycle > 0 ? $"-{cycle}" : string.Empty);
-            var query = source.Messages.First(m => m.Role == Role.User);
-            var call = source.Messages.SelectMany(m => m.ToolCalls).First();
-            var purpose = Purpose(source.Tools.FirstOrDefault(t => t.Name == call.Name)?.Description, call.Name);
-            var template = NoToolAnswers[(int)(StableRandom.Hash(seed, transform, id) % (ulong)NoToolAnswers.Length)];
-            var answer = template.Replace("{purpose}", purpose, StringComparison.Ordinal);
-            result.Add(new Conversation(id, source.Provenance, [], [Message.User(query.Content), Message.Assistant(answer)]) { Kind = ConversationKind.Negative });
+            if (!text.TryGetValue(tool, out var spec))
+            {
+                spec = tool.Description + "\u0001" + tool.Parameters.ToJsonString();
+                text[tool] = spec;
+            }
+
+            if (!best.TryGetValue(tool.Name, out var current) || string.CompareOrdinal(spec, current.Text) < 0)
+            {
+                best[tool.Name] = (tool, spec);
+            }
         }
 
-        return result;
+        return [.. best.Values.Select(b => b.Tool).OrderBy(t => t.Name, StringComparer.Ordinal)];
     }
 
-    private static List<Conversation> IrrelevantTools(IReadOnlyList<Conversation> conversations, int count, int toolsPerSample, int seed)
+    /// <summary>A <c>no_tools</c> negative: the base trajectory's first user query, no tool offered, a plain refusal.</summary>
+    public static Conversation NoTools(Conversation source, string id, int seed)
     {
-        const string transform = Transform + ".irrelevant_tools";
-        var result = new List<Conversation>();
-        var catalogue = Catalogue(conversations);
-        var bases = StableRandom.Rank(
-            conversations.Where(c => c.Kind == ConversationKind.General && c.Tools.Count == 0 && !Kinds.HasCalls(c)),
-            c => c.Id,
-            seed,
-            transform);
-        var toolWords = catalogue.Select(ToolRelevance.ToolWords).ToList();
-        var candidates = bases
-            .Select(c =>
-            {
-                var words = ToolRelevance.ConversationWords(c);
-                return (Conversation: c, Tools: catalogue.Where((_, i) => !toolWords[i].Overlaps(words)).ToList());
-            })
-            .Where(x => x.Tools.Count > 0)
-            .ToList();
-        for (int j = 0; j < count && candidates.Count > 0; j++)
-        {
-            var (source, irrelevant) = candidates[j % candidates.Count];
-            var cycle = j / candidates.Count;
-            var id = $"{source.Id}#neg-tools" + (cycle > 0 ? $"-{cycle}" : string.Empty);
-            var offered = StableRandom.Rank(irrelevant, t => t.Name, seed, transform + "/" + id).Take(toolsPerSample).ToList();
-            result.Add(source with { Id = id, Tools = offered, Kind = ConversationKind.Negative });
-        }
+        var query = source.Messages.First(m => m.Role == Role.User);
+        var call = source.Messages.SelectMany(m => m.ToolCalls).First();
+        var purpose = Purpose(source.Tools.FirstOrDefault(t => t.Name == call.Name)?.Description, call.Name);
+        var template = NoToolAnswers[(int)(StableRandom.Hash(seed, NoToolsTransform, id) % (ulong)NoToolAnswers.Length)];
+        var answer = template.Replace("{purpose}", purpose, StringComparison.Ordinal);
+        return new Conversation(id, source.Provenance, [], [Message.User(query.Content), Message.Assistant(answer)]) { Kind = ConversationKind.Negative };
+    }
 
-        return result;
+    /// <summary>The catalogue tools that share no content word with the conversation (<see cref="ToolRelevance"/>).</summary>
+    public static List<ToolSpec> Irrelevant(Conversation conversation, IReadOnlyList<ToolSpec> catalogue, IReadOnlyList<HashSet<string>> catalogueWords)
+    {
+        var words = ToolRelevance.ConversationWords(conversation);
+        return [.. catalogue.Where((_, i) => !catalogueWords[i].Overlaps(words))];
+    }
+
+    /// <summary>An <c>irrelevant_tools</c> negative: the general conversation as it is, offered tools it does not need.</summary>
+    public static Conversation IrrelevantTools(Conversation source, string id, IReadOnlyList<ToolSpec> irrelevant, int toolsPerSample, int seed)
+    {
+        var offered = StableRandom.Rank(irrelevant, t => t.Name, seed, IrrelevantToolsTransform + "/" + id).Take(toolsPerSample).ToList();
+        return source with { Id = id, Tools = offered, Kind = ConversationKind.Negative };
     }
 
     /// <summary>"Current weather for a city." → "current weather for a city".</summary>

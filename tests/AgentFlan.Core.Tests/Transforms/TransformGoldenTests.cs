@@ -57,4 +57,21 @@ public sealed class TransformGoldenTests
         Assert.AreEqual(ConversationKind.Negative, negative.Kind);
         Assert.AreEqual(1, result.Statistics.NegativesByKind["source"]);
     }
+
+    /// <summary>
+    /// Bug: the render form was remembered by id, so a negatives-source conversation that shared its id with a
+    /// trajectory aligned to ReAct in another source was rendered in ReAct form. Forms now follow the kind.
+    /// </summary>
+    [TestMethod]
+    public void A_conversation_sharing_an_id_with_a_react_trajectory_keeps_its_own_form()
+    {
+        var corpus = TransformCorpus.Small();
+        corpus.Add(new Conversation("tool-0", new Provenance("negatives"), [], [Message.User("What can you do?"), Message.Assistant("I can answer questions.")]) { Kind = ConversationKind.General });
+        var result = AgentFlanTransforms.Apply(TransformCorpus.Recipe(r => r with { Alignment = new() { ReactFraction = 1.0 } }), corpus);
+        var trajectory = result.Conversations.Single(c => c.Id == "tool-0" && c.Provenance.Source == "test");
+        var negative = result.Conversations.Single(c => c.Id == "tool-0" && c.Provenance.Source == "negatives");
+        Assert.AreEqual(RenderForm.React, result.Plan.FormOf(trajectory));
+        Assert.AreEqual(ConversationKind.Negative, negative.Kind);
+        Assert.AreEqual(RenderForm.Chat, result.Plan.FormOf(negative));
+    }
 }

@@ -1,0 +1,124 @@
+using AgentFlan.Caching;
+using AgentFlan.Conversations;
+
+namespace AgentFlan.Transforms;
+
+/// <summary>
+/// The conversations of a compile, appended once and read as many times as the transforms need (each transform
+/// that looks at content takes one pass; the decisions in between are made on compact per-conversation facts).
+/// They stay in memory while their estimated size is within <see cref="BudgetBytes"/>; past it, everything is
+/// moved to a temp file in the compact read-stage encoding (<see cref="ConversationCodec"/>) and each pass decodes
+/// it again, so memory stays flat however large the corpus. The file is deleted on dispose; a killed compile's
+/// file is swept like any abandoned temp file (<see cref="IO.AtomicFile.RemoveAbandoned"/>).
+/// </summary>
+public sealed class ConversationSpool : IDisposable
+{
+    /// <summary>The default budget: a corpus above it is spilled to disk.</summary>
+    public const long DefaultBudgetBytes = 256L << 20;
+
+    private readonly string? _spillDirectory;
+    private List<Conversation>? _memory = [];
+    private long _estimatedBytes;
+    private string? _path;
+    private FileStream? _file;
+    private BinaryWriter? _binary;
+    private ConversationCodec.Writer? _writer;
+
+    /// <param name="budgetBytes">Estimated bytes kept in memory before spilling; 0 or less spills from the first conversation.</param>
+    /// <param name="spillDirectory">Where the temp file goes; null keeps everything in memory whatever the budget.</param>
+    public ConversationSpool(long budgetBytes = DefaultBudgetBytes, string? spillDirectory = null)
+    {
+        BudgetBytes = budgetBytes;
+        _spillDirectory = spillDirectory;
+    }
+
+    public long BudgetBytes { get; }
+
+    public int Count { get; private set; }
+
+    /// <summary>Whether the conversations live in a temp file rather than in memory.</summary>
+    public bool Spilled => _path is not null;
+
+    public void Add(Conversation conversation)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        Count++;
+        if (_memory is not null)
+        {
+            _memory.Add(conversation);
+            _estimatedBytes += EstimatedBytes(conversation);
+            if (_spillDirectory is not null && _estimatedBytes > BudgetBytes)
+            {
+                Spill();
+            }
+
+            return;
+        }
+
+        _writer!.Write(conversation);
+    }
+
+    /// <summary>Every conversation, in the order added.</summary>
+    public IEnumerable<Conversation> Read()
+    {
+        if (_memory is not null)
+        {
+            return _memory;
+        }
+
+        return Decode();
+    }
+
+    public void Dispose()
+    {
+        _binary?.Dispose();
+        _file?.Dispose();
+        if (_path is not null && File.Exists(_path))
+        {
+            File.Delete(_path);
+        }
+    }
+
+    private IEnumerable<Conversation> Decode()
+    {
+        _binary!.Flush();
+        using var stream = new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        using var binary = new BinaryReader(stream);
+        var reader = new ConversationCodec.Reader(binary);
+        for (int i = 0; i < Count; i++)
+        {
+            yield return reader.Read();
+        }
+    }
+
+    private void Spill()
+    {
+        Directory.CreateDirectory(_spillDirectory!);
+        _path = IO.AtomicFile.TempPathFor(Path.Combine(_spillDirectory!, "conversations.spool"));
+        _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
+        _binary = new BinaryWriter(_file);
+        _writer = new ConversationCodec.Writer(_binary);
+        foreach (var conversation in _memory!)
+        {
+            _writer.Write(conversation);
+        }
+
+        _memory = null;
+    }
+
+    /// <summary>A rough size in memory: two bytes per character plus object overheads.</summary>
+    private static long EstimatedBytes(Conversation conversation)
+    {
+        long bytes = 160 + (2L * conversation.Id.Length);
+        foreach (var message in conversation.Messages)
+        {
+            bytes += 120 + (2L * message.Content.Length) + (2L * (message.Thought?.Length ?? 0));
+            foreach (var call in message.ToolCalls)
+            {
+                bytes += 200 + (4L * call.Name.Length);
+            }
+        }
+
+        return bytes + (16L * conversation.Tools.Count);
+    }
+}

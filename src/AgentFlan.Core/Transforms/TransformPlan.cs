@@ -1,0 +1,456 @@
+using AgentFlan.Conversations;
+using AgentFlan.Hashing;
+using AgentFlan.Recipes;
+using AgentFlan.Templates;
+
+namespace AgentFlan.Transforms;
+
+/// <summary>
+/// The Agent-FLAN transforms (<see cref="AgentFlanTransforms"/>) decided on compact facts and applied as the
+/// conversations stream past, so no step holds the corpus: memory grows with a few dozen bytes per conversation
+/// (id, kind, flags) plus the held-out conversations and the bases of the built samples.
+/// <para>Passes over the <see cref="ConversationSpool"/>: <b>facts</b> (as the sources are read: kind, whether it
+/// calls tools or has a user turn, its exact-duplicate key, and, when the held-out queries do not depend on the
+/// corpus, its contamination); <b>held out</b> (only with <c>held_out.fraction</c>: collect them, then mark
+/// contamination against their queries); <b>candidates</b> (only for <c>irrelevant_tools</c> negatives: which
+/// general conversations share no word with some catalogue tool); then <see cref="Conversations"/> emits the
+/// training samples. Everything between passes — deduplication, held-out split, source weights, alignment, which
+/// bases the format-following and negative samples use, the general ratio, the sample budget — is a function of
+/// the facts, so the output is the same conversation for conversation whether the spool is in memory or on disk.</para>
+/// </summary>
+public sealed class TransformPlan
+{
+    private readonly Recipe _recipe;
+    private readonly ConversationSpool _spool;
+    private readonly Fact[] _facts;
+    private readonly List<Item> _items = [];
+    private readonly List<Built> _built = [];
+    private readonly bool[]? _keep;
+    private readonly List<ToolSpec> _catalogue = [];
+    private readonly List<HashSet<string>> _catalogueWords = [];
+
+    private TransformPlan(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, CancellationToken cancellationToken)
+    {
+        _recipe = recipe;
+        _spool = spool;
+        var seed = recipe.Seed;
+        var negatives = recipe.Negatives;
+        var kinds = negatives.Kinds;
+        var wantsCatalogue = (negatives.Count > 0 || negatives.Ratio > 0) && kinds.Any(k => k != "no_tools");
+
+        // Pass 1, as the sources are read: facts and exact-duplicate keys.
+        var decontaminator = recipe.HeldOut.Fraction == 0 ? Decontamination([]) : null;
+        var facts = new List<Fact>();
+        var keepers = new Dictionary<Digest256, int>();
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var conversation in conversations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            spool.Add(conversation);
+            var source = conversation.Provenance.Source;
+            if (!sources.TryGetValue(source, out var shared))
+            {
+                sources[source] = shared = source;
+            }
+
+            var ordinal = facts.Count;
+            var key = Deduplicator.Fingerprint(conversation);
+            if (!keepers.TryGetValue(key, out var kept) || string.CompareOrdinal(conversation.Id, facts[kept].Id) < 0)
+            {
+                keepers[key] = ordinal;
+            }
+
+            facts.Add(new Fact
+            {
+                Id = conversation.Id,
+                Source = shared,
+                Kind = negatives.Source is { } negativeSource && shared == negativeSource ? ConversationKind.Negative : conversation.Kind,
+                HasCalls = Kinds.HasCalls(conversation),
+                HasUser = conversation.Messages.Any(m => m.Role == Role.User),
+                Tools = wantsCatalogue ? conversation.Tools : null,
+                Contaminated = decontaminator?.IsContaminated(conversation) ?? false,
+            });
+        }
+
+        _facts = [.. facts];
+        facts.Clear();
+        var isKeeper = new bool[_facts.Length];
+        foreach (var ordinal in keepers.Values)
+        {
+            isKeeper[ordinal] = true;
+        }
+
+        keepers.Clear();
+
+        // Deduplication, then the held-out split (a stable hash of the id).
+        var duplicates = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var heldOutBySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var heldOut = new bool[_facts.Length];
+        var anyHeldOut = false;
+        for (int i = 0; i < _facts.Length; i++)
+        {
+            ref var fact = ref _facts[i];
+            if (!isKeeper[i])
+            {
+                fact.Removed = true;
+                duplicates[fact.Source] = duplicates.GetValueOrDefault(fact.Source) + 1;
+            }
+            else if (HeldOutSplit.IsHeldOut(fact.Id, recipe.HeldOut.Fraction, seed))
+            {
+                fact.Removed = true;
+                heldOut[i] = anyHeldOut = true;
+                heldOutBySource[fact.Source] = heldOutBySource.GetValueOrDefault(fact.Source) + 1;
+            }
+        }
+
+        // Pass 2, only with held_out.fraction: collect the held-out conversations, whose queries decide contamination.
+        if (decontaminator is null)
+        {
+            HeldOut = anyHeldOut ? [.. Select(heldOut, cancellationToken).Select(x => x.Conversation)] : [];
+            decontaminator = Decontamination(HeldOut);
+            var training = new bool[_facts.Length];
+            for (int i = 0; i < _facts.Length; i++)
+            {
+                training[i] = !_facts[i].Removed;
+            }
+
+            foreach (var (ordinal, conversation) in Select(training, cancellationToken))
+            {
+                _facts[ordinal].Contaminated = decontaminator.IsContaminated(conversation);
+            }
+        }
+
+        var contaminated = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < _facts.Length; i++)
+        {
+            ref var fact = ref _facts[i];
+            if (!fact.Removed && fact.Contaminated)
+            {
+                fact.Removed = true;
+                contaminated[fact.Source] = contaminated.GetValueOrDefault(fact.Source) + 1;
+            }
+        }
+
+        // Source weights, then alignment: the training items, in source order.
+        var weights = recipe.Sources.ToDictionary(s => s.Name, s => s.Weight, StringComparer.Ordinal);
+        long added = 0, removed = 0;
+        var byForm = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < _facts.Length; i++)
+        {
+            var fact = _facts[i];
+            if (fact.Removed)
+            {
+                continue;
+            }
+
+            var copies = Mixer.Copies(weights.GetValueOrDefault(fact.Source, 1.0), seed, fact.Id);
+            removed += copies == 0 ? 1 : 0;
+            added += Math.Max(0, copies - 1);
+            for (int k = 0; k < copies; k++)
+            {
+                var id = Mixer.WeightCopyId(fact.Id, k);
+                var kind = ChatAlignment.Align(id, fact.Kind, fact.HasCalls, recipe.Alignment.ReactFraction, seed);
+                if (Kinds.IsTrajectory(kind, fact.HasCalls))
+                {
+                    var name = RenderForms.Name(RenderForms.Default(kind));
+                    byForm[name] = byForm.GetValueOrDefault(name) + 1;
+                }
+
+                _items.Add(new Item(i, id, kind));
+            }
+        }
+
+        // Format-following samples on ranked trajectories.
+        var forms = new Dictionary<string, RenderForm>(StringComparer.Ordinal);
+        var byFormat = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var alignment = recipe.Alignment;
+        var withUser = Ranked(item => IsTrajectory(item) && _facts[item.Ordinal].HasUser, FormatFollowing.Transform);
+        if (alignment.FormatFollowingCount > 0 && withUser.Count > 0 && alignment.FormatFollowingFormats.Count > 0)
+        {
+            for (int j = 0; j < alignment.FormatFollowingCount; j++)
+            {
+                var (rank, format, id) = FormatFollowing.Choose(j, withUser.Count, alignment.FormatFollowingFormats, r => _items[withUser[r]].Id);
+                _built.Add(new Built(BuiltKind.FormatFollowing, withUser[rank], id, format));
+                forms[id] = FormatFollowing.Form(format);
+                byFormat[format] = byFormat.GetValueOrDefault(format) + 1;
+            }
+        }
+
+        // Negatives: no_tools on ranked trajectories, irrelevant_tools on ranked general conversations.
+        var trajectories = _items.Count(IsTrajectory);
+        var negativeCount = negatives.Count > 0 ? negatives.Count : (int)Math.Round(negatives.Ratio * trajectories, MidpointRounding.AwayFromZero);
+        var byKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (negativeCount > 0 && kinds.Count > 0)
+        {
+            for (int k = 0; k < kinds.Count; k++)
+            {
+                var n = NegativeSamples.Share(negativeCount, k, kinds.Count);
+                var before = _built.Count;
+                if (kinds[k] == "no_tools")
+                {
+                    var bases = Ranked(item => IsTrajectory(item) && _facts[item.Ordinal].HasUser, NegativeSamples.NoToolsTransform);
+                    for (int j = 0; j < n && bases.Count > 0; j++)
+                    {
+                        var item = bases[j % bases.Count];
+                        _built.Add(new Built(BuiltKind.NoTools, item, NegativeSamples.Id(kinds[k], j, bases.Count, _items[item].Id), null));
+                    }
+                }
+                else
+                {
+                    var candidates = IrrelevantCandidates(cancellationToken);
+                    for (int j = 0; j < n && candidates.Count > 0; j++)
+                    {
+                        var item = candidates[j % candidates.Count];
+                        _built.Add(new Built(BuiltKind.IrrelevantTools, item, NegativeSamples.Id(kinds[k], j, candidates.Count, _items[item].Id), null));
+                    }
+                }
+
+                byKind[kinds[k]] = byKind.GetValueOrDefault(kinds[k]) + (_built.Count - before);
+            }
+        }
+
+        if (negatives.Source is { } negativesSource)
+        {
+            byKind["source"] = _items.Count(item => _facts[item.Ordinal].Source == negativesSource);
+        }
+
+        // The general ratio: copies per general item (agent = agent chat, ReAct and format-following).
+        var general = new List<int>();
+        long agent = 0;
+        for (int i = 0; i < _items.Count; i++)
+        {
+            if (_items[i].Kind == ConversationKind.General)
+            {
+                general.Add(i);
+            }
+
+            agent += Kinds.IsAgent(_items[i].Kind) ? 1 : 0;
+        }
+
+        agent += _built.Count(b => b.Kind == BuiltKind.FormatFollowing);
+        var generalCopies = Mixer.GeneralCopies([.. general.Select(i => _items[i].Id)], agent, recipe.Mixing.GeneralRatio, seed);
+        long generalAfter = general.Count;
+        if (generalCopies is not null)
+        {
+            generalAfter = 0;
+            for (int g = 0; g < general.Count; g++)
+            {
+                _items[general[g]] = _items[general[g]] with { Copies = generalCopies[g] };
+                generalAfter += generalCopies[g];
+            }
+        }
+
+        // The sample budget over everything, in output order.
+        long mixed = _items.Sum(i => i.Copies) + _built.Count;
+        if (recipe.Mixing.MaxSamples > 0 && mixed > recipe.Mixing.MaxSamples)
+        {
+            var ids = new List<string>((int)mixed);
+            foreach (var item in _items)
+            {
+                for (long g = 0; g < item.Copies; g++)
+                {
+                    ids.Add(Mixer.GeneralCopyId(item.Id, g));
+                }
+            }
+
+            ids.AddRange(_built.Select(b => b.Id));
+            _keep = Mixer.LimitSamples(ids, recipe.Mixing.MaxSamples, seed);
+        }
+
+        long output = _keep is null ? mixed : _keep.Count(k => k);
+        Plan = new RenderPlan(seed, recipe.Capabilities, forms);
+        Statistics = new TransformStatistics
+        {
+            Input = _facts.Length,
+            DuplicatesBySource = duplicates,
+            HeldOutBySource = heldOutBySource,
+            DecontaminatedBySource = contaminated,
+            WeightAdded = added,
+            WeightRemoved = removed,
+            AlignedByForm = byForm,
+            FormatFollowingRequested = alignment.FormatFollowingCount,
+            FormatFollowingByFormat = byFormat,
+            NegativesRequested = negativeCount,
+            NegativesByKind = byKind,
+            GeneralBefore = general.Count,
+            GeneralAfter = generalAfter,
+            SampleBudgetRemoved = mixed - output,
+            Output = output,
+        };
+    }
+
+    private enum BuiltKind
+    {
+        FormatFollowing,
+        NoTools,
+        IrrelevantTools,
+    }
+
+    /// <summary>The per-sample rendering plan for the tokenizer: capability weights and the format-following forms.</summary>
+    public RenderPlan Plan { get; }
+
+    public TransformStatistics Statistics { get; }
+
+    /// <summary>The conversations <c>held_out.fraction</c> kept out of training, in source order.</summary>
+    public IReadOnlyList<Conversation> HeldOut { get; } = [];
+
+    /// <summary>Reads <paramref name="conversations"/> into <paramref name="spool"/> and decides every transform.</summary>
+    public static TransformPlan Create(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(conversations);
+        ArgumentNullException.ThrowIfNull(spool);
+        if (spool.Count > 0)
+        {
+            throw new ArgumentException("The spool must start empty: the plan fills it.", nameof(spool));
+        }
+
+        return new TransformPlan(recipe, conversations, spool, cancellationToken);
+    }
+
+    /// <summary>
+    /// The training conversations, streamed from the spool: each source conversation that stays, with its weight
+    /// copies and general-ratio copies next to it, then the format-following samples, then the negatives.
+    /// </summary>
+    public IEnumerable<Conversation> Conversations(CancellationToken cancellationToken = default)
+    {
+        var bases = new Dictionary<int, Conversation?>();
+        foreach (var built in _built)
+        {
+            bases[built.Item] = null;
+        }
+
+        long position = 0;
+        int next = 0;
+        int ordinal = 0;
+        foreach (var conversation in _spool.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (; next < _items.Count && _items[next].Ordinal == ordinal; next++)
+            {
+                var item = _items[next];
+                var aligned = item.Id == conversation.Id && item.Kind == conversation.Kind ? conversation : conversation with { Id = item.Id, Kind = item.Kind };
+                if (bases.ContainsKey(next))
+                {
+                    bases[next] = aligned;
+                }
+
+                for (long g = 0; g < item.Copies; g++)
+                {
+                    if (Keeps(position++))
+                    {
+                        yield return g == 0 ? aligned : aligned with { Id = Mixer.GeneralCopyId(aligned.Id, g) };
+                    }
+                }
+            }
+
+            ordinal++;
+        }
+
+        var seed = _recipe.Seed;
+        foreach (var built in _built)
+        {
+            if (!Keeps(position++))
+            {
+                continue;
+            }
+
+            var source = bases[built.Item]!;
+            yield return built.Kind switch
+            {
+                BuiltKind.FormatFollowing => FormatFollowing.Build(source, built.Id, built.Format!, seed),
+                BuiltKind.NoTools => NegativeSamples.NoTools(source, built.Id, seed),
+                _ => NegativeSamples.IrrelevantTools(source, built.Id, NegativeSamples.Irrelevant(source, _catalogue, _catalogueWords), _recipe.Negatives.ToolsPerSample, seed),
+            };
+        }
+    }
+
+    private bool Keeps(long position) => _keep is null || _keep[position];
+
+    private bool IsTrajectory(Item item) => Kinds.IsTrajectory(item.Kind, _facts[item.Ordinal].HasCalls);
+
+    /// <summary>The indexes of the items that qualify, ranked by (seed, transform, id).</summary>
+    private List<int> Ranked(Func<Item, bool> qualifies, string transform) =>
+        StableRandom.Rank(Enumerable.Range(0, _items.Count).Where(i => qualifies(_items[i])), i => _items[i].Id, _recipe.Seed, transform);
+
+    /// <summary>
+    /// General conversations with no tool and no call, ranked, that at least one catalogue tool is irrelevant to:
+    /// a pass over the spool to read their words (each source conversation once, whatever its copies).
+    /// </summary>
+    private List<int> IrrelevantCandidates(CancellationToken cancellationToken)
+    {
+        if (_catalogue.Count == 0)
+        {
+            _catalogue.AddRange(NegativeSamples.Catalogue(_items.SelectMany(item => _facts[item.Ordinal].Tools!)));
+            _catalogueWords.AddRange(_catalogue.Select(ToolRelevance.ToolWords));
+        }
+
+        var bases = Ranked(
+            item => item.Kind == ConversationKind.General && _facts[item.Ordinal].Tools!.Count == 0 && !_facts[item.Ordinal].HasCalls,
+            NegativeSamples.IrrelevantToolsTransform);
+        var wanted = new bool[_facts.Length];
+        foreach (var item in bases)
+        {
+            wanted[_items[item].Ordinal] = true;
+        }
+
+        var candidate = new bool[_facts.Length];
+        foreach (var (ordinal, conversation) in Select(wanted, cancellationToken))
+        {
+            candidate[ordinal] = NegativeSamples.Irrelevant(conversation, _catalogue, _catalogueWords).Count > 0;
+        }
+
+        return [.. bases.Where(item => candidate[_items[item].Ordinal])];
+    }
+
+    /// <summary>The spool's conversations whose ordinal is marked, with the recipe's negatives-source kind applied.</summary>
+    private IEnumerable<(int Ordinal, Conversation Conversation)> Select(bool[] marked, CancellationToken cancellationToken)
+    {
+        int ordinal = 0;
+        foreach (var conversation in _spool.Read())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (marked[ordinal])
+            {
+                var kind = _facts[ordinal].Kind;
+                yield return (ordinal, kind == conversation.Kind ? conversation : conversation with { Kind = kind });
+            }
+
+            ordinal++;
+        }
+    }
+
+    /// <summary>The queries the evaluation will ask (generator, evaluation.sources, held-out conversations) as a contamination check.</summary>
+    private Decontaminator Decontamination(IReadOnlyList<Conversation> heldOut)
+    {
+        var cases = Evaluation.EvaluationSuites.Build(_recipe.Seed, _recipe.Evaluation, heldOut, _recipe.FilePath);
+        var queries = Evaluation.EvaluationSuites.Queries(cases, _recipe.Seed, _recipe.Evaluation, heldOut);
+        return new Decontaminator(queries, _recipe.HeldOut.DecontaminationNgram, _recipe.HeldOut.DecontaminationThreshold);
+    }
+
+    /// <summary>What the decisions need to know about one source conversation.</summary>
+    private struct Fact
+    {
+        public string Id;
+        public string Source;
+        public ConversationKind Kind;
+        public bool HasCalls;
+        public bool HasUser;
+
+        /// <summary>Its offered tools, kept only when the irrelevant-tools catalogue is needed.</summary>
+        public IReadOnlyList<ToolSpec>? Tools;
+        public bool Contaminated;
+
+        /// <summary>Removed as a duplicate, held out or contaminated.</summary>
+        public bool Removed;
+    }
+
+    /// <summary>A training conversation: a source conversation (or one of its weight copies) after alignment.</summary>
+    private readonly record struct Item(int Ordinal, string Id, ConversationKind Kind)
+    {
+        /// <summary>How many times it is emitted after the general ratio (0 leaves it out).</summary>
+        public long Copies { get; init; } = 1;
+    }
+
+    private sealed record Built(BuiltKind Kind, int Item, string Id, string? Format);
+}

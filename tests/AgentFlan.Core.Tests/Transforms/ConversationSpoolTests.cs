@@ -1,0 +1,116 @@
+using AgentFlan.Compilation;
+using AgentFlan.Conversations;
+using AgentFlan.Core.Tests.Caching;
+using AgentFlan.Recipes;
+using AgentFlan.Synthetic;
+using AgentFlan.TestUtilities;
+using AgentFlan.Transforms;
+using AgentFlan.Writers;
+
+namespace AgentFlan.Core.Tests.Transforms;
+
+[TestClass]
+public sealed class ConversationSpoolTests
+{
+    [TestMethod]
+    public void A_spilled_spool_reads_back_the_same_conversations_every_time_and_deletes_its_file()
+    {
+        using var temp = new TempDirectory();
+        var corpus = TransformCorpus.Synthetic(120);
+        string file;
+        using (var spool = new ConversationSpool(budgetBytes: 20_000, spillDirectory: temp.Path))
+        {
+            corpus.ForEach(spool.Add);
+            Assert.IsTrue(spool.Spilled, "120 conversations are well past a 20 kB budget");
+            file = Directory.EnumerateFiles(temp.Path, "*", SearchOption.AllDirectories).Single();
+            for (int pass = 0; pass < 2; pass++)
+            {
+                var read = spool.Read().ToList();
+                Assert.HasCount(corpus.Count, read);
+                CollectionAssert.AreEqual(corpus.Select(Describe).ToList(), read.Select(Describe).ToList(), $"pass {pass}");
+            }
+        }
+
+        Assert.IsFalse(File.Exists(file), "the spool file goes with the spool");
+    }
+
+    [TestMethod]
+    public void Without_a_spill_directory_the_spool_stays_in_memory_whatever_the_budget()
+    {
+        using var spool = new ConversationSpool(budgetBytes: 0);
+        TransformCorpus.Small().ForEach(spool.Add);
+        Assert.IsFalse(spool.Spilled);
+        Assert.AreEqual(11, spool.Read().Count());
+    }
+
+    /// <summary>
+    /// Every transform on (duplicates, a negatives source, weights above and below 1, held-out split with its
+    /// decontamination, format-following, both negative kinds, general ratio, sample budget): the compile spooled
+    /// to disk from the first conversation writes exactly the bytes of the compile that keeps them in memory.
+    /// </summary>
+    [TestMethod]
+    [DataRow(0)]
+    [DataRow(90)]
+    public void A_compile_spooled_to_disk_writes_the_same_bytes_as_one_in_memory(int maxSamples)
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data", "chats.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(data)!);
+        var chats = SyntheticCorpus.Generate(new SyntheticOptions { Count = 70, Seed = 3 }).ToList();
+        CorpusWriter.Write(CorpusFormat.OpenAi, [.. chats, .. chats.Take(5)], data);
+        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", $"""
+            seed: 5
+            sources:
+              - name: chats
+                format: openai
+                path: data/chats.jsonl
+                weight: 1.5
+              - name: synth
+                format: synthetic
+                count: 80
+                weight: 0.7
+            alignment:
+              format_following_count: 12
+            negatives:
+              ratio: 0.3
+            held_out:
+              fraction: 0.1
+            mixing:
+              general_ratio: 1.0
+              max_samples: {maxSamples}
+            sequence:
+              length: 512
+            """)).Recipe!;
+
+        var memory = RecipeCompiler.Compile(recipe, temp.Combine("memory"), new CompileOptions());
+        var spooled = RecipeCompiler.Compile(recipe, temp.Combine("spooled"), new CompileOptions { SpoolBudgetBytes = 0 });
+
+        var t = memory.Manifest.Statistics.Transforms;
+        Assert.IsTrue(t.DuplicatesBySource.Values.Sum() >= 5 && t.HeldOutBySource.Count > 0 && t.WeightAdded > 0 && t.WeightRemoved > 0, "the corpus exercises every transform");
+        Assert.IsTrue(t.NegativesByKind.GetValueOrDefault("irrelevant_tools") > 0 && t.NegativesByKind.GetValueOrDefault("no_tools") > 0 && t.FormatFollowingByFormat.Count == 2);
+        Assert.AreEqual(maxSamples > 0, t.SampleBudgetRemoved > 0);
+        SampleStoreTests.AssertSameTree(temp.Combine("memory"), temp.Combine("spooled"));
+        Assert.IsEmpty(Directory.EnumerateFiles(temp.Combine("spooled"), "*.tmp", SearchOption.AllDirectories), "no spool file is left behind");
+    }
+
+    [TestMethod]
+    public void The_transforms_decide_the_same_whether_the_spool_is_in_memory_or_on_disk()
+    {
+        using var temp = new TempDirectory();
+        var recipe = TransformCorpus.SyntheticRecipe(r => r with { HeldOut = new HeldOutSettings { Fraction = 0.05 }, Mixing = new MixingSettings { GeneralRatio = 0.7, MaxSamples = 300 } });
+        var corpus = TransformCorpus.Synthetic(400);
+        var expected = AgentFlanTransforms.Apply(recipe, corpus);
+
+        using var spool = new ConversationSpool(budgetBytes: 0, spillDirectory: temp.Path);
+        var plan = TransformPlan.Create(recipe, corpus, spool);
+        Assert.IsTrue(spool.Spilled);
+        CollectionAssert.AreEqual(expected.Conversations.Select(Describe).ToList(), plan.Conversations().Select(Describe).ToList());
+        CollectionAssert.AreEqual(expected.HeldOut.Select(Describe).ToList(), plan.HeldOut.Select(Describe).ToList());
+        Assert.AreEqual(
+            System.Text.Json.JsonSerializer.Serialize(expected.Statistics, DatasetManifest.JsonOptions),
+            System.Text.Json.JsonSerializer.Serialize(plan.Statistics, DatasetManifest.JsonOptions));
+    }
+
+    private static string Describe(Conversation c) =>
+        $"{c.Id}|{c.Kind}|{c.Provenance.Source}|{string.Join(",", c.Tools.Select(t => t.Name))}|{Deduplicator.Key(c)}";
+}
