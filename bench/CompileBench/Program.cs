@@ -222,7 +222,8 @@ internal static class Program
     {
         var gc = GcSnapshot.Take();
         var stopwatch = Stopwatch.StartNew();
-        var result = RecipeCompiler.Compile(recipe, Path.Combine(folder, $"out{threads}"), threads);
+        var spool = Environment.GetEnvironmentVariable("AGENTFLAN_SPOOL_MB") is { Length: > 0 } mb ? long.Parse(mb, CultureInfo.InvariantCulture) << 20 : ConversationSpool.DefaultBudgetBytes;
+        var result = RecipeCompiler.Compile(recipe, Path.Combine(folder, $"out{threads}"), new CompileOptions { Threads = threads, SpoolBudgetBytes = spool });
         stopwatch.Stop();
         return Report($"compile → shards {threads} thread(s)", result.Manifest.Statistics.Tokens, stopwatch.Elapsed.TotalSeconds, gc, warmup);
     }

@@ -18,6 +18,12 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
     /// <summary>The stage cache folder (AgentFlanCacheDir); empty compiles without a cache.</summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary>
+    /// Megabytes of conversations the transforms keep in memory before spooling them to a temp file
+    /// (AgentFlanSpoolBudgetMB); 0 or empty keeps the default.
+    /// </summary>
+    public int SpoolBudgetMegabytes { get; set; }
+
     /// <summary>The same overrides ResolveRecipes applied.</summary>
     public string? Overrides { get; set; }
 
@@ -63,7 +69,12 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                 }
 
                 var started = System.Diagnostics.Stopwatch.StartNew();
-                var options = new CompileOptions { CacheDirectory = string.IsNullOrEmpty(CacheDirectory) ? null : CacheDirectory, Charts = new ScottPlotRenderer() };
+                var options = new CompileOptions
+                {
+                    CacheDirectory = string.IsNullOrEmpty(CacheDirectory) ? null : CacheDirectory,
+                    Charts = new ScottPlotRenderer(),
+                    SpoolBudgetBytes = SpoolBudgetMegabytes > 0 ? (long)SpoolBudgetMegabytes << 20 : Transforms.ConversationSpool.DefaultBudgetBytes,
+                };
                 var result = RecipeCompiler.Compile(recipe, dataDirectory, options, cancellationToken);
                 Log.Log(result.Diagnostics);
                 var stats = result.Manifest.Statistics;

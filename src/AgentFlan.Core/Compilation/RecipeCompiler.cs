@@ -60,7 +60,8 @@ public static class RecipeCompiler
         // from the spool (in memory up to its budget, in a temp file past it).
         using var spool = new ConversationSpool(options.SpoolBudgetBytes, outputDirectory);
         var readStarted = context.Clock.Elapsed;
-        var transformed = TransformPlan.Create(recipe, loader.Read(cancellationToken), spool, cancellationToken);
+        var threads = options.Threads > 0 ? options.Threads : ParallelTokenizer.DefaultThreads;
+        var transformed = TransformPlan.Create(recipe, loader.Read(cancellationToken), spool, threads, cancellationToken);
         context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
         var examples = new ExampleCandidates();

@@ -14,7 +14,7 @@ namespace AgentFlan.Transforms;
 public sealed class ConversationSpool : IDisposable
 {
     /// <summary>The default budget: a corpus above it is spilled to disk.</summary>
-    public const long DefaultBudgetBytes = 256L << 20;
+    public const long DefaultBudgetBytes = 64L << 20;
 
     private readonly string? _spillDirectory;
     private List<Conversation>? _memory = [];

@@ -29,7 +29,7 @@ public sealed class TransformPlan
     private readonly List<ToolSpec> _catalogue = [];
     private readonly List<HashSet<string>> _catalogueWords = [];
 
-    private TransformPlan(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, CancellationToken cancellationToken)
+    private TransformPlan(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads, CancellationToken cancellationToken)
     {
         _recipe = recipe;
         _spool = spool;
@@ -43,9 +43,9 @@ public sealed class TransformPlan
         var facts = new List<Fact>();
         var keepers = new Dictionary<Digest256, int>();
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var conversation in conversations)
+        void Add(Conversation conversation, Digest256 key, bool contaminated)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            // Into the spool only once examined: a spill reads every conversation in it, never one still being examined.
             spool.Add(conversation);
             var source = conversation.Provenance.Source;
             if (!sources.TryGetValue(source, out var shared))
@@ -54,7 +54,6 @@ public sealed class TransformPlan
             }
 
             var ordinal = facts.Count;
-            var key = Deduplicator.Fingerprint(conversation);
             if (!keepers.TryGetValue(key, out var kept) || string.CompareOrdinal(conversation.Id, facts[kept].Id) < 0)
             {
                 keepers[key] = ordinal;
@@ -68,9 +67,58 @@ public sealed class TransformPlan
                 HasCalls = Kinds.HasCalls(conversation),
                 HasUser = conversation.Messages.Any(m => m.Role == Role.User),
                 Tools = wantsCatalogue ? conversation.Tools : null,
-                Contaminated = decontaminator?.IsContaminated(conversation) ?? false,
+                Contaminated = contaminated,
             });
         }
+
+        // The per-conversation work (duplicate key, contamination) runs on a second thread while the next batch is
+        // read; the facts are added in source order either way.
+        (Digest256 Key, bool Contaminated)[] Examine(List<Conversation> batch) =>
+            [.. batch.Select(c => (Deduplicator.Fingerprint(c), decontaminator?.IsContaminated(c) ?? false))];
+
+        void Merge(List<Conversation> batch, (Digest256 Key, bool Contaminated)[] examined)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                Add(batch[i], examined[i].Key, examined[i].Contaminated);
+            }
+        }
+
+        const int BatchSize = 256;
+        var reading = new List<Conversation>(BatchSize);
+        (List<Conversation> Batch, Task<(Digest256 Key, bool Contaminated)[]> Work)? pending = null;
+        foreach (var conversation in conversations)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            reading.Add(conversation);
+            if (reading.Count < BatchSize)
+            {
+                continue;
+            }
+
+            if (threads <= 1)
+            {
+                Merge(reading, Examine(reading));
+                reading.Clear();
+                continue;
+            }
+
+            if (pending is { } previous)
+            {
+                Merge(previous.Batch, previous.Work.GetAwaiter().GetResult());
+            }
+
+            var handed = reading;
+            pending = (handed, Task.Run(() => Examine(handed), cancellationToken));
+            reading = new List<Conversation>(BatchSize);
+        }
+
+        if (pending is { } last)
+        {
+            Merge(last.Batch, last.Work.GetAwaiter().GetResult());
+        }
+
+        Merge(reading, Examine(reading));
 
         _facts = [.. facts];
         facts.Clear();
@@ -295,7 +343,8 @@ public sealed class TransformPlan
     public IReadOnlyList<Conversation> HeldOut { get; } = [];
 
     /// <summary>Reads <paramref name="conversations"/> into <paramref name="spool"/> and decides every transform.</summary>
-    public static TransformPlan Create(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, CancellationToken cancellationToken = default)
+    /// <param name="threads">Above 1, duplicate keys and contamination are computed on another thread while reading goes on; the plan is the same for any value.</param>
+    public static TransformPlan Create(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(conversations);
@@ -305,7 +354,7 @@ public sealed class TransformPlan
             throw new ArgumentException("The spool must start empty: the plan fills it.", nameof(spool));
         }
 
-        return new TransformPlan(recipe, conversations, spool, cancellationToken);
+        return new TransformPlan(recipe, conversations, spool, threads, cancellationToken);
     }
 
     /// <summary>

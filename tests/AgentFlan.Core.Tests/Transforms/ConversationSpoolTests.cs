@@ -46,7 +46,8 @@ public sealed class ConversationSpoolTests
     /// <summary>
     /// Every transform on (duplicates, a negatives source, weights above and below 1, held-out split with its
     /// decontamination, format-following, both negative kinds, general ratio, sample budget): the compile spooled
-    /// to disk from the first conversation writes exactly the bytes of the compile that keeps them in memory.
+    /// to disk from the first conversation, examining conversations on a second thread, writes exactly the bytes of
+    /// the one-thread compile that keeps them in memory.
     /// </summary>
     [TestMethod]
     [DataRow(0)]
@@ -82,8 +83,8 @@ public sealed class ConversationSpoolTests
               length: 512
             """)).Recipe!;
 
-        var memory = RecipeCompiler.Compile(recipe, temp.Combine("memory"), new CompileOptions());
-        var spooled = RecipeCompiler.Compile(recipe, temp.Combine("spooled"), new CompileOptions { SpoolBudgetBytes = 0 });
+        var memory = RecipeCompiler.Compile(recipe, temp.Combine("memory"), new CompileOptions { Threads = 1 });
+        var spooled = RecipeCompiler.Compile(recipe, temp.Combine("spooled"), new CompileOptions { Threads = 2, SpoolBudgetBytes = 0 });
 
         var t = memory.Manifest.Statistics.Transforms;
         Assert.IsTrue(t.DuplicatesBySource.Values.Sum() >= 5 && t.HeldOutBySource.Count > 0 && t.WeightAdded > 0 && t.WeightRemoved > 0, "the corpus exercises every transform");
@@ -102,7 +103,7 @@ public sealed class ConversationSpoolTests
         var expected = AgentFlanTransforms.Apply(recipe, corpus);
 
         using var spool = new ConversationSpool(budgetBytes: 0, spillDirectory: temp.Path);
-        var plan = TransformPlan.Create(recipe, corpus, spool);
+        var plan = TransformPlan.Create(recipe, corpus, spool, threads: 2);
         Assert.IsTrue(spool.Spilled);
         CollectionAssert.AreEqual(expected.Conversations.Select(Describe).ToList(), plan.Conversations().Select(Describe).ToList());
         CollectionAssert.AreEqual(expected.HeldOut.Select(Describe).ToList(), plan.HeldOut.Select(Describe).ToList());
