@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AgentFlan.Conversations;
 using AgentFlan.Hashing;
 using AgentFlan.Recipes;
@@ -22,7 +23,7 @@ public sealed class TransformPlan
 {
     private readonly Recipe _recipe;
     private readonly ConversationSpool _spool;
-    private readonly Fact[] _facts;
+    private readonly List<Fact> _facts;
     private readonly List<Item> _items = [];
     private readonly List<Built> _built = [];
     private readonly bool[]? _keep;
@@ -120,24 +121,24 @@ public sealed class TransformPlan
 
         Merge(reading, Examine(reading));
 
-        _facts = [.. facts];
-        facts.Clear();
-        var isKeeper = new bool[_facts.Length];
+        _facts = facts;
+        var isKeeper = new bool[_facts.Count];
         foreach (var ordinal in keepers.Values)
         {
             isKeeper[ordinal] = true;
         }
 
         keepers.Clear();
+        keepers.TrimExcess();
 
         // Deduplication, then the held-out split (a stable hash of the id).
         var duplicates = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var heldOutBySource = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var heldOut = new bool[_facts.Length];
+        var heldOut = new bool[_facts.Count];
         var anyHeldOut = false;
-        for (int i = 0; i < _facts.Length; i++)
+        for (int i = 0; i < _facts.Count; i++)
         {
-            ref var fact = ref _facts[i];
+            ref var fact = ref CollectionsMarshal.AsSpan(_facts)[i];
             if (!isKeeper[i])
             {
                 fact.Removed = true;
@@ -156,22 +157,22 @@ public sealed class TransformPlan
         {
             HeldOut = anyHeldOut ? [.. Select(heldOut, cancellationToken).Select(x => x.Conversation)] : [];
             decontaminator = Decontamination(HeldOut);
-            var training = new bool[_facts.Length];
-            for (int i = 0; i < _facts.Length; i++)
+            var training = new bool[_facts.Count];
+            for (int i = 0; i < _facts.Count; i++)
             {
                 training[i] = !_facts[i].Removed;
             }
 
             foreach (var (ordinal, conversation) in Select(training, cancellationToken))
             {
-                _facts[ordinal].Contaminated = decontaminator.IsContaminated(conversation);
+                CollectionsMarshal.AsSpan(_facts)[ordinal].Contaminated = decontaminator.IsContaminated(conversation);
             }
         }
 
         var contaminated = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        for (int i = 0; i < _facts.Length; i++)
+        for (int i = 0; i < _facts.Count; i++)
         {
-            ref var fact = ref _facts[i];
+            ref var fact = ref CollectionsMarshal.AsSpan(_facts)[i];
             if (!fact.Removed && fact.Contaminated)
             {
                 fact.Removed = true;
@@ -183,7 +184,7 @@ public sealed class TransformPlan
         var weights = recipe.Sources.ToDictionary(s => s.Name, s => s.Weight, StringComparer.Ordinal);
         long added = 0, removed = 0;
         var byForm = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        for (int i = 0; i < _facts.Length; i++)
+        for (int i = 0; i < _facts.Count; i++)
         {
             var fact = _facts[i];
             if (fact.Removed)
@@ -309,7 +310,7 @@ public sealed class TransformPlan
         Plan = new RenderPlan(seed, recipe.Capabilities, forms);
         Statistics = new TransformStatistics
         {
-            Input = _facts.Length,
+            Input = _facts.Count,
             DuplicatesBySource = duplicates,
             HeldOutBySource = heldOutBySource,
             DecontaminatedBySource = contaminated,
@@ -437,13 +438,13 @@ public sealed class TransformPlan
         var bases = Ranked(
             item => item.Kind == ConversationKind.General && _facts[item.Ordinal].Tools!.Count == 0 && !_facts[item.Ordinal].HasCalls,
             NegativeSamples.IrrelevantToolsTransform);
-        var wanted = new bool[_facts.Length];
+        var wanted = new bool[_facts.Count];
         foreach (var item in bases)
         {
             wanted[_items[item].Ordinal] = true;
         }
 
-        var candidate = new bool[_facts.Length];
+        var candidate = new bool[_facts.Count];
         foreach (var (ordinal, conversation) in Select(wanted, cancellationToken))
         {
             candidate[ordinal] = NegativeSamples.Irrelevant(conversation, _catalogue, _catalogueWords).Count > 0;
