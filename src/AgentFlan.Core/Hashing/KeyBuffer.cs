@@ -72,7 +72,7 @@ internal sealed class KeyBuffer
 
     public byte[] Sha256() => SHA256.HashData(_bytes.AsSpan(0, _length));
 
-    public Digest256 Digest() => Digest256.Of(_bytes.AsSpan(0, _length));
+    public Digest128 Digest() => Digest128.Of(_bytes.AsSpan(0, _length));
 
     private void Reserve(int count)
     {

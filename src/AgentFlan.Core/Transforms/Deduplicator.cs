@@ -17,8 +17,8 @@ internal static class Deduplicator
 {
     public static string Key(Conversation conversation) => Convert.ToHexStringLower(Fill(conversation).Sha256());
 
-    /// <summary>The same key as <see cref="Key"/>, as a value.</summary>
-    public static Digest256 Fingerprint(Conversation conversation) => Fill(conversation).Digest();
+    /// <summary>The same key as <see cref="Key"/>, its first 128 bits as a value.</summary>
+    public static Digest128 Fingerprint(Conversation conversation) => Fill(conversation).Digest();
 
     private static KeyBuffer Fill(Conversation conversation)
     {

@@ -42,9 +42,9 @@ public sealed class TransformPlan
         // Pass 1, as the sources are read: facts and exact-duplicate keys.
         var decontaminator = recipe.HeldOut.Fraction == 0 ? Decontamination([]) : null;
         var facts = new List<Fact>();
-        var keepers = new Dictionary<Digest256, int>();
+        var keepers = new Dictionary<Digest128, int>();
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
-        void Add(Conversation conversation, Digest256 key, bool contaminated)
+        void Add(Conversation conversation, Digest128 key, bool contaminated)
         {
             // Into the spool only once examined: a spill reads every conversation in it, never one still being examined.
             spool.Add(conversation);
@@ -74,10 +74,10 @@ public sealed class TransformPlan
 
         // The per-conversation work (duplicate key, contamination) runs on a second thread while the next batch is
         // read; the facts are added in source order either way.
-        (Digest256 Key, bool Contaminated)[] Examine(List<Conversation> batch) =>
+        (Digest128 Key, bool Contaminated)[] Examine(List<Conversation> batch) =>
             [.. batch.Select(c => (Deduplicator.Fingerprint(c), decontaminator?.IsContaminated(c) ?? false))];
 
-        void Merge(List<Conversation> batch, (Digest256 Key, bool Contaminated)[] examined)
+        void Merge(List<Conversation> batch, (Digest128 Key, bool Contaminated)[] examined)
         {
             for (int i = 0; i < batch.Count; i++)
             {
@@ -87,7 +87,7 @@ public sealed class TransformPlan
 
         const int BatchSize = 256;
         var reading = new List<Conversation>(BatchSize);
-        (List<Conversation> Batch, Task<(Digest256 Key, bool Contaminated)[]> Work)? pending = null;
+        (List<Conversation> Batch, Task<(Digest128 Key, bool Contaminated)[]> Work)? pending = null;
         foreach (var conversation in conversations)
         {
             cancellationToken.ThrowIfCancellationRequested();
