@@ -15,7 +15,7 @@ internal static class ChatAlignment
     public const string Transform = "alignment";
 
     /// <summary>The kind alignment gives a conversation: a trajectory becomes ReAct or chat, anything else keeps its kind.</summary>
-    public static ConversationKind Align(string id, ConversationKind kind, bool hasCalls, double reactFraction, int seed)
+    public static ConversationKind Align(ReadOnlySpan<char> id, ConversationKind kind, bool hasCalls, double reactFraction, int seed)
     {
         if (!Kinds.IsTrajectory(kind, hasCalls))
         {

@@ -16,6 +16,8 @@ public static class HeldOutSplit
     /// <summary>Whether a conversation with this id is held out.</summary>
     public static bool IsHeldOut(string id, double fraction, int seed) => StableRandom.Chance(fraction, seed, Transform, id);
 
+    public static bool IsHeldOut(ReadOnlySpan<char> id, double fraction, int seed) => StableRandom.Chance(fraction, seed, Transform, id);
+
     /// <summary>Splits <paramref name="conversations"/>, keeping their order in both parts, and counts the held-out ones per source.</summary>
     public static (List<Conversation> Training, List<Conversation> HeldOut) Apply(
         IReadOnlyList<Conversation> conversations, double fraction, int seed, SortedDictionary<string, long>? heldOutBySource = null)

@@ -14,8 +14,11 @@ namespace AgentFlan.Transforms;
 /// </summary>
 public static class Mixer
 {
+    public const string GeneralTransform = "mixing.general";
+    public const string SamplesTransform = "mixing.max_samples";
+
     /// <summary>How many times a conversation of a source with this weight appears: ⌊w⌋, plus one with probability w − ⌊w⌋.</summary>
-    public static int Copies(double weight, int seed, string id)
+    public static int Copies(double weight, int seed, ReadOnlySpan<char> id)
     {
         var whole = (int)Math.Floor(weight);
         return whole + (StableRandom.Chance(weight - whole, seed, "mixing.weight", id) ? 1 : 0);
@@ -27,44 +30,11 @@ public static class Mixer
     /// <summary>The id of copy <paramref name="copy"/> (0 is the original) made by the general ratio.</summary>
     public static string GeneralCopyId(string id, long copy) => copy == 0 ? id : $"{id}~g{copy + 1}";
 
-    /// <summary>
-    /// The copies of each general conversation (ids given in their order) that bring their count to
-    /// round(<paramref name="ratio"/> × <paramref name="agent"/>); null when the ratio leaves them as they are.
-    /// </summary>
-    public static long[]? GeneralCopies(IReadOnlyList<string> generalIds, long agent, double ratio, int seed)
-    {
-        if (ratio <= 0 || generalIds.Count == 0)
-        {
-            return null;
-        }
+    /// <summary>How many general conversations the ratio asks for: round(<paramref name="ratio"/> × <paramref name="agent"/>).</summary>
+    public static long GeneralTarget(double ratio, long agent) => (long)Math.Round(ratio * agent, MidpointRounding.AwayFromZero);
 
-        var target = (long)Math.Round(ratio * agent, MidpointRounding.AwayFromZero);
-        var ranked = StableRandom.Rank(Enumerable.Range(0, generalIds.Count), i => generalIds[i], seed, "mixing.general");
-        var copies = new long[generalIds.Count];
-        for (int i = 0; i < ranked.Count; i++)
-        {
-            copies[ranked[i]] = (target / ranked.Count) + (i < target % ranked.Count ? 1 : 0);
-        }
-
-        return copies;
-    }
-
-    /// <summary>Which of the samples (ids in output order) <c>max_samples</c> keeps; null when it keeps them all.</summary>
-    public static bool[]? LimitSamples(IReadOnlyList<string> ids, long maxSamples, int seed)
-    {
-        if (maxSamples <= 0 || ids.Count <= maxSamples)
-        {
-            return null;
-        }
-
-        var keep = new bool[ids.Count];
-        foreach (var i in StableRandom.Rank(Enumerable.Range(0, ids.Count), i => ids[i], seed, "mixing.max_samples").Take((int)maxSamples))
-        {
-            keep[i] = true;
-        }
-
-        return keep;
-    }
+    /// <summary>The copies of the general conversation ranked <paramref name="rank"/> of <paramref name="count"/> (by (seed, <see cref="GeneralTransform"/>, id)).</summary>
+    public static long GeneralShare(long target, int count, int rank) => (target / count) + (rank < target % count ? 1 : 0);
 
     /// <summary>The samples that fit <paramref name="maxTokens"/>, taken in rank order and returned in the given order.</summary>
     public static List<TokenizedSample> LimitTokens(IReadOnlyList<TokenizedSample> samples, long maxTokens, int seed)

@@ -8,7 +8,10 @@ namespace AgentFlan.Transforms;
 public static class StableRandom
 {
     /// <summary>A 64-bit hash of the key.</summary>
-    public static ulong Hash(int seed, string transform, string id, long index = 0)
+    public static ulong Hash(int seed, string transform, string id, long index = 0) => Hash(seed, transform, id.AsSpan(), index);
+
+    /// <summary>The same hash for an id given as characters.</summary>
+    public static ulong Hash(int seed, string transform, ReadOnlySpan<char> id, long index = 0)
     {
         var h = 0xCBF2_9CE4_8422_2325UL;
         h = Mix(h, transform);
@@ -19,11 +22,16 @@ public static class StableRandom
     }
 
     /// <summary>Uniform in [0, 1).</summary>
-    public static double Unit(int seed, string transform, string id, long index = 0) =>
+    public static double Unit(int seed, string transform, string id, long index = 0) => Unit(seed, transform, id.AsSpan(), index);
+
+    public static double Unit(int seed, string transform, ReadOnlySpan<char> id, long index = 0) =>
         (Hash(seed, transform, id, index) >> 11) * (1.0 / (1UL << 53));
 
     /// <summary>True with probability <paramref name="p"/> (exactly always for 1, never for 0).</summary>
     public static bool Chance(double p, int seed, string transform, string id, long index = 0) =>
+        Chance(p, seed, transform, id.AsSpan(), index);
+
+    public static bool Chance(double p, int seed, string transform, ReadOnlySpan<char> id, long index = 0) =>
         p >= 1 || (p > 0 && Unit(seed, transform, id, index) < p);
 
     /// <summary>The items ordered by their hash (ties by id): a shuffle that ignores the input order.</summary>
@@ -34,7 +42,34 @@ public static class StableRandom
             .ThenBy(x => x.Id, StringComparer.Ordinal)
             .Select(x => x.Item)];
 
-    private static ulong Mix(ulong h, string text)
+    /// <summary>
+    /// Positions 0..<paramref name="count"/>−1 ordered by <paramref name="key"/> (the item's <see cref="Hash(int, string, string, long)"/>),
+    /// ties by <paramref name="id"/> then position: the order <see cref="Rank{T}"/> gives, without a string per item.
+    /// </summary>
+    public static int[] Rank(int count, Func<int, ulong> key, Func<int, string> id)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(id);
+        var keys = new (ulong Key, int Position)[count];
+        for (int i = 0; i < count; i++)
+        {
+            keys[i] = (key(i), i);
+        }
+
+        Array.Sort(keys, (a, b) =>
+        {
+            var order = a.Key.CompareTo(b.Key);
+            if (order == 0 && a.Position != b.Position)
+            {
+                order = string.CompareOrdinal(id(a.Position), id(b.Position));
+            }
+
+            return order != 0 ? order : a.Position.CompareTo(b.Position);
+        });
+        return [.. keys.Select(k => k.Position)];
+    }
+
+    private static ulong Mix(ulong h, ReadOnlySpan<char> text)
     {
         foreach (var c in text)
         {

@@ -24,6 +24,8 @@ public sealed class TransformPlan
     private readonly Recipe _recipe;
     private readonly ConversationSpool _spool;
     private readonly List<Fact> _facts;
+    private readonly IdStore _ids = new();
+    private readonly List<string> _sources = [];
     private readonly List<Item> _items = [];
     private readonly List<Built> _built = [];
     private readonly bool[]? _keep;
@@ -43,28 +45,31 @@ public sealed class TransformPlan
         var decontaminator = recipe.HeldOut.Fraction == 0 ? Decontamination([]) : null;
         var facts = new List<Fact>();
         var keepers = new Dictionary<Digest128, int>();
-        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sources = new Dictionary<string, int>(StringComparer.Ordinal);
         void Add(Conversation conversation, Digest128 key, bool contaminated)
         {
             // Into the spool only once examined: a spill reads every conversation in it, never one still being examined.
             spool.Add(conversation);
             var source = conversation.Provenance.Source;
-            if (!sources.TryGetValue(source, out var shared))
+            if (!sources.TryGetValue(source, out var sourceIndex))
             {
-                sources[source] = shared = source;
+                sources[source] = sourceIndex = _sources.Count;
+                _sources.Add(source);
             }
 
             var ordinal = facts.Count;
-            if (!keepers.TryGetValue(key, out var kept) || string.CompareOrdinal(conversation.Id, facts[kept].Id) < 0)
+            if (!keepers.TryGetValue(key, out var kept) || conversation.Id.AsSpan().SequenceCompareTo(_ids.Chars(facts[kept].Id)) < 0)
             {
                 keepers[key] = ordinal;
             }
 
+            var id = _ids.Add(conversation.Id);
             facts.Add(new Fact
             {
-                Id = conversation.Id,
-                Source = shared,
-                Kind = negatives.Source is { } negativeSource && shared == negativeSource ? ConversationKind.Negative : conversation.Kind,
+                IdAt = id.At,
+                IdLength = id.Length,
+                Source = checked((ushort)sourceIndex),
+                Kind = negatives.Source is { } negativeSource && source == negativeSource ? ConversationKind.Negative : conversation.Kind,
                 HasCalls = Kinds.HasCalls(conversation),
                 HasUser = conversation.Messages.Any(m => m.Role == Role.User),
                 Tools = wantsCatalogue ? conversation.Tools : null,
@@ -142,13 +147,13 @@ public sealed class TransformPlan
             if (!isKeeper[i])
             {
                 fact.Removed = true;
-                duplicates[fact.Source] = duplicates.GetValueOrDefault(fact.Source) + 1;
+                Count(duplicates, fact);
             }
-            else if (HeldOutSplit.IsHeldOut(fact.Id, recipe.HeldOut.Fraction, seed))
+            else if (HeldOutSplit.IsHeldOut(_ids.Chars(fact.Id), recipe.HeldOut.Fraction, seed))
             {
                 fact.Removed = true;
                 heldOut[i] = anyHeldOut = true;
-                heldOutBySource[fact.Source] = heldOutBySource.GetValueOrDefault(fact.Source) + 1;
+                Count(heldOutBySource, fact);
             }
         }
 
@@ -176,12 +181,13 @@ public sealed class TransformPlan
             if (!fact.Removed && fact.Contaminated)
             {
                 fact.Removed = true;
-                contaminated[fact.Source] = contaminated.GetValueOrDefault(fact.Source) + 1;
+                Count(contaminated, fact);
             }
         }
 
         // Source weights, then alignment: the training items, in source order.
         var weights = recipe.Sources.ToDictionary(s => s.Name, s => s.Weight, StringComparer.Ordinal);
+        var sourceWeights = _sources.Select(name => weights.GetValueOrDefault(name, 1.0)).ToArray();
         long added = 0, removed = 0;
         var byForm = new SortedDictionary<string, long>(StringComparer.Ordinal);
         for (int i = 0; i < _facts.Count; i++)
@@ -192,20 +198,20 @@ public sealed class TransformPlan
                 continue;
             }
 
-            var copies = Mixer.Copies(weights.GetValueOrDefault(fact.Source, 1.0), seed, fact.Id);
+            var copies = Mixer.Copies(sourceWeights[fact.Source], seed, _ids.Chars(fact.Id));
             removed += copies == 0 ? 1 : 0;
             added += Math.Max(0, copies - 1);
             for (int k = 0; k < copies; k++)
             {
-                var id = Mixer.WeightCopyId(fact.Id, k);
-                var kind = ChatAlignment.Align(id, fact.Kind, fact.HasCalls, recipe.Alignment.ReactFraction, seed);
+                var item = new Item(i, k, fact.Kind);
+                var kind = ChatAlignment.Align(ItemChars(item), fact.Kind, fact.HasCalls, recipe.Alignment.ReactFraction, seed);
                 if (Kinds.IsTrajectory(kind, fact.HasCalls))
                 {
                     var name = RenderForms.Name(RenderForms.Default(kind));
                     byForm[name] = byForm.GetValueOrDefault(name) + 1;
                 }
 
-                _items.Add(new Item(i, id, kind));
+                _items.Add(item with { Kind = kind });
             }
         }
 
@@ -218,7 +224,7 @@ public sealed class TransformPlan
         {
             for (int j = 0; j < alignment.FormatFollowingCount; j++)
             {
-                var (rank, format, id) = FormatFollowing.Choose(j, withUser.Count, alignment.FormatFollowingFormats, r => _items[withUser[r]].Id);
+                var (rank, format, id) = FormatFollowing.Choose(j, withUser.Count, alignment.FormatFollowingFormats, r => ItemId(_items[withUser[r]]));
                 _built.Add(new Built(BuiltKind.FormatFollowing, withUser[rank], id, format));
                 forms[id] = FormatFollowing.Form(format);
                 byFormat[format] = byFormat.GetValueOrDefault(format) + 1;
@@ -241,7 +247,7 @@ public sealed class TransformPlan
                     for (int j = 0; j < n && bases.Count > 0; j++)
                     {
                         var item = bases[j % bases.Count];
-                        _built.Add(new Built(BuiltKind.NoTools, item, NegativeSamples.Id(kinds[k], j, bases.Count, _items[item].Id), null));
+                        _built.Add(new Built(BuiltKind.NoTools, item, NegativeSamples.Id(kinds[k], j, bases.Count, ItemId(_items[item])), null));
                     }
                 }
                 else
@@ -250,7 +256,7 @@ public sealed class TransformPlan
                     for (int j = 0; j < n && candidates.Count > 0; j++)
                     {
                         var item = candidates[j % candidates.Count];
-                        _built.Add(new Built(BuiltKind.IrrelevantTools, item, NegativeSamples.Id(kinds[k], j, candidates.Count, _items[item].Id), null));
+                        _built.Add(new Built(BuiltKind.IrrelevantTools, item, NegativeSamples.Id(kinds[k], j, candidates.Count, ItemId(_items[item])), null));
                     }
                 }
 
@@ -260,7 +266,7 @@ public sealed class TransformPlan
 
         if (negatives.Source is { } negativesSource)
         {
-            byKind["source"] = _items.Count(item => _facts[item.Ordinal].Source == negativesSource);
+            byKind["source"] = _items.Count(item => _sources[_facts[item.Ordinal].Source] == negativesSource);
         }
 
         // The general ratio: copies per general item (agent = agent chat, ReAct and format-following).
@@ -277,15 +283,17 @@ public sealed class TransformPlan
         }
 
         agent += _built.Count(b => b.Kind == BuiltKind.FormatFollowing);
-        var generalCopies = Mixer.GeneralCopies([.. general.Select(i => _items[i].Id)], agent, recipe.Mixing.GeneralRatio, seed);
         long generalAfter = general.Count;
-        if (generalCopies is not null)
+        if (recipe.Mixing.GeneralRatio > 0 && general.Count > 0)
         {
+            var target = Mixer.GeneralTarget(recipe.Mixing.GeneralRatio, agent);
+            var ranked = RankItems(general, Mixer.GeneralTransform);
             generalAfter = 0;
-            for (int g = 0; g < general.Count; g++)
+            for (int rank = 0; rank < ranked.Count; rank++)
             {
-                _items[general[g]] = _items[general[g]] with { Copies = generalCopies[g] };
-                generalAfter += generalCopies[g];
+                var copies = Mixer.GeneralShare(target, ranked.Count, rank);
+                _items[ranked[rank]] = _items[ranked[rank]] with { Copies = copies };
+                generalAfter += copies;
             }
         }
 
@@ -293,17 +301,29 @@ public sealed class TransformPlan
         long mixed = _items.Sum(i => i.Copies) + _built.Count;
         if (recipe.Mixing.MaxSamples > 0 && mixed > recipe.Mixing.MaxSamples)
         {
-            var ids = new List<string>((int)mixed);
-            foreach (var item in _items)
+            // Position → (item, general copy) for the source samples; the built samples follow.
+            var entries = new List<(int Item, long Copy)>((int)mixed);
+            for (int i = 0; i < _items.Count; i++)
             {
-                for (long g = 0; g < item.Copies; g++)
+                for (long g = 0; g < _items[i].Copies; g++)
                 {
-                    ids.Add(Mixer.GeneralCopyId(item.Id, g));
+                    entries.Add((i, g));
                 }
             }
 
-            ids.AddRange(_built.Select(b => b.Id));
-            _keep = Mixer.LimitSamples(ids, recipe.Mixing.MaxSamples, seed);
+            var sourceEntries = entries.Count;
+            ulong Key(int position) => position >= sourceEntries
+                ? StableRandom.Hash(seed, Mixer.SamplesTransform, _built[position - sourceEntries].Id)
+                : StableRandom.Hash(seed, Mixer.SamplesTransform, ItemChars(_items[entries[position].Item], entries[position].Copy));
+
+            string Id(int position) =>
+                position >= sourceEntries ? _built[position - sourceEntries].Id : ItemId(_items[entries[position].Item], entries[position].Copy);
+
+            _keep = new bool[mixed];
+            foreach (var position in StableRandom.Rank((int)mixed, Key, Id).Take((int)recipe.Mixing.MaxSamples))
+            {
+                _keep[position] = true;
+            }
         }
 
         long output = _keep is null ? mixed : _keep.Count(k => k);
@@ -379,7 +399,7 @@ public sealed class TransformPlan
             for (; next < _items.Count && _items[next].Ordinal == ordinal; next++)
             {
                 var item = _items[next];
-                var aligned = item.Id == conversation.Id && item.Kind == conversation.Kind ? conversation : conversation with { Id = item.Id, Kind = item.Kind };
+                var aligned = item.Copy == 0 && item.Kind == conversation.Kind ? conversation : conversation with { Id = Mixer.WeightCopyId(conversation.Id, item.Copy), Kind = item.Kind };
                 if (bases.ContainsKey(next))
                 {
                     bases[next] = aligned;
@@ -421,7 +441,32 @@ public sealed class TransformPlan
 
     /// <summary>The indexes of the items that qualify, ranked by (seed, transform, id).</summary>
     private List<int> Ranked(Func<Item, bool> qualifies, string transform) =>
-        StableRandom.Rank(Enumerable.Range(0, _items.Count).Where(i => qualifies(_items[i])), i => _items[i].Id, _recipe.Seed, transform);
+        RankItems([.. Enumerable.Range(0, _items.Count).Where(i => qualifies(_items[i]))], transform);
+
+    /// <summary>The items (indexes) ranked by (seed, transform, id), as <see cref="StableRandom.Rank{T}"/> would.</summary>
+    private List<int> RankItems(List<int> items, string transform) =>
+        [.. StableRandom.Rank(items.Count, i => StableRandom.Hash(_recipe.Seed, transform, ItemChars(_items[items[i]])), i => ItemId(_items[items[i]])).Select(i => items[i])];
+
+    /// <summary>The characters of an item's id — with the suffix of its general-ratio copy <paramref name="copy"/> — in the id store's buffer (valid until the next id is read).</summary>
+    private ReadOnlySpan<char> ItemChars(Item item, long copy = 0)
+    {
+        var id = _facts[item.Ordinal].Id;
+        if (item.Copy == 0 && copy == 0)
+        {
+            return _ids.Chars(id);
+        }
+
+        var weightCopy = Mixer.WeightCopyId(string.Empty, item.Copy);
+        return _ids.Chars(id, copy == 0 ? weightCopy : Mixer.GeneralCopyId(weightCopy, copy));
+    }
+
+    private string ItemId(Item item, long copy = 0) => new(ItemChars(item, copy));
+
+    private void Count(SortedDictionary<string, long> bySource, in Fact fact)
+    {
+        var source = _sources[fact.Source];
+        bySource[source] = bySource.GetValueOrDefault(source) + 1;
+    }
 
     /// <summary>
     /// General conversations with no tool and no call, ranked, that at least one catalogue tool is irrelevant to:
@@ -478,25 +523,68 @@ public sealed class TransformPlan
         return new Decontaminator(queries, _recipe.HeldOut.DecontaminationNgram, _recipe.HeldOut.DecontaminationThreshold);
     }
 
-    /// <summary>What the decisions need to know about one source conversation.</summary>
+    /// <summary>What the decisions need to know about one source conversation: 24 bytes, its id in the <see cref="IdStore"/>.</summary>
     private struct Fact
     {
-        public string Id;
-        public string Source;
-        public ConversationKind Kind;
-        public bool HasCalls;
-        public bool HasUser;
-
         /// <summary>Its offered tools, kept only when the irrelevant-tools catalogue is needed.</summary>
         public IReadOnlyList<ToolSpec>? Tools;
-        public bool Contaminated;
+        public long IdAt;
+        public int IdLength;
+
+        /// <summary>Index of its source name.</summary>
+        public ushort Source;
+        private byte _kind;
+        private Flag _flags;
+
+        [Flags]
+        private enum Flag : byte
+        {
+            HasCalls = 1,
+            HasUser = 2,
+            Contaminated = 4,
+            Removed = 8,
+        }
+
+        public readonly IdRef Id => new(IdAt, IdLength);
+
+        public ConversationKind Kind
+        {
+            readonly get => (ConversationKind)_kind;
+            set => _kind = checked((byte)value);
+        }
+
+        public bool HasCalls
+        {
+            readonly get => Has(Flag.HasCalls);
+            set => Set(Flag.HasCalls, value);
+        }
+
+        public bool HasUser
+        {
+            readonly get => Has(Flag.HasUser);
+            set => Set(Flag.HasUser, value);
+        }
+
+        public bool Contaminated
+        {
+            readonly get => Has(Flag.Contaminated);
+            set => Set(Flag.Contaminated, value);
+        }
 
         /// <summary>Removed as a duplicate, held out or contaminated.</summary>
-        public bool Removed;
+        public bool Removed
+        {
+            readonly get => Has(Flag.Removed);
+            set => Set(Flag.Removed, value);
+        }
+
+        private readonly bool Has(Flag flag) => (_flags & flag) != 0;
+
+        private void Set(Flag flag, bool value) => _flags = value ? _flags | flag : _flags & ~flag;
     }
 
-    /// <summary>A training conversation: a source conversation (or one of its weight copies) after alignment.</summary>
-    private readonly record struct Item(int Ordinal, string Id, ConversationKind Kind)
+    /// <summary>A training conversation: a source conversation (or its weight copy <paramref name="Copy"/>, 0 the original) after alignment.</summary>
+    private readonly record struct Item(int Ordinal, int Copy, ConversationKind Kind)
     {
         /// <summary>How many times it is emitted after the general ratio (0 leaves it out).</summary>
         public long Copies { get; init; } = 1;
