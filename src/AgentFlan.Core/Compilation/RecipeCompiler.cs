@@ -155,8 +155,8 @@ public static class RecipeCompiler
         var tokenizer = context.Tokenizer;
         int length = recipe.Sequence.Length;
         var overLength = OverLengthOptions.From(recipe.Sequence);
-        var packer = new StreamingPacker(length, recipe.Sequence.Packing, tokenizer.Info.EndOfText, RowsPerShard);
-        var shardWriter = new ShardSetWriter(outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
+        using var shardWriter = new ShardSetWriter(outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
+        var packer = new ShardPacker(length, recipe.Sequence.Packing, tokenizer.Info.EndOfText, RowsPerShard, shardWriter);
 
         var conversationsByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var supervisedByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -165,10 +165,10 @@ public static class RecipeCompiler
         var capabilities = new CapabilityCounter();
 
         // A token budget needs every sample before choosing; without one, samples stream straight to the shards.
-        var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<TokenizedSample>() : null;
+        var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<SampleView>() : null;
         // Sample lengths in eighths of the sequence length (the last bucket holds full-length, truncated samples).
         var lengthBuckets = new long[8];
-        void Keep(TokenizedSample sample)
+        void Keep(SampleView sample)
         {
             lengthBuckets[Math.Min(7, (sample.Length - 1) * 8 / length)]++;
             documentCount++;
@@ -177,7 +177,7 @@ public static class RecipeCompiler
             var kind = KindName(sample.Kind);
             supervisedByKind[kind] = supervisedByKind.GetValueOrDefault(kind) + sample.SupervisedCount;
             capabilities.Add(sample);
-            shardWriter.Add(packer.Add(sample));
+            packer.Add(sample);
         }
 
         var started = context.Clock.Elapsed;
@@ -188,7 +188,8 @@ public static class RecipeCompiler
             var kind = KindName(document.Kind);
             conversationsByKind[kind] = conversationsByKind.GetValueOrDefault(kind) + 1;
 
-            var (weighed, outcome) = OverLength.Apply(plan.Weigh(document), length, overLength);
+            // The weights decide which segments stay supervised: a view of the document's tokens, no per-token arrays.
+            var (weighed, outcome) = OverLength.Apply(plan.View(document), length, overLength);
             switch (outcome)
             {
                 case OverLengthOutcome.TooLong:
@@ -230,9 +231,20 @@ public static class RecipeCompiler
         long budgetRemoved = 0;
         if (budgeted is not null)
         {
-            var limited = Mixer.LimitTokens(budgeted, recipe.Mixing.MaxTokens, recipe.Seed);
+            // The budget's choice is Mixer's (it reads only ids and lengths); the views it keeps go on in input order.
+            var proxies = budgeted.ConvertAll(v => v.ToSample());
+            var views = new Dictionary<TokenizedSample, SampleView>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < proxies.Count; i++)
+            {
+                views.Add(proxies[i], budgeted[i]);
+            }
+
+            var limited = Mixer.LimitTokens(proxies, recipe.Mixing.MaxTokens, recipe.Seed);
             budgetRemoved = budgeted.Count - limited.Count;
-            limited.ForEach(Keep);
+            foreach (var kept in limited)
+            {
+                Keep(views[kept]);
+            }
         }
 
         var (sources, transforms) = inputs();
@@ -244,7 +256,7 @@ public static class RecipeCompiler
                 recipe.FilePath));
         }
 
-        shardWriter.Add(packer.Flush());
+        packer.Flush();
         var diagnostics = new List<Diagnostic>(context.Cache?.Warnings ?? []);
         var shards = shardWriter.Complete();
         var written = context.Clock.Elapsed;

@@ -21,5 +21,20 @@ public sealed class CapabilityCounter
         }
     }
 
+    /// <summary>The same counts from a view's runs: a run's tokens are all eligible for its capability, and achieved when supervised.</summary>
+    public void Add(SampleView sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        foreach (var run in sample.Runs)
+        {
+            var c = (int)run.Capability;
+            if (c > 0)
+            {
+                _eligible[c] += run.Length;
+                _achieved[c] += run.Supervised ? run.Length : 0;
+            }
+        }
+    }
+
     public List<CapabilityStatistics> Measure(RenderPlan plan) => CapabilityStatistics.Measure(plan, _eligible, _achieved);
 }

@@ -1,0 +1,82 @@
+using AgentFlan.Shards;
+using AgentFlan.Tokenization;
+
+namespace AgentFlan.Packing;
+
+/// <summary>
+/// What <see cref="StreamingPacker"/> does, for <see cref="SampleView"/>s and straight into a
+/// <see cref="ShardSetWriter"/>: the same windows (about <c>windowRows</c> rows' worth of tokens, boundaries
+/// decided by the sample sequence alone), the same first-fit-decreasing placement, the same rows in the same
+/// order, but each row is built in place in its shard from the samples' ids and runs: no row or mask arrays.
+/// </summary>
+public sealed class ShardPacker
+{
+    private readonly int _sequenceLength;
+    private readonly bool _packing;
+    private readonly int _padToken;
+    private readonly long _windowTokens;
+    private readonly ShardSetWriter _writer;
+    private readonly List<SampleView> _window = [];
+    private readonly List<int> _single = [0];
+    private long _windowLength;
+
+    public ShardPacker(int sequenceLength, bool packing, int padToken, int windowRows, ShardSetWriter writer)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(windowRows, 1);
+        ArgumentNullException.ThrowIfNull(writer);
+        _sequenceLength = sequenceLength;
+        _packing = packing;
+        _padToken = padToken;
+        _windowTokens = (long)windowRows * sequenceLength;
+        _writer = writer;
+    }
+
+    public void Add(SampleView sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (sample.Length > _sequenceLength)
+        {
+            throw new ArgumentException($"Sample '{sample.Id}' has {sample.Length} tokens, more than the row length {_sequenceLength}; apply the over-length policy first.", nameof(sample));
+        }
+
+        _window.Add(sample);
+        _windowLength += _packing ? sample.Length : _sequenceLength;
+        if (_windowLength >= _windowTokens)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Packs whatever is gathered (call once at the end).</summary>
+    public void Flush()
+    {
+        if (_packing)
+        {
+            var lengths = new int[_window.Count];
+            for (int i = 0; i < lengths.Length; i++)
+            {
+                lengths[i] = _window[i].Length;
+            }
+
+            if (lengths.Length > 0)
+            {
+                foreach (var members in Packer.FirstFitDecreasing(lengths, _sequenceLength))
+                {
+                    _writer.Add(_window, members, _padToken);
+                }
+            }
+        }
+        else
+        {
+            for (int i = 0; i < _window.Count; i++)
+            {
+                _single[0] = i;
+                _writer.Add(_window, _single, _padToken);
+            }
+        }
+
+        _window.Clear();
+        _windowLength = 0;
+    }
+}
