@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Caching;
 using AgentFlan.Conversations;
 using AgentFlan.Diagnostics;
@@ -45,13 +46,20 @@ public static class RecipeCompiler
         context.Timings.Add(("inputs", context.Clock.Elapsed.TotalSeconds));
         if (stored is not null)
         {
-            using (stored)
+            try
             {
-                var summary = stored.Summary;
-                SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
-                Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
-                var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
-                return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
+                using (stored)
+                {
+                    var summary = stored.Summary;
+                    SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
+                    Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
+                    var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
+                    return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
+                }
+            }
+            catch (CacheEntryDamagedException)
+            {
+                // The entry is checked as it streams: found damaged (deleted, warned) before the manifest was written. Build it again.
             }
         }
 
@@ -168,6 +176,7 @@ public static class RecipeCompiler
         var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<SampleView>() : null;
         // Sample lengths in eighths of the sequence length (the last bucket holds full-length, truncated samples).
         var lengthBuckets = new long[8];
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Keep(SampleView sample)
         {
             lengthBuckets[Math.Min(7, (sample.Length - 1) * 8 / length)]++;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Shards;
 using AgentFlan.Tokenization;
 
@@ -41,6 +42,7 @@ public static class Packer
     }
 
     /// <summary>The members of each bin (indices into <paramref name="lengths"/>), bins in the order they were opened.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static List<List<int>> FirstFitDecreasing(int[] lengths, int capacity)
     {
         // Longest first, ties by index: one sort key, so the (unstable) sort is still deterministic.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Shards;
 using AgentFlan.Tokenization;
 
@@ -7,7 +8,9 @@ namespace AgentFlan.Packing;
 /// What <see cref="StreamingPacker"/> does, for <see cref="SampleView"/>s and straight into a
 /// <see cref="ShardSetWriter"/>: the same windows (about <c>windowRows</c> rows' worth of tokens, boundaries
 /// decided by the sample sequence alone), the same first-fit-decreasing placement, the same rows in the same
-/// order, but each row is built in place in its shard from the samples' ids and runs: no row or mask arrays.
+/// order. A sample's ids are encoded at the shard's width into one window buffer (reused) as it arrives, so the
+/// document it came from is garbage at once rather than held until its window is packed, and each row is built
+/// in place in its shard: no row, mask or id array per sample.
 /// </summary>
 public sealed class ShardPacker
 {
@@ -16,8 +19,10 @@ public sealed class ShardPacker
     private readonly int _padToken;
     private readonly long _windowTokens;
     private readonly ShardSetWriter _writer;
-    private readonly List<SampleView> _window = [];
+    private readonly List<RowMember> _window = [];
     private readonly List<int> _single = [0];
+    private byte[] _ids = [];
+    private int _idsUsed;
     private long _windowLength;
 
     public ShardPacker(int sequenceLength, bool packing, int padToken, int windowRows, ShardSetWriter writer)
@@ -32,6 +37,7 @@ public sealed class ShardPacker
         _writer = writer;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(SampleView sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
@@ -40,7 +46,15 @@ public sealed class ShardPacker
             throw new ArgumentException($"Sample '{sample.Id}' has {sample.Length} tokens, more than the row length {_sequenceLength}; apply the over-length policy first.", nameof(sample));
         }
 
-        _window.Add(sample);
+        int bytes = sample.Length * _writer.TokenWidth;
+        if (_idsUsed + bytes > _ids.Length)
+        {
+            Array.Resize(ref _ids, Math.Max(_idsUsed + bytes, (int)Math.Min(Array.MaxLength, Math.Max(2L * _ids.Length, 1L << 16))));
+        }
+
+        _writer.Encode(sample.Tokens, _ids.AsSpan(_idsUsed, bytes));
+        _window.Add(new RowMember(_idsUsed, sample.Length, (int)sample.Kind, sample.SupervisedCount, sample.RunArray));
+        _idsUsed += bytes;
         _windowLength += _packing ? sample.Length : _sequenceLength;
         if (_windowLength >= _windowTokens)
         {
@@ -51,6 +65,7 @@ public sealed class ShardPacker
     /// <summary>Packs whatever is gathered (call once at the end).</summary>
     public void Flush()
     {
+        var ids = _ids.AsSpan(0, _idsUsed);
         if (_packing)
         {
             var lengths = new int[_window.Count];
@@ -63,7 +78,7 @@ public sealed class ShardPacker
             {
                 foreach (var members in Packer.FirstFitDecreasing(lengths, _sequenceLength))
                 {
-                    _writer.Add(_window, members, _padToken);
+                    _writer.Add(ids, _window, members, _padToken);
                 }
             }
         }
@@ -72,11 +87,12 @@ public sealed class ShardPacker
             for (int i = 0; i < _window.Count; i++)
             {
                 _single[0] = i;
-                _writer.Add(_window, _single, _padToken);
+                _writer.Add(ids, _window, _single, _padToken);
             }
         }
 
         _window.Clear();
+        _idsUsed = 0;
         _windowLength = 0;
     }
 }

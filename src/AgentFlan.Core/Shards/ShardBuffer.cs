@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AgentFlan.Tokenization;
 
@@ -15,8 +16,11 @@ internal sealed class ShardBuffer
     private byte[] _tokens = [];
     private byte[] _loss = [];
     private byte[] _documents = [];
+    private byte[]? _padding;
+    private int _paddingToken;
 
-    public ShardBuffer(int sequenceLength, int tokenWidth, int capacity)
+    /// <param name="initialRows">Rows to make room for at once (the arrays grow from there, up to <paramref name="capacity"/>).</param>
+    public ShardBuffer(int sequenceLength, int tokenWidth, int capacity, int initialRows = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -28,6 +32,10 @@ internal sealed class ShardBuffer
         SequenceLength = sequenceLength;
         TokenWidth = tokenWidth;
         Capacity = capacity;
+        if (initialRows > 0)
+        {
+            Grow(Math.Min(initialRows, capacity));
+        }
     }
 
     public int SequenceLength { get; }
@@ -65,7 +73,7 @@ internal sealed class ShardBuffer
         }
 
         int r = BeginRow();
-        WriteIds(row.Tokens, r, 0);
+        Encode(row.Tokens, _tokens.AsSpan(r * SequenceLength * TokenWidth));
         row.Loss.CopyTo(_loss.AsSpan(r * SequenceLength, SequenceLength));
         foreach (var (start, length, kind) in row.Documents)
         {
@@ -77,78 +85,49 @@ internal sealed class ShardBuffer
     }
 
     /// <summary>
-    /// Adds a row holding <paramref name="samples"/>[<paramref name="members"/>] one after the other from its
-    /// start (each a document), then <paramref name="padToken"/> up to the sequence length.
+    /// Adds a row holding the <paramref name="members"/> of <paramref name="window"/> one after the other from its
+    /// start (each a document), then <paramref name="padToken"/> up to the sequence length. The members' ids are
+    /// already encoded at this buffer's width in <paramref name="ids"/>.
     /// </summary>
-    public void Add(IReadOnlyList<SampleView> samples, IReadOnlyList<int> members, int padToken)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, IReadOnlyList<int> members, int padToken)
     {
-        ArgumentNullException.ThrowIfNull(samples);
+        ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(members);
         int r = BeginRow();
-        var loss = _loss.AsSpan(r * SequenceLength, SequenceLength);
+        int rowStart = r * SequenceLength;
+        var loss = _loss.AsSpan(rowStart, SequenceLength);
         int at = 0;
-        foreach (var member in members)
+        foreach (var index in members)
         {
-            var sample = samples[member];
-            if (sample.Length > SequenceLength - at)
+            var member = window[index];
+            if (member.Length > SequenceLength - at)
             {
-                throw new ArgumentException($"Sample '{sample.Id}' ({sample.Length} tokens) does not fit in the row.", nameof(members));
+                throw new ArgumentException($"A sample of {member.Length} tokens does not fit in the row.", nameof(members));
             }
 
-            WriteIds(sample.Tokens, r, at);
-            sample.WriteLoss(loss.Slice(at, sample.Length));
-            AddDocument(r, at, sample.Length, (int)sample.Kind);
-            SupervisedTokens += sample.SupervisedCount;
-            at += sample.Length;
+            ids.Slice(member.IdsAt, member.Length * TokenWidth).CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
+            SampleView.WriteLoss(member.Runs, loss.Slice(at, member.Length));
+            AddDocument(r, at, member.Length, member.Kind);
+            SupervisedTokens += member.Supervised;
+            at += member.Length;
         }
 
-        int padding = SequenceLength - at;
-        if (padding > 0)
+        if (at < SequenceLength)
         {
-            Span<int> pad = stackalloc int[Math.Min(padding, 256)];
-            pad.Fill(padToken);
-            for (int p = at; p < SequenceLength; p += pad.Length)
-            {
-                WriteIds(pad[..Math.Min(pad.Length, SequenceLength - p)], r, p);
-            }
-
+            PaddingIds(padToken)[..((SequenceLength - at) * TokenWidth)].CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
             loss[at..].Clear();
         }
 
         Rows++;
     }
 
-    /// <summary>Empties the buffer for the next shard, keeping its arrays.</summary>
-    public void Clear()
+    /// <summary>Encodes <paramref name="ids"/> at this buffer's width into <paramref name="destination"/> (little-endian, as the file holds them).</summary>
+    /// <exception cref="OverflowException">An id does not fit the width (or is negative).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Encode(ReadOnlySpan<int> ids, Span<byte> destination)
     {
-        Rows = 0;
-        DocumentCount = 0;
-        Tokens = 0;
-        SupervisedTokens = 0;
-    }
-
-    private int BeginRow()
-    {
-        if (IsFull)
-        {
-            throw new InvalidOperationException($"The shard already holds {Capacity} rows.");
-        }
-
-        int rows = Rows + 1;
-        if ((long)rows * SequenceLength > _loss.Length)
-        {
-            // Double the room (at most a shard's), so a small compile never holds a whole shard's arrays.
-            long grown = Math.Min(Capacity, Math.Max(16, 2L * _loss.Length / SequenceLength));
-            Array.Resize(ref _loss, checked((int)(grown * SequenceLength)));
-            Array.Resize(ref _tokens, checked((int)(grown * SequenceLength * TokenWidth)));
-        }
-
-        return Rows;
-    }
-
-    private void WriteIds(ReadOnlySpan<int> ids, int row, int at)
-    {
-        var bytes = _tokens.AsSpan(((row * SequenceLength) + at) * TokenWidth, ids.Length * TokenWidth);
+        var bytes = destination[..(ids.Length * TokenWidth)];
         if (TokenWidth == 2)
         {
             var narrow = MemoryMarshal.Cast<byte, ushort>(bytes);
@@ -169,6 +148,52 @@ internal sealed class ShardBuffer
         }
     }
 
+    /// <summary>Empties the buffer for the next shard, keeping its arrays.</summary>
+    public void Clear()
+    {
+        Rows = 0;
+        DocumentCount = 0;
+        Tokens = 0;
+        SupervisedTokens = 0;
+    }
+
+    private int BeginRow()
+    {
+        if (IsFull)
+        {
+            throw new InvalidOperationException($"The shard already holds {Capacity} rows.");
+        }
+
+        if ((long)(Rows + 1) * SequenceLength > _loss.Length)
+        {
+            // Double the room (at most a shard's), so a small compile never holds a whole shard's arrays.
+            Grow((int)Math.Min(Capacity, Math.Max(16, 2L * _loss.Length / SequenceLength)));
+        }
+
+        return Rows;
+    }
+
+    private void Grow(int rows)
+    {
+        Array.Resize(ref _loss, checked(rows * SequenceLength));
+        Array.Resize(ref _tokens, checked(rows * SequenceLength * TokenWidth));
+    }
+
+    /// <summary>A whole row of <paramref name="padToken"/> at this buffer's width (made when a row first needs padding).</summary>
+    private ReadOnlySpan<byte> PaddingIds(int padToken)
+    {
+        if (_padding is null || _paddingToken != padToken)
+        {
+            var ids = new int[SequenceLength];
+            ids.AsSpan().Fill(padToken);
+            var bytes = new byte[SequenceLength * TokenWidth];
+            Encode(ids, bytes);
+            (_padding, _paddingToken) = (bytes, padToken);
+        }
+
+        return _padding;
+    }
+
     private void AddDocument(int row, int start, int length, int kind)
     {
         int offset = checked((int)(DocumentCount * ShardFormat.DocumentEntrySize));
@@ -186,3 +211,7 @@ internal sealed class ShardBuffer
         Tokens += length;
     }
 }
+
+/// <summary>A sample waiting in a packing window: where its encoded ids start in the window's id buffer, and what its row needs.</summary>
+/// <param name="Runs">The sample's runs (<see cref="SampleView.Runs"/>).</param>
+internal readonly record struct RowMember(int IdsAt, int Length, int Kind, long Supervised, DocumentSegment[] Runs);

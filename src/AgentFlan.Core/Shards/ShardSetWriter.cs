@@ -1,27 +1,35 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using AgentFlan.Compilation;
-using AgentFlan.Tokenization;
 
 namespace AgentFlan.Shards;
 
 /// <summary>
-/// Writes a stream of rows as numbered shards (<c>shard-NNNNN.afbshard</c>) of at most
-/// <see cref="RowsPerShard"/> rows each. Rows are built in place in a shard's buffer (<see cref="ShardBuffer"/>);
-/// a full shard is written (and hashed as it is written) on a background task while the next one fills, so at
-/// most two shards' rows are in memory. <see cref="Complete"/> writes the last shard, waits for the writes and
-/// removes shards a larger earlier compile left behind. Dispose it in any case: it waits for a write in flight,
-/// so a failed compile leaves no half-written temp file behind.
+/// Writes a stream of rows as numbered shards (<c>shard-NNNNN.afbshard</c>) of at most <see cref="RowsPerShard"/>
+/// rows each. Rows are built in place in a shard's buffer (<see cref="ShardBuffer"/>); a full shard is written (and
+/// hashed as it is written) by a writer thread while the next one fills, up to <see cref="MaxWriting"/> at once
+/// (fewer when shards are large: about 64 MB of rows in flight at most), so the disk flushes overlap each other and
+/// the packing. What is written, and in which order the shards are listed, does not depend on the timing.
+/// <see cref="Complete"/> writes the last shard, waits for the writes and removes shards a larger earlier compile
+/// left behind. Dispose it in any case: it waits for the writes in flight, so a failed compile leaves no
+/// half-written temp file behind.
 /// </summary>
 public sealed class ShardSetWriter : IDisposable
 {
+    /// <summary>The most shards written at once while the next one fills.</summary>
+    public const int MaxWriting = 3;
+
     private readonly string _directory;
     private readonly int _sequenceLength;
     private readonly int _tokenWidth;
-    private readonly int _rowsPerShard;
+    private readonly int _maxWriting;
     private readonly List<ShardInfo> _shards = [];
+    private readonly Queue<Job> _inFlight = new();
+    private readonly BlockingCollection<Job> _jobs = [];
+    private readonly List<Thread> _writers = [];
     private ShardBuffer _filling;
-    private (Task<ShardInfo> Write, ShardBuffer Buffer)? _writing;
     private int _started;
+    private bool _disposed;
 
     public ShardSetWriter(string directory, int sequenceLength, int tokenWidth, int rowsPerShard)
     {
@@ -29,14 +37,21 @@ public sealed class ShardSetWriter : IDisposable
         _directory = directory;
         _sequenceLength = sequenceLength;
         _tokenWidth = tokenWidth;
-        _rowsPerShard = rowsPerShard;
+        RowsPerShard = rowsPerShard;
         _filling = new ShardBuffer(sequenceLength, tokenWidth, rowsPerShard);
+
+        // Writing a shard is mostly waiting (the flush to disk before the rename): a few at once keep the device
+        // busy. Each holds a shard's rows, so fewer when shards are large.
+        long shardBytes = (long)rowsPerShard * sequenceLength * (tokenWidth + 1);
+        _maxWriting = (int)Math.Clamp((64L << 20) / Math.Max(1, shardBytes), 1, MaxWriting);
         Directory.CreateDirectory(directory);
     }
 
-    public int RowsPerShard => _rowsPerShard;
+    public int RowsPerShard { get; }
 
-    /// <summary>The shards written so far (complete after <see cref="Complete"/>).</summary>
+    public int TokenWidth => _tokenWidth;
+
+    /// <summary>The shards written so far, in order (all of them after <see cref="Complete"/>).</summary>
     public IReadOnlyList<ShardInfo> Shards => _shards;
 
     /// <summary>Rows written or pending.</summary>
@@ -52,21 +67,28 @@ public sealed class ShardSetWriter : IDisposable
         }
     }
 
-    /// <summary>Adds one row packing <paramref name="samples"/>[<paramref name="members"/>] in that order, padded with <paramref name="padToken"/>.</summary>
-    public void Add(IReadOnlyList<SampleView> samples, IReadOnlyList<int> members, int padToken)
+    /// <summary>Encodes ids at the shards' width, as <see cref="Add(ReadOnlySpan{byte}, IReadOnlyList{RowMember}, IReadOnlyList{int}, int)"/> takes them.</summary>
+    internal void Encode(ReadOnlySpan<int> ids, Span<byte> destination) => _filling.Encode(ids, destination);
+
+    /// <summary>Adds one row packing <paramref name="window"/>[<paramref name="members"/>] in that order, padded with <paramref name="padToken"/>.</summary>
+    internal void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, IReadOnlyList<int> members, int padToken)
     {
-        _filling.Add(samples, members, padToken);
+        _filling.Add(ids, window, members, padToken);
         Added();
     }
 
     public IReadOnlyList<ShardInfo> Complete()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_filling.Rows > 0)
         {
             HandOver();
         }
 
-        Wait();
+        while (_inFlight.Count > 0)
+        {
+            WaitOldest();
+        }
 
         // Shards from an earlier, larger compile must not linger next to the new manifest.
         var names = _shards.Select(s => s.File).ToHashSet(StringComparer.Ordinal);
@@ -81,20 +103,22 @@ public sealed class ShardSetWriter : IDisposable
         return _shards;
     }
 
-    /// <summary>Waits for a shard still being written (its failure is not reported: the compile is failing already).</summary>
+    /// <summary>Waits for the shards still being written and stops the writer threads (a failed write is not reported here).</summary>
     public void Dispose()
     {
-        if (_writing is { } writing)
+        if (_disposed)
         {
-            _writing = null;
-            try
-            {
-                writing.Write.Wait();
-            }
-            catch (AggregateException)
-            {
-            }
+            return;
         }
+
+        _disposed = true;
+        _jobs.CompleteAdding();
+        foreach (var writer in _writers)
+        {
+            writer.Join();
+        }
+
+        _jobs.Dispose();
     }
 
     private void Added()
@@ -106,28 +130,62 @@ public sealed class ShardSetWriter : IDisposable
         }
     }
 
-    /// <summary>Starts writing the filled buffer; the next rows go to the buffer of the shard written before it.</summary>
+    /// <summary>Queues the filled buffer for writing; the next rows go to a new buffer, or to that of the oldest write once it is done.</summary>
     private void HandOver()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var full = _filling;
         var name = string.Create(CultureInfo.InvariantCulture, $"shard-{_started++:D5}{ShardFormat.Extension}");
-        var reuse = Wait();
-        reuse?.Clear();
-        _filling = reuse ?? new ShardBuffer(_sequenceLength, _tokenWidth, _rowsPerShard);
-        var path = Path.Combine(_directory, name);
-        _writing = (Task.Run(() => new ShardInfo(name, full.Rows, full.DocumentCount, full.Tokens, full.SupervisedTokens, ShardWriter.Write(path, full))), full);
-    }
-
-    /// <summary>Finishes the write in flight, if any, and returns its buffer.</summary>
-    private ShardBuffer? Wait()
-    {
-        if (_writing is not { } writing)
+        ShardBuffer? reuse = null;
+        if (_inFlight.Count >= _maxWriting)
         {
-            return null;
+            reuse = WaitOldest();
+            reuse.Clear();
         }
 
-        _writing = null;
-        _shards.Add(writing.Write.GetAwaiter().GetResult());
-        return writing.Buffer;
+        var job = new Job(full, name, Path.Combine(_directory, name));
+        _inFlight.Enqueue(job);
+        _jobs.Add(job);
+        if (_writers.Count < _maxWriting && _writers.Count < _inFlight.Count)
+        {
+            // Threads of its own, not the pool's: a write blocks on the disk, and pool threads waiting there would
+            // hold up the process's other work.
+            var writer = new Thread(Write) { IsBackground = true, Name = "AgentFlan shard writer" };
+            writer.Start();
+            _writers.Add(writer);
+        }
+
+        // After a full shard, the next ones are likely full too: their buffers take a shard's rows at once.
+        _filling = reuse ?? new ShardBuffer(_sequenceLength, _tokenWidth, RowsPerShard, initialRows: RowsPerShard);
+    }
+
+    /// <summary>Finishes the oldest write in flight (throwing its failure) and returns its buffer.</summary>
+    private ShardBuffer WaitOldest()
+    {
+        var job = _inFlight.Dequeue();
+        _shards.Add(job.Done.Task.GetAwaiter().GetResult());
+        return job.Buffer;
+    }
+
+    private void Write()
+    {
+        foreach (var job in _jobs.GetConsumingEnumerable())
+        {
+            try
+            {
+                var buffer = job.Buffer;
+                var hash = ShardWriter.Write(job.Path, buffer);
+                job.Done.SetResult(new ShardInfo(job.Name, buffer.Rows, buffer.DocumentCount, buffer.Tokens, buffer.SupervisedTokens, hash));
+            }
+            catch (Exception e)
+            {
+                job.Done.SetException(e);
+            }
+        }
+    }
+
+    private sealed record Job(ShardBuffer Buffer, string Name, string Path)
+    {
+        public TaskCompletionSource<ShardInfo> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Recipes;
 
 namespace AgentFlan.Tokenization;
@@ -36,6 +37,7 @@ public static class OverLength
     }
 
     /// <summary>The same policy for a <see cref="SampleView"/>: the same cut, the same outcome, no per-token arrays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (SampleView? Sample, OverLengthOutcome Outcome) Apply(SampleView sample, int length, OverLengthOptions options)
     {
         ArgumentNullException.ThrowIfNull(sample);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Conversations;
 
 namespace AgentFlan.Tokenization;
@@ -17,6 +18,7 @@ public sealed class SampleView
 
     /// <param name="tokens">The ids the sample is a window of (not copied; must not change).</param>
     /// <param name="runs">See <see cref="Runs"/>; checked.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SampleView(string id, ConversationKind kind, int[] tokens, int offset, int length, DocumentSegment[] runs)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -65,6 +67,7 @@ public sealed class SampleView
     /// are: sorted, non-overlapping and inside it. Every document the template renders is (one segment after the
     /// other, then the end-of-text id); the compile checks anyway and falls back to the per-token arrays otherwise.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool AreRuns(ReadOnlySpan<DocumentSegment> segments, int length)
     {
         int end = 0;
@@ -109,8 +112,18 @@ public sealed class SampleView
     public void WriteLoss(Span<byte> loss)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(loss.Length, Length, nameof(loss));
+        WriteLoss(_runs, loss);
+    }
+
+    /// <summary>The runs, shared (not to be changed).</summary>
+    internal DocumentSegment[] RunArray => _runs;
+
+    /// <summary>Writes the loss mask of <paramref name="runs"/> into <paramref name="loss"/> (the sample's tokens).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void WriteLoss(ReadOnlySpan<DocumentSegment> runs, Span<byte> loss)
+    {
         loss.Clear();
-        foreach (var run in _runs)
+        foreach (var run in runs)
         {
             if (run.Supervised)
             {
@@ -123,6 +136,7 @@ public sealed class SampleView
     /// The token ranges truncation must not cut: the maximal runs of retrieval and understanding tokens (each tool
     /// call's name and arguments), as <see cref="TokenizedSample.ToolCallSpans"/> derives them from the capabilities.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<TokenSpan> ToolCallSpans()
     {
         List<TokenSpan>? spans = null;
@@ -165,6 +179,7 @@ public sealed class SampleView
     }
 
     /// <summary>The tokens [<paramref name="start"/>, <paramref name="end"/>) of this sample, with their runs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SampleView Slice(int start, int end)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(start);

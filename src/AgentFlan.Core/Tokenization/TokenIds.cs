@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace AgentFlan.Tokenization;
@@ -10,6 +11,7 @@ namespace AgentFlan.Tokenization;
 internal static class TokenIds
 {
     /// <summary>Whether every id is in [0, 65535].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool FitIn16Bits(ReadOnlySpan<int> ids)
     {
         var values = MemoryMarshal.Cast<int, uint>(ids);
@@ -41,6 +43,7 @@ internal static class TokenIds
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> as 16-bit ids.</summary>
     /// <exception cref="OverflowException">An id is negative or above 65535 (nothing is promised about <paramref name="destination"/> then).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Narrow(ReadOnlySpan<int> source, Span<ushort> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, source.Length, nameof(destination));
@@ -71,6 +74,7 @@ internal static class TokenIds
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> as 32-bit ids.</summary>
     /// <exception cref="OverflowException">An id is negative.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(ReadOnlySpan<int> source, Span<uint> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, source.Length, nameof(destination));
@@ -83,6 +87,7 @@ internal static class TokenIds
     }
 
     /// <summary>Copies 16-bit ids into <paramref name="destination"/> as <see cref="int"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Widen(ReadOnlySpan<ushort> source, Span<int> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, source.Length, nameof(destination));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Tokenization;
 
 namespace AgentFlan.Transforms;
@@ -22,6 +23,7 @@ public sealed class CapabilityCounter
     }
 
     /// <summary>The same counts from a view's runs: a run's tokens are all eligible for its capability, and achieved when supervised.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(SampleView sample)
     {
         ArgumentNullException.ThrowIfNull(sample);

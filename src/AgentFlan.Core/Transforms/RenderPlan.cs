@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 using AgentFlan.Templates;
@@ -71,6 +72,7 @@ public sealed class RenderPlan
     /// document's segment array when the weights drop nothing). A document whose segments overlap or are out of
     /// order (none the template renders) goes through the per-token arrays instead, with the same result.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SampleView View(TokenizedDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -86,7 +88,11 @@ public sealed class RenderPlan
             var segment = segments[i];
             if (segment.Supervised && !Keeps(document.Id, i, segment.Supervised, segment.Capability))
             {
-                runs ??= (DocumentSegment[])segments.Clone();
+                if (runs is null)
+                {
+                    runs = new DocumentSegment[segments.Length];
+                    segments.CopyTo(runs, 0);
+                }
                 runs[i] = segment with { Supervised = false };
             }
         }
@@ -98,6 +104,7 @@ public sealed class RenderPlan
     public static TokenizedSample Unweighed(TokenizedDocument document) => Sample(document, (_, segment) => segment.Supervised);
 
     /// <summary>Whether segment <paramref name="index"/> of sample <paramref name="id"/> is trained on after the weights.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Keeps(string id, int index, bool supervised, Capability capability)
     {
         if (!supervised || capability == Capability.None)
