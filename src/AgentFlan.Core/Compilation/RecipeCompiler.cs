@@ -40,7 +40,9 @@ public static class RecipeCompiler
         // A compile killed mid-write leaves temp files (never an output that looks finished): sweep them.
         AtomicFile.RemoveAbandoned(outputDirectory);
         var context = new CompileContext(recipe, options);
-        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
+        var hashes = context.Cache is null ? null : new FileHashMemo(context.Cache.Root);
+        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s, hashes)).ToList();
+        hashes?.Save();
         var key = SampleStore.Key(context.DataSettings, files);
         var stored = context.Cache is null ? null : SampleStore.Open(context.Cache, key);
         context.Timings.Add(("inputs", context.Clock.Elapsed.TotalSeconds));
