@@ -137,16 +137,27 @@ public sealed class StageCache
         TryDelete(path);
     }
 
-    /// <summary>An entry's payload read once, front to back, hashed as it is read; see <see cref="OpenStreaming"/>.</summary>
+    /// <summary>
+    /// An entry's payload read once, front to back, through a buffer of its own (so no buffering stream is needed
+    /// on top), each block hashed as it comes from the file; see <see cref="OpenStreaming"/>.
+    /// </summary>
     public sealed class EntryStream : Stream
     {
+        private const int BufferSize = 1 << 20;
+
         private readonly StageCache _cache;
         private readonly string _path;
         private readonly FileStream _file;
         private readonly byte[] _expected;
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[] _buffer = [];
+        private int _buffered;
+        private int _used;
+        private long _read;
         private long _position;
         private bool _disposed;
+        private bool? _intact;
+        private bool _rejected;
 
         internal EntryStream(StageCache cache, string path, FileStream file, byte[] expected)
         {
@@ -178,9 +189,50 @@ public sealed class StageCache
         public override int Read(Span<byte> buffer)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            int read = _file.Read(buffer[..(int)Math.Min(buffer.Length, PayloadLength - _position)]);
-            _hash.AppendData(buffer[..read]);
-            _position += read;
+            if (_used == _buffered)
+            {
+                if (buffer.Length >= BufferSize)
+                {
+                    // A large read goes straight into the caller's memory (hashed all the same).
+                    int direct = FromFile(buffer);
+                    _position += direct;
+                    return direct;
+                }
+
+                if (_buffer.Length == 0)
+                {
+                    _buffer = new byte[(int)Math.Min(BufferSize, Math.Max(1, PayloadLength))];
+                }
+
+                _buffered = FromFile(_buffer);
+                _used = 0;
+            }
+
+            int count = Math.Min(buffer.Length, _buffered - _used);
+            _buffer.AsSpan(_used, count).CopyTo(buffer);
+            _used += count;
+            _position += count;
+            return count;
+        }
+
+        public override int ReadByte()
+        {
+            if (_used < _buffered)
+            {
+                _position++;
+                return _buffer[_used++];
+            }
+
+            Span<byte> one = stackalloc byte[1];
+            return Read(one) == 1 ? one[0] : -1;
+        }
+
+        /// <summary>Reads the next bytes of the payload from the file into <paramref name="destination"/> and hashes them.</summary>
+        private int FromFile(Span<byte> destination)
+        {
+            int read = _file.Read(destination[..(int)Math.Min(destination.Length, PayloadLength - _read)]);
+            _hash.AppendData(destination[..read]);
+            _read += read;
             return read;
         }
 
@@ -210,28 +262,55 @@ public sealed class StageCache
             }
         }
 
-        /// <summary>Reads the rest of the payload and checks the hash of all of it; on a mismatch see <see cref="Damaged"/>.</summary>
+        /// <summary>
+        /// Reads the rest of the payload (what was not read yet) and checks the hash of all of it; on a mismatch see
+        /// <see cref="Damaged"/>. Checking again gives the same answer.
+        /// </summary>
         /// <exception cref="CacheEntryDamagedException">The payload is not what was written.</exception>
         public void Verify()
         {
+            if (!IsIntact())
+            {
+                throw CacheEntryDamagedException.For(_path, null);
+            }
+        }
+
+        /// <summary>Like <see cref="Verify"/>, without throwing: false for a damaged entry (deleted and reported once).</summary>
+        public bool IsIntact()
+        {
+            if (_intact is { } known)
+            {
+                return known;
+            }
+
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var rest = new byte[1 << 16];
-            while (Read(rest) > 0)
+            while (FromFile(rest) > 0)
             {
             }
 
             Span<byte> hash = stackalloc byte[32];
             _hash.GetHashAndReset(hash);
-            if (!hash.SequenceEqual(_expected))
+            _intact = hash.SequenceEqual(_expected);
+            if (_intact == false)
             {
-                throw Damaged();
+                Damaged();
             }
+
+            return _intact.Value;
         }
 
         /// <summary>Closes the entry, deletes and reports it (AFB3001), and returns the exception to throw.</summary>
         public CacheEntryDamagedException Damaged(Exception? cause = null)
         {
-            Dispose();
-            _cache.Reject(_path);
+            if (!_rejected)
+            {
+                _rejected = true;
+                _intact = false;
+                Dispose();
+                _cache.Reject(_path);
+            }
+
             return CacheEntryDamagedException.For(_path, cause);
         }
 

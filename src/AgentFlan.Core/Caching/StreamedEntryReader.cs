@@ -82,18 +82,22 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
     /// </summary>
     public IEnumerable<TRecord> Records()
     {
-        using var buffer = new BufferedStream(_stream, 1 << 20);
-        using var reader = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
-        var read = _codec(reader);
         if (_entry is null)
         {
-            while (reader.ReadByte() == 1)
+            using var buffer = new BufferedStream(_stream, 1 << 20);
+            using var verified = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
+            var next = _codec(verified);
+            while (verified.ReadByte() == 1)
             {
-                yield return read();
+                yield return next();
             }
 
             yield break;
         }
+
+        // The entry buffers and hashes on its own; it stays open after the records, for IsDamaged.
+        using var reader = new BinaryReader(_entry, Encoding.UTF8, leaveOpen: true);
+        var read = _codec(reader);
 
         while (true)
         {
@@ -118,6 +122,13 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
 
         _entry.Verify();
     }
+
+    /// <summary>
+    /// For an entry read while streaming, whether it is damaged: reads what was not read yet and checks the hash (a
+    /// damaged entry is deleted and reported). A compile that failed while using the records asks this to tell a
+    /// damaged entry (build it again) from a real error. Always false for an entry verified when opened.
+    /// </summary>
+    public bool IsDamaged() => _entry is not null && !_entry.IsIntact();
 
     public void Dispose() => _stream.Dispose();
 }

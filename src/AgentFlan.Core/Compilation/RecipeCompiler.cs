@@ -48,9 +48,9 @@ public static class RecipeCompiler
         context.Timings.Add(("inputs", context.Clock.Elapsed.TotalSeconds));
         if (stored is not null)
         {
-            try
+            using (stored)
             {
-                using (stored)
+                try
                 {
                     var summary = stored.Summary;
                     SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
@@ -58,10 +58,15 @@ public static class RecipeCompiler
                     var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
                     return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
                 }
-            }
-            catch (CacheEntryDamagedException)
-            {
-                // The entry is checked as it streams: found damaged (deleted, warned) before the manifest was written. Build it again.
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The entry is checked as its documents stream, so it can turn out damaged (deleted, warned) only
+                    // now, before the manifest is written; a failure on the way may be that damage. Build it again.
+                    if (e is not CacheEntryDamagedException && !stored.IsDamaged())
+                    {
+                        throw;
+                    }
+                }
             }
         }
 
