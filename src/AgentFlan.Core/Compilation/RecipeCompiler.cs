@@ -274,9 +274,9 @@ public static class RecipeCompiler
 
         packer.Flush();
         var diagnostics = new List<Diagnostic>(context.Cache?.Warnings ?? []);
-        var shards = shardWriter.Complete();
-        var written = context.Clock.Elapsed;
 
+        // Every row is packed, so the statistics are final: the charts (which show only them) are drawn while the last
+        // shards are written and hashed; the shards go into the manifest once they are all done.
         var manifest = new DatasetManifest
         {
             Recipe = recipe.Name,
@@ -290,7 +290,7 @@ public static class RecipeCompiler
             Tokenizer = tokenizer.Info,
             Template = context.Template.Name,
             SequenceLength = length,
-            Shards = shards,
+            Shards = [],
             Statistics = new DatasetStatistics
             {
                 Conversations = conversationCount,
@@ -311,8 +311,14 @@ public static class RecipeCompiler
             },
         };
 
+        var charts = context.Options.Charts;
+        var measured = manifest;
+        var drawing = Task.Run(() => DatasetReport.Draw(measured, charts));
+        manifest = manifest with { Shards = shardWriter.Complete() };
+        var written = context.Clock.Elapsed;
+
         var sampler = new SampleTokenizer(tokenizer, context.Template, recipe.Masking, plan);
-        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), context.Options.Charts));
+        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), drawing.GetAwaiter().GetResult()));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
         context.Timings.Add((fromCache ? "documents (samples stage)" : "documents (render, tokenize)", documentsTime.TotalSeconds));
