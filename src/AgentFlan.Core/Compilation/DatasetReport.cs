@@ -52,10 +52,22 @@ public static class DatasetReport
     }
 
     /// <summary>Writes the charts drawn (each PNG atomically; images of charts no longer drawn are removed), then report.md atomically.</summary>
-    public static IReadOnlyList<Diagnostic> Write(string outputDirectory, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, DrawnCharts charts)
+    public static IReadOnlyList<Diagnostic> Write(string outputDirectory, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, DrawnCharts charts) =>
+        Write(outputDirectory, manifest, sampler, examples, Task.FromResult(charts));
+
+    /// <summary>
+    /// The same, for charts still being drawn (<see cref="Draw"/> on another thread): the examples, which do not
+    /// depend on them, are rendered first, then the charts are waited for.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Write(string outputDirectory, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, Task<DrawnCharts> drawing)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        ArgumentNullException.ThrowIfNull(charts);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(drawing);
+        var exampleText = new StringBuilder();
+        Examples(exampleText, manifest, sampler, examples);
+        var charts = drawing.GetAwaiter().GetResult();
         var folder = Path.Combine(outputDirectory, ChartFolder);
         var drawn = new Dictionary<string, (string Title, string File)>(StringComparer.Ordinal);
         try
@@ -76,7 +88,7 @@ public static class DatasetReport
         var chartsLine = charts.Line;
         var diagnostics = charts.Warning is null ? new List<Diagnostic>() : [charts.Warning];
         RemoveStaleCharts(folder, drawn.Keys);
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, RecipeCompiler.ReportFileName), Render(manifest, sampler, examples, drawn, chartsLine));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, RecipeCompiler.ReportFileName), Render(manifest, drawn, chartsLine, exampleText));
         return diagnostics;
     }
 
@@ -86,6 +98,14 @@ public static class DatasetReport
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(examples);
+        var exampleText = new StringBuilder();
+        Examples(exampleText, manifest, sampler, examples);
+        return Render(manifest, charts, chartsLine, exampleText);
+    }
+
+    /// <summary>The report's Markdown with its examples section already rendered.</summary>
+    private static string Render(DatasetManifest manifest, IReadOnlyDictionary<string, (string Title, string File)> charts, string chartsLine, StringBuilder exampleText)
+    {
         ArgumentNullException.ThrowIfNull(charts);
         void Chart(StringBuilder text, string name)
         {
@@ -167,7 +187,7 @@ public static class DatasetReport
         text.Append('\n');
         Chart(text, DatasetReportCharts.Kinds);
         AgentFlanSections(s, text, Chart);
-        Examples(text, manifest, sampler, examples);
+        text.Append(exampleText);
         return text.ToString();
     }
 

@@ -317,10 +317,11 @@ public static class RecipeCompiler
         manifest = manifest with { Shards = shardWriter.Complete() };
         var written = context.Clock.Elapsed;
 
+        var manifestJson = manifest.ToJson();
         var sampler = new SampleTokenizer(tokenizer, context.Template, recipe.Masking, plan);
-        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), drawing.GetAwaiter().GetResult()));
+        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), drawing));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
-        AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
+        AtomicFile.WriteAllText(manifestPath, manifestJson);
         context.Timings.Add((fromCache ? "documents (samples stage)" : "documents (render, tokenize)", documentsTime.TotalSeconds));
         context.Timings.Add(("weigh, pack, write", (written - started - documentsTime).TotalSeconds));
         context.Timings.Add(("report, manifest", (context.Clock.Elapsed - written).TotalSeconds));
