@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -93,6 +94,7 @@ public static class SampleStore
         DocumentCodec.WriteCompact(writer, document.Tokens, document.Segments, scratch);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static TokenizedDocument Read(BinaryReader reader, long limit, DocumentCodec.Scratch scratch)
     {
         var id = reader.ReadString();

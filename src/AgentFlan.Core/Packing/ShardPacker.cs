@@ -20,7 +20,6 @@ public sealed class ShardPacker
     private readonly long _windowTokens;
     private readonly ShardSetWriter _writer;
     private readonly List<RowMember> _window = [];
-    private readonly List<int> _single = [0];
     private byte[] _ids = [];
     private int _idsUsed;
     private long _windowLength;
@@ -76,9 +75,10 @@ public sealed class ShardPacker
 
             if (lengths.Length > 0)
             {
-                foreach (var members in Packer.FirstFitDecreasing(lengths, _sequenceLength))
+                var (members, starts) = Packer.FirstFitDecreasingFlat(lengths, _sequenceLength);
+                for (int b = 0; b + 1 < starts.Length; b++)
                 {
-                    _writer.Add(ids, _window, members, _padToken);
+                    _writer.Add(ids, _window, members.AsSpan(starts[b], starts[b + 1] - starts[b]), _padToken);
                 }
             }
         }
@@ -86,8 +86,7 @@ public sealed class ShardPacker
         {
             for (int i = 0; i < _window.Count; i++)
             {
-                _single[0] = i;
-                _writer.Add(ids, _window, _single, _padToken);
+                _writer.Add(ids, _window, new ReadOnlySpan<int>(in i), _padToken);
             }
         }
 

@@ -90,10 +90,9 @@ internal sealed class ShardBuffer
     /// already encoded at this buffer's width in <paramref name="ids"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, IReadOnlyList<int> members, int padToken)
+    public void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, ReadOnlySpan<int> members, int padToken)
     {
         ArgumentNullException.ThrowIfNull(window);
-        ArgumentNullException.ThrowIfNull(members);
         int r = BeginRow();
         int rowStart = r * SequenceLength;
         var loss = _loss.AsSpan(rowStart, SequenceLength);

@@ -67,11 +67,11 @@ public sealed class ShardSetWriter : IDisposable
         }
     }
 
-    /// <summary>Encodes ids at the shards' width, as <see cref="Add(ReadOnlySpan{byte}, IReadOnlyList{RowMember}, IReadOnlyList{int}, int)"/> takes them.</summary>
+    /// <summary>Encodes ids at the shards' width, as <see cref="Add(ReadOnlySpan{byte}, IReadOnlyList{RowMember}, ReadOnlySpan{int}, int)"/> takes them.</summary>
     internal void Encode(ReadOnlySpan<int> ids, Span<byte> destination) => _filling.Encode(ids, destination);
 
     /// <summary>Adds one row packing <paramref name="window"/>[<paramref name="members"/>] in that order, padded with <paramref name="padToken"/>.</summary>
-    internal void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, IReadOnlyList<int> members, int padToken)
+    internal void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, ReadOnlySpan<int> members, int padToken)
     {
         _filling.Add(ids, window, members, padToken);
         Added();
