@@ -113,10 +113,10 @@ public sealed class FileHashMemo
 
         // A memo, not an output: a temp file renamed into place (a reader sees the old or the new one), no flush to disk.
         var directory = Path.GetDirectoryName(_path)!;
-        Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{FileName}.{Guid.NewGuid():N}.tmp");
         try
         {
+            Directory.CreateDirectory(directory);
             File.WriteAllBytes(temp, buffer.WrittenSpan.ToArray());
             File.Move(temp, _path, overwrite: true);
         }
@@ -129,9 +129,12 @@ public sealed class FileHashMemo
         }
         finally
         {
-            if (File.Exists(temp))
+            try
             {
                 File.Delete(temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
             }
         }
 

@@ -90,6 +90,8 @@ public sealed class ShardSetWriter : IDisposable
             WaitOldest();
         }
 
+        StopWriters();
+
         // Shards from an earlier, larger compile must not linger next to the new manifest.
         var names = _shards.Select(s => s.File).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in Directory.EnumerateFiles(_directory, "shard-*" + ShardFormat.Extension))
@@ -112,13 +114,24 @@ public sealed class ShardSetWriter : IDisposable
         }
 
         _disposed = true;
-        _jobs.CompleteAdding();
+        StopWriters();
+        _jobs.Dispose();
+    }
+
+    /// <summary>Lets the writer threads finish what is queued and end.</summary>
+    private void StopWriters()
+    {
+        if (!_jobs.IsAddingCompleted)
+        {
+            _jobs.CompleteAdding();
+        }
+
         foreach (var writer in _writers)
         {
             writer.Join();
         }
 
-        _jobs.Dispose();
+        _writers.Clear();
     }
 
     private void Added()

@@ -119,4 +119,17 @@ public sealed class FileHashMemoTests
         memo.Sha256(b);
         Assert.AreEqual((2, 0), (memo.Hits, memo.Misses));
     }
+
+    [TestMethod]
+    public void A_memo_that_cannot_be_saved_costs_only_a_read()
+    {
+        using var temp = new TempDirectory();
+        var file = temp.WriteFile("data.jsonl", "content\n");
+        temp.WriteFile(Path.Combine("cache", FileHashMemo.Folder), "a file where the memo's folder goes");
+        var memo = new FileHashMemo(temp.Combine("cache"));
+
+        Assert.AreEqual(ContentHash.OfFile(file), memo.Sha256(file));
+        memo.Save();
+        Assert.AreEqual(ContentHash.OfFile(file), new FileHashMemo(temp.Combine("cache")).Sha256(file));
+    }
 }

@@ -96,6 +96,30 @@ public sealed class SampleStoreTests
     }
 
     [TestMethod]
+    public void A_source_rewritten_right_after_a_compile_with_its_length_and_time_kept_is_read_again()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        var data = temp.Combine("data", "chats.jsonl");
+
+        // Written "now" as far as the memo can tell, however slow this machine is: its hash is not trusted later.
+        var written = DateTime.UtcNow.AddMinutes(1);
+        File.SetLastWriteTimeUtc(data, written);
+        var first = RecipeCompiler.Compile(recipe, temp.Combine("first"), cached);
+
+        // Same length, same write time, other content: within the file hash memo's racy window, so hashed again.
+        var text = File.ReadAllText(data);
+        int at = text.IndexOf("\"content\":\"", StringComparison.Ordinal) + 11;
+        File.WriteAllText(data, text[..at] + (text[at] == 'X' ? 'Y' : 'X') + text[(at + 1)..]);
+        File.SetLastWriteTimeUtc(data, written);
+        var edited = RecipeCompiler.Compile(recipe, temp.Combine("edited"), cached);
+
+        Assert.IsFalse(edited.SamplesStageReused);
+        Assert.AreNotEqual(first.Manifest.Stages[SampleStore.Stage], edited.Manifest.Stages[SampleStore.Stage]);
+    }
+
+    [TestMethod]
     public void Recipes_that_differ_only_in_name_and_weights_share_the_entry()
     {
         using var temp = new TempDirectory();
