@@ -11,6 +11,9 @@ public sealed class ScottPlotRenderer : IChartRenderer
 {
     private static readonly ScottPlot.Palettes.Category10 Palette = new();
 
+    /// <summary>One chart at a time in the process: a renderer getting ready in the background never draws beside another one.</summary>
+    private static readonly Lock Drawing = new();
+
     private readonly Task _warmUp;
 
     /// <summary>A renderer that gets ready in the background (see <see cref="ScottPlotRenderer(bool)"/>).</summary>
@@ -62,6 +65,14 @@ public sealed class ScottPlotRenderer : IChartRenderer
     }
 
     private static byte[] Render(ChartSpec chart)
+    {
+        lock (Drawing)
+        {
+            return Draw(chart);
+        }
+    }
+
+    private static byte[] Draw(ChartSpec chart)
     {
         if (chart.Width < 16 || chart.Height < 16)
         {
