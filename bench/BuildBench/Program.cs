@@ -1,14 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using AgentFlan.Synthetic;
 using AgentFlan.Writers;
 
 // Builds a temporary project with N OpenAI-format sources and times real `dotnet build` runs: cold compile,
 // no-op build (against the same project without recipes), a capability weight change and an edit of one source.
 // Default 4 x 12,500 conversations (~24 M tokens): a build's fixed cost (~0.6 s of MSBuild start-up) must be small
-// next to the cold compile for the ratios to say anything about the cache. Usage: [sources] [conversations per source].
-int sources = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4;
-int perSource = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 12_500;
+// next to the cold compile for the ratios to say anything about the cache.
+// Usage: [sources] [conversations per source] | --sources N --conversations N [--keep]
+// (--conversations 50000 shows how the fixed costs amortise at a larger scale; --keep leaves the project for profiling).
+var options = BenchOptions.Parse(args);
+int sources = options.Sources;
+int perSource = options.Conversations;
 var repo = FindRepository();
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
 var tasks = Path.Combine(repo, "src", "AgentFlan.Build.Tasks", "bin", configuration, "net10.0", "AgentFlan.Build.Tasks.dll");
@@ -42,16 +46,17 @@ try
 
     Build(root, "Plain.proj", "restore");
     Build(root, "Bench.proj", "restore");
-    var plainNoOp = Median(() => Build(root, "Plain.proj"), 3);
-    var cold = Build(root, "Bench.proj");
-    var noOp = Median(() => Build(root, "Bench.proj"), 3);
+    var plainNoOp = Median(() => Build(root, "Plain.proj").Seconds, 3);
+    var (cold, coldLog) = Build(root, "Bench.proj");
+    var noOp = Median(() => Build(root, "Bench.proj").Seconds, 3);
     File.WriteAllText(Path.Combine(root, "bench.recipe.yaml"), File.ReadAllText(Path.Combine(root, "bench.recipe.yaml")).Replace("retrieval: 0.25", "retrieval: 0.5", StringComparison.Ordinal));
-    var weight = Build(root, "Bench.proj");
+    var (weight, weightLog) = Build(root, "Bench.proj");
     var conversationsEdited = SyntheticCorpus.Generate(new SyntheticOptions { Count = perSource, Seed = 999 });
     CorpusWriter.Write(CorpusFormat.OpenAi, conversationsEdited, Path.Combine(root, "data", "part0.jsonl"));
-    var oneSource = Build(root, "Bench.proj");
+    var (oneSource, oneSourceLog) = Build(root, "Bench.proj");
 
-    Console.WriteLine($"sources {sources} x {perSource} conversations, {Environment.ProcessorCount} cores, {configuration}");
+    long bytes = Enumerable.Range(0, sources).Sum(s => new FileInfo(Path.Combine(root, "data", $"part{s}.jsonl")).Length);
+    Console.WriteLine($"sources {sources} x {perSource} conversations ({bytes / 1e6:0} MB), {Environment.ProcessorCount} cores, {configuration}");
     Console.WriteLine($"{"build",-34} {"seconds",8} {"x cold",8}");
     void Row(string name, double seconds) => Console.WriteLine($"{name,-34} {seconds,8:0.00} {seconds / cold,8:0.00}");
     Row("cold compile (empty cache)", cold);
@@ -62,16 +67,28 @@ try
     Console.WriteLine($"no-op overhead vs a project without recipes: {noOp / plainNoOp:0.00}x (target <= 1.20)");
     Console.WriteLine($"weight change: {weight / cold:0.00}x cold (target <= 0.10)");
     Console.WriteLine($"1 of {sources} sources edited: {oneSource / cold:0.00}x cold (target <= {(1.0 / sources) + 0.10:0.00})");
+    Console.WriteLine("phases (the compile task's own timings; the rest of a build is MSBuild, recipe loading and task start-up):");
+    Phases("cold compile", coldLog);
+    Phases("weight change", weightLog);
+    Phases($"1 of {sources} sources edited", oneSourceLog);
 }
 finally
 {
-    Directory.Delete(root, recursive: true);
+    if (options.Keep)
+    {
+        Console.WriteLine($"kept {root}");
+    }
+    else
+    {
+        Directory.Delete(root, recursive: true);
+    }
 }
 
-static double Build(string directory, string project, string target = "Build")
+// Normal verbosity, so the log holds the compile's phase times (the logger's cost is a few milliseconds).
+static (double Seconds, string Log) Build(string directory, string project, string target = "Build")
 {
     var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in new[] { "msbuild", project, $"-t:{target}", "-nologo", "-v:q", "-tl:off", "-nodeReuse:false" })
+    foreach (var a in new[] { "msbuild", project, $"-t:{target}", "-nologo", "-v:n", "-tl:off", "-nodeReuse:false" })
     {
         info.ArgumentList.Add(a);
     }
@@ -81,12 +98,20 @@ static double Build(string directory, string project, string target = "Build")
     var output = process.StandardOutput.ReadToEndAsync();
     var error = process.StandardError.ReadToEnd();
     process.WaitForExit();
+    var seconds = clock.Elapsed.TotalSeconds;
     if (process.ExitCode != 0)
     {
         throw new InvalidOperationException($"{project} -t:{target} failed:\n{output.Result}\n{error}");
     }
 
-    return clock.Elapsed.TotalSeconds;
+    return (seconds, output.Result);
+}
+
+static void Phases(string build, string log)
+{
+    var total = Regex.Match(log, @"compiled recipe '[^']*': .* in ([0-9.]+) s");
+    var phases = Regex.Match(log, @"compile time: (.*)$", RegexOptions.Multiline);
+    Console.WriteLine($"  {build}: task {(total.Success ? total.Groups[1].Value + " s" : "?")}; {(phases.Success ? phases.Groups[1].Value.TrimEnd() : "no timings in the log")}");
 }
 
 static double Median(Func<double> run, int times) => Enumerable.Range(0, times).Select(_ => run()).Order().ElementAt(times / 2);
@@ -102,4 +127,52 @@ static string FindRepository()
     }
 
     throw new InvalidOperationException("Run from inside the repository.");
+}
+
+/// <summary>The command line: positional <c>[sources] [conversations]</c> or named options.</summary>
+internal sealed record BenchOptions(int Sources, int Conversations, bool Keep)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        int sources = 4, conversations = 12_500, positional = 0;
+        bool keep = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--sources":
+                    sources = Number(args, ++i);
+                    break;
+                case "--conversations":
+                    conversations = Number(args, ++i);
+                    break;
+                case "--keep":
+                    keep = true;
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal) || positional > 1)
+                    {
+                        throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [sources] [conversations per source] | --sources N --conversations N [--keep]");
+                    }
+
+                    if (positional++ == 0)
+                    {
+                        sources = Number(args, i);
+                    }
+                    else
+                    {
+                        conversations = Number(args, i);
+                    }
+
+                    break;
+            }
+        }
+
+        return new BenchOptions(sources, conversations, keep);
+    }
+
+    private static int Number(string[] args, int i) =>
+        i < args.Length && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"'{args[i - 1]}' needs a positive number.");
 }

@@ -11,11 +11,69 @@ public sealed class ScottPlotRenderer : IChartRenderer
 {
     private static readonly ScottPlot.Palettes.Category10 Palette = new();
 
-    public string Description { get; } = $"ScottPlot {typeof(Plot).Assembly.GetName().Version?.ToString(3)}, {ChartFont.Current.Description}";
+    /// <summary>One chart at a time in the process: a renderer getting ready in the background never draws beside another one.</summary>
+    private static readonly Lock Drawing = new();
+
+    private readonly Task _warmUp;
+
+    /// <summary>A renderer that gets ready in the background (see <see cref="ScottPlotRenderer(bool)"/>).</summary>
+    public ScottPlotRenderer()
+        : this(warmUp: true)
+    {
+    }
+
+    /// <param name="warmUp">
+    /// Whether to get ready on a background thread now: resolve the font, load the native library and run the
+    /// drawing code once on a small chart that is thrown away, so that the first real chart (typically drawn after
+    /// a compile's other work) does not pay about 0.1 s for that. The first <see cref="RenderPng"/> waits for it;
+    /// the charts drawn are the same bytes either way.
+    /// </param>
+    public ScottPlotRenderer(bool warmUp)
+    {
+        _warmUp = warmUp ? Task.Run(WarmUp) : Task.CompletedTask;
+    }
+
+    public string Description
+    {
+        get
+        {
+            _warmUp.Wait();
+            return $"ScottPlot {typeof(Plot).Assembly.GetName().Version?.ToString(3)}, {ChartFont.Current.Description}";
+        }
+    }
 
     public byte[] RenderPng(ChartSpec chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
+        _warmUp.Wait();
+        return Render(chart);
+    }
+
+    /// <summary>Draws a small bar chart and a histogram, text included, and encodes them; a failure is left for the real charts to report.</summary>
+    private static void WarmUp()
+    {
+        try
+        {
+            _ = ChartFont.Current;
+            Render(new BarChartSpec { Name = "warm-up", Title = "warm-up", XLabel = "x", YLabel = "y", Width = 96, Height = 64, Categories = ["a", "b"], Series = [new("s", [1, 2]), new("t", [2, 1])] });
+            Render(new HistogramSpec { Name = "warm-up", Title = "warm-up", Width = 96, Height = 64, Bins = [new(0, 1, 1), new(1, 2, 2)] });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The native library or the font may be missing: drawing a real chart fails the same way, and says so.
+        }
+    }
+
+    private static byte[] Render(ChartSpec chart)
+    {
+        lock (Drawing)
+        {
+            return Draw(chart);
+        }
+    }
+
+    private static byte[] Draw(ChartSpec chart)
+    {
         if (chart.Width < 16 || chart.Height < 16)
         {
             throw new ArgumentException($"Chart '{chart.Name}' is {chart.Width}×{chart.Height} pixels; at least 16×16 is needed.", nameof(chart));

@@ -125,4 +125,17 @@ public sealed class ScottPlotRendererTests
             CollectionAssert.AreEqual(png, File.ReadAllBytes(Path.Combine(temp.Combine("b"), link)), $"{link} is the same in a second compile");
         }
     }
+
+    [TestMethod]
+    public void Getting_ready_in_the_background_draws_the_same_bytes()
+    {
+        var warm = new ScottPlotRenderer();
+        var cold = new ScottPlotRenderer(warmUp: false);
+        foreach (ChartSpec chart in new ChartSpec[] { Bars, Histogram, Lines })
+        {
+            CollectionAssert.AreEqual(cold.RenderPng(chart), warm.RenderPng(chart), chart.Name);
+        }
+
+        Assert.AreEqual(cold.Description, warm.Description);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -20,13 +21,14 @@ namespace AgentFlan.Caching;
 /// stored documents, re-weighs their segments, packs and writes, and reads, renders and tokenizes nothing.
 /// Two recipes with the same data settings share the entry (the recipe's name is not part of the key).
 /// One entry per key, written as the documents stream past and published only when the stream completed.
-/// Payload: format version, documents, then the summary (statistics, report examples, quarantined records)
-/// as JSON, then the summary's offset.
+/// Payload (version 2): format version, documents (token ids at 16 bits when they fit, see
+/// <see cref="DocumentCodec.WriteCompact"/>), then the summary (statistics, report examples, quarantined records)
+/// as JSON, its SHA-256, then the summary's offset; read while streaming, checked at the end.
 /// </summary>
 public static class SampleStore
 {
     public const string Stage = "samples";
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     /// <summary>The settings that do not reach the documents: they are applied to the stored documents.</summary>
     private static readonly string[] AppliedLater = ["recipe", "capabilities", "sequence"];
@@ -61,28 +63,45 @@ public static class SampleStore
     }
 
     /// <summary>The stored documents under <paramref name="key"/>, or null when the cache has none (or a damaged one).</summary>
+    /// <summary>
+    /// The stored documents under <paramref name="key"/>, or null when the cache has none (or one whose summary is
+    /// damaged). The entry is read once while the documents stream (<see cref="StageCache.OpenStreaming"/>): its hash
+    /// is checked after the last document, and a damaged entry ends the documents with
+    /// <see cref="CacheEntryDamagedException"/> (it is deleted and reported), so nothing built from them may be
+    /// published before they all went past.
+    /// </summary>
     public static StreamedEntryReader<TokenizedDocument, StoredSummary>? Open(StageCache cache, string key) =>
-        StreamedEntry.Open<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, reader => () => Read(reader));
+        StreamedEntry.OpenStreaming<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, reader =>
+        {
+            var scratch = new DocumentCodec.Scratch();
+            var limit = reader.BaseStream.Length;
+            return () => Read(reader, limit, scratch);
+        });
 
     public static StreamedEntryWriter<TokenizedDocument, StoredSummary> Create(StageCache cache, string key) =>
-        StreamedEntry.Create<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, writer => document => Write(writer, document));
+        StreamedEntry.CreateStreamed<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, writer =>
+        {
+            var scratch = new DocumentCodec.Scratch();
+            return document => Write(writer, document, scratch);
+        });
 
-    private static void Write(BinaryWriter writer, TokenizedDocument document)
+    private static void Write(BinaryWriter writer, TokenizedDocument document, DocumentCodec.Scratch scratch)
     {
         writer.Write(document.Id);
         writer.Write(document.Source);
         writer.Write(document.Where);
         writer.Write((byte)document.Kind);
-        DocumentCodec.Write(writer, document.Tokens, document.Segments);
+        DocumentCodec.WriteCompact(writer, document.Tokens, document.Segments, scratch);
     }
 
-    private static TokenizedDocument Read(BinaryReader reader)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static TokenizedDocument Read(BinaryReader reader, long limit, DocumentCodec.Scratch scratch)
     {
         var id = reader.ReadString();
         var source = reader.ReadString();
         var where = reader.ReadString();
         var kind = (ConversationKind)reader.ReadByte();
-        var (tokens, segments) = DocumentCodec.Read(reader);
+        var (tokens, segments) = DocumentCodec.ReadCompact(reader, limit, scratch);
         return new TokenizedDocument(id, kind, source, where, tokens, segments);
     }
 }

@@ -93,9 +93,248 @@ public sealed class StageCache
             }
         }
 
+        Reject(path);
+        return null;
+    }
+
+    /// <summary>
+    /// Opens an entry to be read once, front to back, without reading it first: its hash is computed from the
+    /// bytes as they are read and checked by <see cref="EntryStream.Verify"/> at the end, so a large entry is
+    /// read from disk once instead of twice. Null when there is none, or when its header or length is wrong (then
+    /// it is deleted and reported in <see cref="Warnings"/>). The caller must not publish anything it derived
+    /// from the payload before <see cref="EntryStream.Verify"/> returned; a mismatch deletes the entry, reports it
+    /// and throws <see cref="CacheEntryDamagedException"/>.
+    /// </summary>
+    public EntryStream? OpenStreaming(string stage, string key)
+    {
+        var path = PathOf(stage, key);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 0, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        Span<byte> header = stackalloc byte[HeaderSize];
+        if (stream.Length >= HeaderSize && stream.Read(header) == HeaderSize && header[..8].SequenceEqual(Magic)
+            && BinaryPrimitives.ReadInt64LittleEndian(header[8..]) == stream.Length - HeaderSize)
+        {
+            return new EntryStream(this, path, stream, header[16..].ToArray());
+        }
+
+        stream.Dispose();
+        Reject(path);
+        return null;
+    }
+
+    /// <summary>Reports a damaged entry and deletes it, so the next build rebuilds it.</summary>
+    private void Reject(string path)
+    {
         Warnings.Add(Diagnostic.Warning(DiagnosticCodes.CacheEntryCorrupt, $"Cache entry '{path}' failed its integrity check; it was removed and is rebuilt.", path));
         TryDelete(path);
-        return null;
+    }
+
+    /// <summary>
+    /// An entry's payload read once, front to back, through a buffer of its own (so no buffering stream is needed
+    /// on top), each block hashed as it comes from the file; see <see cref="OpenStreaming"/>.
+    /// </summary>
+    public sealed class EntryStream : Stream
+    {
+        private const int BufferSize = 1 << 20;
+
+        private readonly StageCache _cache;
+        private readonly string _path;
+        private readonly FileStream _file;
+        private readonly byte[] _expected;
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[] _buffer = [];
+        private int _buffered;
+        private int _used;
+        private long _read;
+        private long _position;
+        private bool _disposed;
+        private bool? _intact;
+        private bool _rejected;
+
+        internal EntryStream(StageCache cache, string path, FileStream file, byte[] expected)
+        {
+            _cache = cache;
+            _path = path;
+            _file = file;
+            _expected = expected;
+            PayloadLength = file.Length - HeaderSize;
+        }
+
+        public long PayloadLength { get; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => PayloadLength;
+
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_used == _buffered)
+            {
+                if (buffer.Length >= BufferSize)
+                {
+                    // A large read goes straight into the caller's memory (hashed all the same).
+                    int direct = FromFile(buffer);
+                    _position += direct;
+                    return direct;
+                }
+
+                if (_buffer.Length == 0)
+                {
+                    _buffer = new byte[(int)Math.Min(BufferSize, Math.Max(1, PayloadLength))];
+                }
+
+                _buffered = FromFile(_buffer);
+                _used = 0;
+            }
+
+            int count = Math.Min(buffer.Length, _buffered - _used);
+            _buffer.AsSpan(_used, count).CopyTo(buffer);
+            _used += count;
+            _position += count;
+            return count;
+        }
+
+        public override int ReadByte()
+        {
+            if (_used < _buffered)
+            {
+                _position++;
+                return _buffer[_used++];
+            }
+
+            Span<byte> one = stackalloc byte[1];
+            return Read(one) == 1 ? one[0] : -1;
+        }
+
+        /// <summary>Reads the next bytes of the payload from the file into <paramref name="destination"/> and hashes them.</summary>
+        private int FromFile(Span<byte> destination)
+        {
+            int read = _file.Read(destination[..(int)Math.Min(destination.Length, PayloadLength - _read)]);
+            _hash.AppendData(destination[..read]);
+            _read += read;
+            return read;
+        }
+
+        /// <summary>
+        /// Reads payload bytes at <paramref name="offset"/> without moving the stream or hashing them (they are
+        /// hashed when the stream passes them): for a part the reader needs first and checks on its own.
+        /// </summary>
+        public void ReadAt(long offset, Span<byte> destination)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
+            if (offset > PayloadLength - destination.Length)
+            {
+                throw new EndOfStreamException($"Cache entry '{_path}' is shorter than its contents say.");
+            }
+
+            while (!destination.IsEmpty)
+            {
+                int read = RandomAccess.Read(_file.SafeFileHandle, destination, HeaderSize + offset);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException($"Cache entry '{_path}' is shorter than its contents say.");
+                }
+
+                destination = destination[read..];
+                offset += read;
+            }
+        }
+
+        /// <summary>
+        /// Reads the rest of the payload (what was not read yet) and checks the hash of all of it; on a mismatch see
+        /// <see cref="Damaged"/>. Checking again gives the same answer.
+        /// </summary>
+        /// <exception cref="CacheEntryDamagedException">The payload is not what was written.</exception>
+        public void Verify()
+        {
+            if (!IsIntact())
+            {
+                throw CacheEntryDamagedException.For(_path, null);
+            }
+        }
+
+        /// <summary>Like <see cref="Verify"/>, without throwing: false for a damaged entry (deleted and reported once).</summary>
+        public bool IsIntact()
+        {
+            if (_intact is { } known)
+            {
+                return known;
+            }
+
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var rest = new byte[1 << 16];
+            while (FromFile(rest) > 0)
+            {
+            }
+
+            Span<byte> hash = stackalloc byte[32];
+            _hash.GetHashAndReset(hash);
+            _intact = hash.SequenceEqual(_expected);
+            if (_intact == false)
+            {
+                Damaged();
+            }
+
+            return _intact.Value;
+        }
+
+        /// <summary>Closes the entry, deletes and reports it (AFB3001), and returns the exception to throw.</summary>
+        public CacheEntryDamagedException Damaged(Exception? cause = null)
+        {
+            if (!_rejected)
+            {
+                _rejected = true;
+                _intact = false;
+                Dispose();
+                _cache.Reject(_path);
+            }
+
+            return CacheEntryDamagedException.For(_path, cause);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !_disposed)
+            {
+                _disposed = true;
+                _file.Dispose();
+                _hash.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -7,8 +9,10 @@ namespace AgentFlan.Caching;
 public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
 {
     private readonly Stream _stream;
+    private readonly StageCache.EntryStream? _entry;
     private readonly Func<BinaryReader, Func<TRecord>> _codec;
 
+    /// <summary>An entry the cache verified as a whole when it opened it.</summary>
     internal StreamedEntryReader(Stream stream, int formatVersion, string stage, Func<BinaryReader, Func<TRecord>> codec)
     {
         _stream = stream;
@@ -28,18 +32,103 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
         }
     }
 
-    public TSummary Summary { get; }
-
-    public IEnumerable<TRecord> Records()
+    /// <summary>
+    /// An entry read while streaming (written with a checked summary): the summary is checked against its own hash
+    /// before it is used, the records are checked by the entry's hash when <see cref="Records"/> reaches the end.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The summary or the header is damaged.</exception>
+    internal StreamedEntryReader(StageCache.EntryStream entry, int formatVersion, string stage, Func<BinaryReader, Func<TRecord>> codec)
     {
-        using var buffer = new BufferedStream(_stream, 1 << 20);
-        using var reader = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
-        var read = _codec(reader);
-        while (reader.ReadByte() == 1)
+        _stream = entry;
+        _entry = entry;
+        _codec = codec;
+        const int Trailer = StreamedEntryWriter<TRecord, TSummary>.SummaryHashSize + 8;
+        Span<byte> word = stackalloc byte[8];
+        if (entry.PayloadLength < 5 + Trailer)
         {
-            yield return read();
+            throw new InvalidDataException($"The {stage} entry is too short.");
+        }
+
+        entry.ReadAt(entry.PayloadLength - 8, word);
+        var summaryStart = BinaryPrimitives.ReadInt64LittleEndian(word);
+        if (summaryStart < 5 || summaryStart > entry.PayloadLength - Trailer)
+        {
+            throw new InvalidDataException($"The {stage} entry's summary offset is out of range.");
+        }
+
+        var bytes = new byte[entry.PayloadLength - Trailer - summaryStart];
+        entry.ReadAt(summaryStart, bytes);
+        Span<byte> expected = stackalloc byte[StreamedEntryWriter<TRecord, TSummary>.SummaryHashSize];
+        entry.ReadAt(entry.PayloadLength - Trailer, expected);
+        if (!SHA256.HashData(bytes).AsSpan().SequenceEqual(expected))
+        {
+            throw new InvalidDataException($"The {stage} entry's summary does not match its hash.");
+        }
+
+        Summary = JsonSerializer.Deserialize<TSummary>(bytes, StreamedEntry.Options) ?? throw new InvalidDataException($"The {stage} entry has no summary.");
+        entry.ReadExactly(word[..4]);
+        if (BinaryPrimitives.ReadInt32LittleEndian(word) != formatVersion)
+        {
+            throw new InvalidDataException($"The {stage} entry has another format version.");
         }
     }
+
+    public TSummary Summary { get; }
+
+    /// <summary>
+    /// The records in order. For an entry read while streaming, the entry's hash is checked after the last record:
+    /// a damaged entry (or one whose records do not decode) is deleted, reported and ends the enumeration with
+    /// <see cref="CacheEntryDamagedException"/>.
+    /// </summary>
+    public IEnumerable<TRecord> Records()
+    {
+        if (_entry is null)
+        {
+            using var buffer = new BufferedStream(_stream, 1 << 20);
+            using var verified = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
+            var next = _codec(verified);
+            while (verified.ReadByte() == 1)
+            {
+                yield return next();
+            }
+
+            yield break;
+        }
+
+        // The entry buffers and hashes on its own; it stays open after the records, for IsDamaged.
+        using var reader = new BinaryReader(_entry, Encoding.UTF8, leaveOpen: true);
+        var read = _codec(reader);
+
+        while (true)
+        {
+            TRecord record;
+            try
+            {
+                var marker = reader.ReadByte();
+                if (marker == 0)
+                {
+                    break;
+                }
+
+                record = marker == 1 ? read() : throw new InvalidDataException($"Unexpected record marker {marker}.");
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or FormatException or OverflowException or ArgumentException)
+            {
+                throw _entry.Damaged(e);
+            }
+
+            yield return record;
+        }
+
+        _entry.Verify();
+    }
+
+    /// <summary>
+    /// For an entry read while streaming, whether it is damaged: reads what was not read yet and checks the hash (a
+    /// damaged entry is deleted and reported). A compile that failed while using the records asks this to tell a
+    /// damaged entry (build it again) from a real error. Always false for an entry verified when opened.
+    /// </summary>
+    public bool IsDamaged() => _entry is not null && !_entry.IsIntact();
 
     public void Dispose() => _stream.Dispose();
 }

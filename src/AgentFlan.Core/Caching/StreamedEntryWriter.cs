@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -5,7 +6,8 @@ namespace AgentFlan.Caching;
 
 /// <summary>
 /// A stage entry written as its records stream past (<see cref="StreamedEntry"/>): a format version, the
-/// records, each behind a marker byte, then a summary known only at the end (JSON) and, last, the summary's
+/// records, each behind a marker byte, then a summary known only at the end (JSON), for an entry read while
+/// streaming the summary's SHA-256 (so it can be checked before the records are), and, last, the summary's
 /// offset, so a reader gets the summary first and then streams the records. Nothing is published until
 /// <see cref="Commit"/>; disposing without it leaves no entry.
 /// </summary>
@@ -17,15 +19,19 @@ public sealed class StreamedEntryWriter<TRecord, TSummary> : IDisposable
     private readonly BufferedStream _buffer;
     private readonly BinaryWriter _writer;
     private readonly Action<TRecord> _write;
+    private readonly bool _summaryHash;
 
-    internal StreamedEntryWriter(StageCache.EntryWriter entry, int formatVersion, Func<BinaryWriter, Action<TRecord>> codec)
+    internal StreamedEntryWriter(StageCache.EntryWriter entry, int formatVersion, Func<BinaryWriter, Action<TRecord>> codec, bool summaryHash = false)
     {
         _entry = entry;
+        _summaryHash = summaryHash;
         _buffer = new BufferedStream(entry.Payload, 1 << 20);
         _writer = new BinaryWriter(_buffer, Encoding.UTF8, leaveOpen: true);
         _writer.Write(formatVersion);
         _write = codec(_writer);
     }
+
+    internal const int SummaryHashSize = 32;
 
     public void Add(TRecord record)
     {
@@ -39,7 +45,13 @@ public sealed class StreamedEntryWriter<TRecord, TSummary> : IDisposable
         _writer.Flush();
         _buffer.Flush();
         var offset = _entry.Payload.Length;
-        _writer.Write(JsonSerializer.SerializeToUtf8Bytes(summary, StreamedEntry.Options));
+        var json = JsonSerializer.SerializeToUtf8Bytes(summary, StreamedEntry.Options);
+        _writer.Write(json);
+        if (_summaryHash)
+        {
+            _writer.Write(SHA256.HashData(json));
+        }
+
         _writer.Write(offset);
         _writer.Flush();
         _buffer.Flush();

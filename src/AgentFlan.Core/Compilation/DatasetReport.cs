@@ -24,41 +24,71 @@ public static class DatasetReport
     /// removed), then writes report.md atomically. Returns a warning when the renderer failed: the report then says
     /// why no charts are shown, and the data is unaffected.
     /// </summary>
-    public static IReadOnlyList<Diagnostic> Write(string outputDirectory, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, IChartRenderer? charts)
+    public static IReadOnlyList<Diagnostic> Write(string outputDirectory, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, IChartRenderer? charts) =>
+        Write(outputDirectory, manifest, sampler, examples, Draw(manifest, charts));
+
+    /// <summary>
+    /// Draws the charts of <paramref name="manifest"/> in memory, writing nothing: they need only its statistics and
+    /// sequence length, so a compile draws them while its last shards are still being written. A renderer that
+    /// fails gives no images and the line and warning that say so.
+    /// </summary>
+    public static DrawnCharts Draw(DatasetManifest manifest, IChartRenderer? charts)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var folder = Path.Combine(outputDirectory, ChartFolder);
-        var drawn = new Dictionary<string, (string Title, string File)>(StringComparer.Ordinal);
-        var diagnostics = new List<Diagnostic>();
-        string chartsLine;
         if (charts is null)
         {
-            chartsLine = "Charts: none drawn. This compile was given no chart renderer (CompileOptions.Charts); the tables hold the same numbers.";
+            return new DrawnCharts([], "Charts: none drawn. This compile was given no chart renderer (CompileOptions.Charts); the tables hold the same numbers.", null);
         }
-        else
+
+        try
         {
-            try
-            {
-                foreach (var chart in DatasetReportCharts.For(manifest))
-                {
-                    var png = charts.RenderPng(chart);
-                    var file = $"{ChartFolder}/{chart.Name}.png";
-                    AtomicFile.Write(Path.Combine(outputDirectory, file), stream => stream.Write(png));
-                    drawn[chart.Name] = (chart.Title, file);
-                }
+            var images = DatasetReportCharts.For(manifest).Select(chart => (chart, charts.RenderPng(chart))).ToList();
+            return new DrawnCharts(images, $"Charts drawn with {charts.Description}.", null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            return Failed(manifest, e);
+        }
+    }
 
-                chartsLine = $"Charts drawn with {charts.Description}.";
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+    /// <summary>Writes the charts drawn (each PNG atomically; images of charts no longer drawn are removed), then report.md atomically.</summary>
+    public static IReadOnlyList<Diagnostic> Write(string outputDirectory, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, DrawnCharts charts) =>
+        Write(outputDirectory, manifest, sampler, examples, Task.FromResult(charts));
+
+    /// <summary>
+    /// The same, for charts still being drawn (<see cref="Draw"/> on another thread): the examples, which do not
+    /// depend on them, are rendered first, then the charts are waited for.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Write(string outputDirectory, DatasetManifest manifest, SampleTokenizer sampler, IReadOnlyList<Conversation> examples, Task<DrawnCharts> drawing)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentNullException.ThrowIfNull(drawing);
+        var exampleText = new StringBuilder();
+        Examples(exampleText, manifest, sampler, examples);
+        var charts = drawing.GetAwaiter().GetResult();
+        var folder = Path.Combine(outputDirectory, ChartFolder);
+        var drawn = new Dictionary<string, (string Title, string File)>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var (chart, png) in charts.Images)
             {
-                drawn.Clear();
-                chartsLine = $"Charts: none drawn. Drawing them failed ({e.GetType().Name}: {e.Message}); the tables hold the same numbers.";
-                diagnostics.Add(Diagnostic.Warning(DiagnosticCodes.ReportChartsFailed, $"The charts of recipe '{manifest.Recipe}''s report could not be drawn: {e.GetType().Name}: {e.Message}"));
+                var file = $"{ChartFolder}/{chart.Name}.png";
+                AtomicFile.Write(Path.Combine(outputDirectory, file), stream => stream.Write(png));
+                drawn[chart.Name] = (chart.Title, file);
             }
         }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            drawn.Clear();
+            charts = Failed(manifest, e);
+        }
 
+        var chartsLine = charts.Line;
+        var diagnostics = charts.Warning is null ? new List<Diagnostic>() : [charts.Warning];
         RemoveStaleCharts(folder, drawn.Keys);
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, RecipeCompiler.ReportFileName), Render(manifest, sampler, examples, drawn, chartsLine));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, RecipeCompiler.ReportFileName), Render(manifest, drawn, chartsLine, exampleText));
         return diagnostics;
     }
 
@@ -68,6 +98,14 @@ public static class DatasetReport
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(examples);
+        var exampleText = new StringBuilder();
+        Examples(exampleText, manifest, sampler, examples);
+        return Render(manifest, charts, chartsLine, exampleText);
+    }
+
+    /// <summary>The report's Markdown with its examples section already rendered.</summary>
+    private static string Render(DatasetManifest manifest, IReadOnlyDictionary<string, (string Title, string File)> charts, string chartsLine, StringBuilder exampleText)
+    {
         ArgumentNullException.ThrowIfNull(charts);
         void Chart(StringBuilder text, string name)
         {
@@ -149,7 +187,7 @@ public static class DatasetReport
         text.Append('\n');
         Chart(text, DatasetReportCharts.Kinds);
         AgentFlanSections(s, text, Chart);
-        Examples(text, manifest, sampler, examples);
+        text.Append(exampleText);
         return text.ToString();
     }
 
@@ -190,6 +228,11 @@ public static class DatasetReport
 
         return longest;
     }
+
+    private static DrawnCharts Failed(DatasetManifest manifest, Exception e) => new(
+        [],
+        $"Charts: none drawn. Drawing them failed ({e.GetType().Name}: {e.Message}); the tables hold the same numbers.",
+        Diagnostic.Warning(DiagnosticCodes.ReportChartsFailed, $"The charts of recipe '{manifest.Recipe}''s report could not be drawn: {e.GetType().Name}: {e.Message}"));
 
     private static void RemoveStaleCharts(string folder, IEnumerable<string> drawn)
     {
@@ -253,3 +296,6 @@ public static class DatasetReport
     private static string Percent(long part, long whole) =>
         whole == 0 ? "n/a" : (100.0 * part / whole).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }
+
+/// <summary>A report's charts drawn in memory (<see cref="DatasetReport.Draw"/>), with the report's line about them and the warning when drawing failed.</summary>
+public sealed record DrawnCharts(IReadOnlyList<(ChartSpec Chart, byte[] Png)> Images, string Line, Diagnostic? Warning);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Caching;
 using AgentFlan.Conversations;
 using AgentFlan.Diagnostics;
@@ -39,7 +40,9 @@ public static class RecipeCompiler
         // A compile killed mid-write leaves temp files (never an output that looks finished): sweep them.
         AtomicFile.RemoveAbandoned(outputDirectory);
         var context = new CompileContext(recipe, options);
-        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
+        var hashes = context.Cache is null ? null : new FileHashMemo(context.Cache.Root);
+        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s, hashes)).ToList();
+        hashes?.Save();
         var key = SampleStore.Key(context.DataSettings, files);
         var stored = context.Cache is null ? null : SampleStore.Open(context.Cache, key);
         context.Timings.Add(("inputs", context.Clock.Elapsed.TotalSeconds));
@@ -47,11 +50,23 @@ public static class RecipeCompiler
         {
             using (stored)
             {
-                var summary = stored.Summary;
-                SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
-                Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
-                var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
-                return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
+                try
+                {
+                    var summary = stored.Summary;
+                    SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
+                    Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
+                    var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
+                    return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The entry is checked as its documents stream, so it can turn out damaged (deleted, warned) only
+                    // now, before the manifest is written; a failure on the way may be that damage. Build it again.
+                    if (e is not CacheEntryDamagedException && !stored.IsDamaged())
+                    {
+                        throw;
+                    }
+                }
             }
         }
 
@@ -155,8 +170,8 @@ public static class RecipeCompiler
         var tokenizer = context.Tokenizer;
         int length = recipe.Sequence.Length;
         var overLength = OverLengthOptions.From(recipe.Sequence);
-        var packer = new StreamingPacker(length, recipe.Sequence.Packing, tokenizer.Info.EndOfText, RowsPerShard);
-        var shardWriter = new ShardSetWriter(outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
+        using var shardWriter = new ShardSetWriter(outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
+        var packer = new ShardPacker(length, recipe.Sequence.Packing, tokenizer.Info.EndOfText, RowsPerShard, shardWriter);
 
         var conversationsByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var supervisedByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -165,10 +180,11 @@ public static class RecipeCompiler
         var capabilities = new CapabilityCounter();
 
         // A token budget needs every sample before choosing; without one, samples stream straight to the shards.
-        var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<TokenizedSample>() : null;
+        var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<SampleView>() : null;
         // Sample lengths in eighths of the sequence length (the last bucket holds full-length, truncated samples).
         var lengthBuckets = new long[8];
-        void Keep(TokenizedSample sample)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Keep(SampleView sample)
         {
             lengthBuckets[Math.Min(7, (sample.Length - 1) * 8 / length)]++;
             documentCount++;
@@ -177,7 +193,7 @@ public static class RecipeCompiler
             var kind = KindName(sample.Kind);
             supervisedByKind[kind] = supervisedByKind.GetValueOrDefault(kind) + sample.SupervisedCount;
             capabilities.Add(sample);
-            shardWriter.Add(packer.Add(sample));
+            packer.Add(sample);
         }
 
         var started = context.Clock.Elapsed;
@@ -188,7 +204,8 @@ public static class RecipeCompiler
             var kind = KindName(document.Kind);
             conversationsByKind[kind] = conversationsByKind.GetValueOrDefault(kind) + 1;
 
-            var (weighed, outcome) = OverLength.Apply(plan.Weigh(document), length, overLength);
+            // The weights decide which segments stay supervised: a view of the document's tokens, no per-token arrays.
+            var (weighed, outcome) = OverLength.Apply(plan.View(document), length, overLength);
             switch (outcome)
             {
                 case OverLengthOutcome.TooLong:
@@ -230,9 +247,20 @@ public static class RecipeCompiler
         long budgetRemoved = 0;
         if (budgeted is not null)
         {
-            var limited = Mixer.LimitTokens(budgeted, recipe.Mixing.MaxTokens, recipe.Seed);
+            // The budget's choice is Mixer's (it reads only ids and lengths); the views it keeps go on in input order.
+            var proxies = budgeted.ConvertAll(v => v.ToSample());
+            var views = new Dictionary<TokenizedSample, SampleView>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < proxies.Count; i++)
+            {
+                views.Add(proxies[i], budgeted[i]);
+            }
+
+            var limited = Mixer.LimitTokens(proxies, recipe.Mixing.MaxTokens, recipe.Seed);
             budgetRemoved = budgeted.Count - limited.Count;
-            limited.ForEach(Keep);
+            foreach (var kept in limited)
+            {
+                Keep(views[kept]);
+            }
         }
 
         var (sources, transforms) = inputs();
@@ -244,11 +272,11 @@ public static class RecipeCompiler
                 recipe.FilePath));
         }
 
-        shardWriter.Add(packer.Flush());
+        packer.Flush();
         var diagnostics = new List<Diagnostic>(context.Cache?.Warnings ?? []);
-        var shards = shardWriter.Complete();
-        var written = context.Clock.Elapsed;
 
+        // Every row is packed, so the statistics are final: the charts (which show only them) are drawn while the last
+        // shards are written and hashed; the shards go into the manifest once they are all done.
         var manifest = new DatasetManifest
         {
             Recipe = recipe.Name,
@@ -262,7 +290,7 @@ public static class RecipeCompiler
             Tokenizer = tokenizer.Info,
             Template = context.Template.Name,
             SequenceLength = length,
-            Shards = shards,
+            Shards = [],
             Statistics = new DatasetStatistics
             {
                 Conversations = conversationCount,
@@ -283,10 +311,17 @@ public static class RecipeCompiler
             },
         };
 
+        var charts = context.Options.Charts;
+        var measured = manifest;
+        var drawing = Task.Run(() => DatasetReport.Draw(measured, charts));
+        manifest = manifest with { Shards = shardWriter.Complete() };
+        var written = context.Clock.Elapsed;
+
+        var manifestJson = manifest.ToJson();
         var sampler = new SampleTokenizer(tokenizer, context.Template, recipe.Masking, plan);
-        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), context.Options.Charts));
+        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), drawing));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
-        AtomicFile.WriteAllText(manifestPath, manifest.ToJson());
+        AtomicFile.WriteAllText(manifestPath, manifestJson);
         context.Timings.Add((fromCache ? "documents (samples stage)" : "documents (render, tokenize)", documentsTime.TotalSeconds));
         context.Timings.Add(("weigh, pack, write", (written - started - documentsTime).TotalSeconds));
         context.Timings.Add(("report, manifest", (context.Clock.Elapsed - written).TotalSeconds));

@@ -175,7 +175,8 @@ public sealed class SourceLoader
     /// A source's input files, relative to the recipe and in reading order, with their sizes and content hashes
     /// (none for a synthetic source). Fails with AFB1002-style errors when nothing matches the path.
     /// </summary>
-    public static IReadOnlyList<SourceFile> InputFiles(Recipe recipe, SourceSettings source)
+    /// <param name="hashes">Remembered file hashes (<see cref="FileHashMemo"/>); null reads every file.</param>
+    public static IReadOnlyList<SourceFile> InputFiles(Recipe recipe, SourceSettings source, FileHashMemo? hashes = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(source);
@@ -193,7 +194,7 @@ public sealed class SourceLoader
         return [.. paths
             .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
             .Order(StringComparer.Ordinal)
-            .Select(f => new SourceFile(Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'), new FileInfo(f).Length, Hashing.ContentHash.OfFile(f)))];
+            .Select(f => new SourceFile(Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'), new FileInfo(f).Length, hashes?.Sha256(f) ?? Hashing.ContentHash.OfFile(f)))];
     }
 
     /// <summary>Writes the quarantine files a cached compile recorded (and removes stale ones), as reading would have.</summary>

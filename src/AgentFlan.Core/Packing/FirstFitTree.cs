@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace AgentFlan.Packing;
 
 /// <summary>
@@ -32,6 +33,7 @@ internal sealed class FirstFitTree
     }
 
     /// <summary>Places an item of <paramref name="size"/> in the leftmost bin with room; returns the bin, or -1 when none has room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Place(int size)
     {
         if (_max[1] < size)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Shards;
 using AgentFlan.Tokenization;
 
@@ -43,6 +44,24 @@ public static class Packer
     /// <summary>The members of each bin (indices into <paramref name="lengths"/>), bins in the order they were opened.</summary>
     internal static List<List<int>> FirstFitDecreasing(int[] lengths, int capacity)
     {
+        var (members, starts) = FirstFitDecreasingFlat(lengths, capacity);
+        var bins = new List<List<int>>(starts.Length - 1);
+        for (int b = 0; b + 1 < starts.Length; b++)
+        {
+            bins.Add([.. members.AsSpan(starts[b], starts[b + 1] - starts[b])]);
+        }
+
+        return bins;
+    }
+
+    /// <summary>
+    /// The same placement as flat arrays, without a list per bin: bin b holds
+    /// <c>members[starts[b]..starts[b + 1]]</c> (indices into <paramref name="lengths"/>, in the order they were
+    /// placed), bins in the order they were opened.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static (int[] Members, int[] Starts) FirstFitDecreasingFlat(int[] lengths, int capacity)
+    {
         // Longest first, ties by index: one sort key, so the (unstable) sort is still deterministic.
         var keys = new long[lengths.Length];
         var order = new int[lengths.Length];
@@ -53,20 +72,32 @@ public static class Packer
         }
 
         Array.Sort(keys, order);
-        var tree = new FirstFitTree(lengths.Length, capacity);
-        var bins = new List<List<int>>();
-        foreach (var index in order)
+        var tree = new FirstFitTree(Math.Max(1, lengths.Length), capacity);
+        var binOf = new int[lengths.Length];
+        var sizes = new int[lengths.Length + 1];
+        int bins = 0;
+        for (int p = 0; p < order.Length; p++)
         {
-            int bin = tree.Place(lengths[index]);
-            if (bin == bins.Count)
-            {
-                bins.Add([]);
-            }
-
-            bins[bin].Add(index);
+            int bin = tree.Place(lengths[order[p]]);
+            binOf[p] = bin;
+            sizes[bin]++;
+            bins = Math.Max(bins, bin + 1);
         }
 
-        return bins;
+        var starts = new int[bins + 1];
+        for (int b = 0; b < bins; b++)
+        {
+            starts[b + 1] = starts[b] + sizes[b];
+        }
+
+        var members = new int[lengths.Length];
+        var next = starts[..bins];
+        for (int p = 0; p < order.Length; p++)
+        {
+            members[next[binOf[p]]++] = order[p];
+        }
+
+        return (members, starts);
     }
 
     private static PackedRow Row(IReadOnlyList<TokenizedSample> samples, List<int> members, int sequenceLength, int padToken)

@@ -1,22 +1,35 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using AgentFlan.Compilation;
-using AgentFlan.Hashing;
 
 namespace AgentFlan.Shards;
 
 /// <summary>
-/// Writes a stream of rows as numbered shards (<c>shard-NNNNN.afbshard</c>) of at most
-/// <see cref="RowsPerShard"/> rows each, holding one shard's rows in memory at a time.
-/// <see cref="Complete"/> writes the last shard and removes shards a larger earlier compile left behind.
+/// Writes a stream of rows as numbered shards (<c>shard-NNNNN.afbshard</c>) of at most <see cref="RowsPerShard"/>
+/// rows each. Rows are built in place in a shard's buffer (<see cref="ShardBuffer"/>); a full shard is written (and
+/// hashed as it is written) by a writer thread while the next one fills, up to <see cref="MaxWriting"/> at once
+/// (fewer when shards are large: about 64 MB of rows in flight at most), so the disk flushes overlap each other and
+/// the packing. What is written, and in which order the shards are listed, does not depend on the timing.
+/// <see cref="Complete"/> writes the last shard, waits for the writes and removes shards a larger earlier compile
+/// left behind. Dispose it in any case: it waits for the writes in flight, so a failed compile leaves no
+/// half-written temp file behind.
 /// </summary>
-public sealed class ShardSetWriter
+public sealed class ShardSetWriter : IDisposable
 {
+    /// <summary>The most shards written at once while the next one fills.</summary>
+    public const int MaxWriting = 3;
+
     private readonly string _directory;
     private readonly int _sequenceLength;
     private readonly int _tokenWidth;
-    private readonly int _rowsPerShard;
-    private readonly List<PackedRow> _pending = [];
+    private readonly int _maxWriting;
     private readonly List<ShardInfo> _shards = [];
+    private readonly Queue<Job> _inFlight = new();
+    private readonly BlockingCollection<Job> _jobs = [];
+    private readonly List<Thread> _writers = [];
+    private ShardBuffer _filling;
+    private int _started;
+    private bool _disposed;
 
     public ShardSetWriter(string directory, int sequenceLength, int tokenWidth, int rowsPerShard)
     {
@@ -24,10 +37,21 @@ public sealed class ShardSetWriter
         _directory = directory;
         _sequenceLength = sequenceLength;
         _tokenWidth = tokenWidth;
-        _rowsPerShard = rowsPerShard;
+        RowsPerShard = rowsPerShard;
+        _filling = new ShardBuffer(sequenceLength, tokenWidth, rowsPerShard);
+
+        // Writing a shard is mostly waiting (the flush to disk before the rename): a few at once keep the device
+        // busy. Each holds a shard's rows, so fewer when shards are large.
+        long shardBytes = (long)rowsPerShard * sequenceLength * (tokenWidth + 1);
+        _maxWriting = (int)Math.Clamp((64L << 20) / Math.Max(1, shardBytes), 1, MaxWriting);
         Directory.CreateDirectory(directory);
     }
 
+    public int RowsPerShard { get; }
+
+    public int TokenWidth => _tokenWidth;
+
+    /// <summary>The shards written so far, in order (all of them after <see cref="Complete"/>).</summary>
     public IReadOnlyList<ShardInfo> Shards => _shards;
 
     /// <summary>Rows written or pending.</summary>
@@ -35,23 +59,38 @@ public sealed class ShardSetWriter
 
     public void Add(IEnumerable<PackedRow> rows)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         foreach (var row in rows)
         {
-            _pending.Add(row);
-            RowCount++;
-            if (_pending.Count == _rowsPerShard)
-            {
-                WritePending();
-            }
+            _filling.Add(row);
+            Added();
         }
+    }
+
+    /// <summary>Encodes ids at the shards' width, as <see cref="Add(ReadOnlySpan{byte}, IReadOnlyList{RowMember}, ReadOnlySpan{int}, int)"/> takes them.</summary>
+    internal void Encode(ReadOnlySpan<int> ids, Span<byte> destination) => _filling.Encode(ids, destination);
+
+    /// <summary>Adds one row packing <paramref name="window"/>[<paramref name="members"/>] in that order, padded with <paramref name="padToken"/>.</summary>
+    internal void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, ReadOnlySpan<int> members, int padToken)
+    {
+        _filling.Add(ids, window, members, padToken);
+        Added();
     }
 
     public IReadOnlyList<ShardInfo> Complete()
     {
-        if (_pending.Count > 0)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_filling.Rows > 0)
         {
-            WritePending();
+            HandOver();
         }
+
+        while (_inFlight.Count > 0)
+        {
+            WaitOldest();
+        }
+
+        StopWriters();
 
         // Shards from an earlier, larger compile must not linger next to the new manifest.
         var names = _shards.Select(s => s.File).ToHashSet(StringComparer.Ordinal);
@@ -66,24 +105,100 @@ public sealed class ShardSetWriter
         return _shards;
     }
 
-    private void WritePending()
+    /// <summary>Waits for the shards still being written and stops the writer threads (a failed write is not reported here).</summary>
+    public void Dispose()
     {
-        var name = string.Create(CultureInfo.InvariantCulture, $"shard-{_shards.Count:D5}{ShardFormat.Extension}");
-        var path = Path.Combine(_directory, name);
-        ShardWriter.Write(path, _sequenceLength, _tokenWidth, _pending);
-        long documents = 0, tokens = 0, supervised = 0;
-        foreach (var row in _pending)
+        if (_disposed)
         {
-            documents += row.Documents.Count;
-            foreach (var document in row.Documents)
-            {
-                tokens += document.Length;
-            }
-
-            supervised += row.Loss.Length - row.Loss.AsSpan().Count((byte)0);
+            return;
         }
 
-        _shards.Add(new ShardInfo(name, _pending.Count, documents, tokens, supervised, ContentHash.OfFile(path)));
-        _pending.Clear();
+        _disposed = true;
+        StopWriters();
+        _jobs.Dispose();
+    }
+
+    /// <summary>Lets the writer threads finish what is queued and end.</summary>
+    private void StopWriters()
+    {
+        if (!_jobs.IsAddingCompleted)
+        {
+            _jobs.CompleteAdding();
+        }
+
+        foreach (var writer in _writers)
+        {
+            writer.Join();
+        }
+
+        _writers.Clear();
+    }
+
+    private void Added()
+    {
+        RowCount++;
+        if (_filling.IsFull)
+        {
+            HandOver();
+        }
+    }
+
+    /// <summary>Queues the filled buffer for writing; the next rows go to a new buffer, or to that of the oldest write once it is done.</summary>
+    private void HandOver()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var full = _filling;
+        var name = string.Create(CultureInfo.InvariantCulture, $"shard-{_started++:D5}{ShardFormat.Extension}");
+        ShardBuffer? reuse = null;
+        if (_inFlight.Count >= _maxWriting)
+        {
+            reuse = WaitOldest();
+            reuse.Clear();
+        }
+
+        var job = new Job(full, name, Path.Combine(_directory, name));
+        _inFlight.Enqueue(job);
+        _jobs.Add(job);
+        if (_writers.Count < _maxWriting && _writers.Count < _inFlight.Count)
+        {
+            // Threads of its own, not the pool's: a write blocks on the disk, and pool threads waiting there would
+            // hold up the process's other work.
+            var writer = new Thread(Write) { IsBackground = true, Name = "AgentFlan shard writer" };
+            writer.Start();
+            _writers.Add(writer);
+        }
+
+        // After a full shard, the next ones are likely full too: their buffers take a shard's rows at once.
+        _filling = reuse ?? new ShardBuffer(_sequenceLength, _tokenWidth, RowsPerShard, initialRows: RowsPerShard);
+    }
+
+    /// <summary>Finishes the oldest write in flight (throwing its failure) and returns its buffer.</summary>
+    private ShardBuffer WaitOldest()
+    {
+        var job = _inFlight.Dequeue();
+        _shards.Add(job.Done.Task.GetAwaiter().GetResult());
+        return job.Buffer;
+    }
+
+    private void Write()
+    {
+        foreach (var job in _jobs.GetConsumingEnumerable())
+        {
+            try
+            {
+                var buffer = job.Buffer;
+                var hash = ShardWriter.Write(job.Path, buffer);
+                job.Done.SetResult(new ShardInfo(job.Name, buffer.Rows, buffer.DocumentCount, buffer.Tokens, buffer.SupervisedTokens, hash));
+            }
+            catch (Exception e)
+            {
+                job.Done.SetException(e);
+            }
+        }
+    }
+
+    private sealed record Job(ShardBuffer Buffer, string Name, string Path)
+    {
+        public TaskCompletionSource<ShardInfo> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

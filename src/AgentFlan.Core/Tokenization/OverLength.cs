@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Recipes;
 
 namespace AgentFlan.Tokenization;
@@ -26,28 +27,56 @@ public static class OverLength
                 return (null, OverLengthOutcome.Dropped);
         }
 
-        var (start, end) = options.Side == TruncationSide.Right ? (0, length) : (sample.Length - length, sample.Length);
-        if (!options.CutToolCalls)
-        {
-            foreach (var call in sample.ToolCallSpans())
-            {
-                if (options.Side == TruncationSide.Right && call.Splits(end))
-                {
-                    end = call.Start;
-                }
-                else if (options.Side == TruncationSide.Left && call.Splits(start))
-                {
-                    start = call.End;
-                }
-            }
-        }
-
+        var (start, end) = Cut(sample.Length, length, options, options.CutToolCalls ? [] : sample.ToolCallSpans());
         if (end <= start)
         {
             return (null, OverLengthOutcome.Dropped);
         }
 
         return (Slice(sample, start, end), OverLengthOutcome.Truncated);
+    }
+
+    /// <summary>The same policy for a <see cref="SampleView"/>: the same cut, the same outcome, no per-token arrays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (SampleView? Sample, OverLengthOutcome Outcome) Apply(SampleView sample, int length, OverLengthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        if (sample.Length <= length)
+        {
+            return (sample, OverLengthOutcome.Fits);
+        }
+
+        switch (options.Policy)
+        {
+            case OverLengthPolicy.Error:
+                return (null, OverLengthOutcome.TooLong);
+            case OverLengthPolicy.Drop:
+                return (null, OverLengthOutcome.Dropped);
+        }
+
+        var (start, end) = Cut(sample.Length, length, options, options.CutToolCalls ? [] : sample.ToolCallSpans());
+        return end <= start ? (null, OverLengthOutcome.Dropped) : (sample.Slice(start, end), OverLengthOutcome.Truncated);
+    }
+
+    /// <summary>The tokens truncation keeps: the first or last <paramref name="length"/>, moved off the tool calls given.</summary>
+    private static (int Start, int End) Cut(int sampleLength, int length, OverLengthOptions options, IReadOnlyList<TokenSpan> toolCalls)
+    {
+        var (start, end) = options.Side == TruncationSide.Right ? (0, length) : (sampleLength - length, sampleLength);
+        foreach (var call in toolCalls)
+        {
+            if (options.Side == TruncationSide.Right && call.Splits(end))
+            {
+                end = call.Start;
+            }
+            else if (options.Side == TruncationSide.Left && call.Splits(start))
+            {
+                start = call.End;
+            }
+        }
+
+        return (start, end);
     }
 
     private static TokenizedSample Slice(TokenizedSample sample, int start, int end)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Tokenization;
 
 namespace AgentFlan.Transforms;
@@ -17,6 +18,22 @@ public sealed class CapabilityCounter
             {
                 _eligible[c]++;
                 _achieved[c] += sample.Loss[i];
+            }
+        }
+    }
+
+    /// <summary>The same counts from a view's runs: a run's tokens are all eligible for its capability, and achieved when supervised.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(SampleView sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        foreach (var run in sample.Runs)
+        {
+            var c = (int)run.Capability;
+            if (c > 0)
+            {
+                _eligible[c] += run.Length;
+                _achieved[c] += run.Supervised ? run.Length : 0;
             }
         }
     }

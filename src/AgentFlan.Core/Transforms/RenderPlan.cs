@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 using AgentFlan.Templates;
@@ -65,10 +66,45 @@ public sealed class RenderPlan
     /// <summary>The training sample of a tokenized document: its loss mask after the capability weights.</summary>
     public TokenizedSample Weigh(TokenizedDocument document) => Sample(document, (i, segment) => Keeps(document.Id, i, segment.Supervised, segment.Capability));
 
+    /// <summary>
+    /// The same sample as <see cref="Weigh(TokenizedDocument)"/>, as a view of the document: its segments are the
+    /// runs, each supervised only if the weights keep it, so no per-token array is made (the runs share the
+    /// document's segment array when the weights drop nothing). A document whose segments overlap or are out of
+    /// order (none the template renders) goes through the per-token arrays instead, with the same result.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public SampleView View(TokenizedDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var segments = document.Segments;
+        if (!SampleView.AreRuns(segments, document.Length))
+        {
+            return SampleView.Of(Weigh(document));
+        }
+
+        DocumentSegment[]? runs = null;
+        for (int i = 0; i < segments.Length; i++)
+        {
+            var segment = segments[i];
+            if (segment.Supervised && !Keeps(document.Id, i, segment.Supervised, segment.Capability))
+            {
+                if (runs is null)
+                {
+                    runs = new DocumentSegment[segments.Length];
+                    segments.CopyTo(runs, 0);
+                }
+                runs[i] = segment with { Supervised = false };
+            }
+        }
+
+        return new SampleView(document.Id, document.Kind, document.Tokens, 0, document.Length, runs ?? segments);
+    }
+
     /// <summary>The training sample of a tokenized document with every segment as the template supervises it.</summary>
     public static TokenizedSample Unweighed(TokenizedDocument document) => Sample(document, (_, segment) => segment.Supervised);
 
     /// <summary>Whether segment <paramref name="index"/> of sample <paramref name="id"/> is trained on after the weights.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Keeps(string id, int index, bool supervised, Capability capability)
     {
         if (!supervised || capability == Capability.None)

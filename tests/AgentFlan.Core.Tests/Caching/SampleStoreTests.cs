@@ -96,6 +96,30 @@ public sealed class SampleStoreTests
     }
 
     [TestMethod]
+    public void A_source_rewritten_right_after_a_compile_with_its_length_and_time_kept_is_read_again()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        var data = temp.Combine("data", "chats.jsonl");
+
+        // Written "now" as far as the memo can tell, however slow this machine is: its hash is not trusted later.
+        var written = DateTime.UtcNow.AddMinutes(1);
+        File.SetLastWriteTimeUtc(data, written);
+        var first = RecipeCompiler.Compile(recipe, temp.Combine("first"), cached);
+
+        // Same length, same write time, other content: within the file hash memo's racy window, so hashed again.
+        var text = File.ReadAllText(data);
+        int at = text.IndexOf("\"content\":\"", StringComparison.Ordinal) + 11;
+        File.WriteAllText(data, text[..at] + (text[at] == 'X' ? 'Y' : 'X') + text[(at + 1)..]);
+        File.SetLastWriteTimeUtc(data, written);
+        var edited = RecipeCompiler.Compile(recipe, temp.Combine("edited"), cached);
+
+        Assert.IsFalse(edited.SamplesStageReused);
+        Assert.AreNotEqual(first.Manifest.Stages[SampleStore.Stage], edited.Manifest.Stages[SampleStore.Stage]);
+    }
+
+    [TestMethod]
     public void Recipes_that_differ_only_in_name_and_weights_share_the_entry()
     {
         using var temp = new TempDirectory();
@@ -144,6 +168,86 @@ public sealed class SampleStoreTests
         Assert.IsTrue(again.Diagnostics.Any(d => d.Code == DiagnosticCodes.CacheEntryCorrupt));
         AssertSameTree(temp.Combine("a"), temp.Combine("b"));
         Assert.IsTrue(RecipeCompiler.Compile(recipe, temp.Combine("c"), cached).SamplesStageReused, "the rebuilt entry is valid");
+    }
+
+    [TestMethod]
+    public void Ids_above_16_bits_are_stored_and_packed_at_32_bits()
+    {
+        using var temp = new TempDirectory();
+        var recipe = RecipeLoader.Load(Write(temp).FilePath, "tokenizer.encoding=cl100k_base").Recipe!;
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        var plain = RecipeCompiler.Compile(recipe, temp.Combine("plain"), new CompileOptions());
+        Assert.IsTrue(plain.Manifest.Tokenizer.VocabularySize > 65536, "the shards hold 4-byte ids");
+        using (var shard = AgentFlan.Shards.ShardReader.Open(temp.Combine("plain", plain.Manifest.Shards[0].File)))
+        {
+            var tokens = new int[shard.SequenceLength];
+            bool above = false;
+            for (int r = 0; r < shard.RowCount && !above; r++)
+            {
+                shard.ReadRow(r, tokens, new byte[shard.SequenceLength]);
+                above = tokens.Any(t => t > ushort.MaxValue);
+            }
+
+            Assert.IsTrue(above, "some id needs more than 16 bits");
+        }
+
+        RecipeCompiler.Compile(recipe, temp.Combine("cold"), cached);
+        var warm = RecipeCompiler.Compile(recipe, temp.Combine("warm"), cached);
+
+        Assert.IsTrue(warm.SamplesStageReused);
+        AssertSameTree(temp.Combine("plain"), temp.Combine("cold"));
+        AssertSameTree(temp.Combine("plain"), temp.Combine("warm"));
+    }
+
+    [TestMethod]
+    public void An_entry_with_a_damaged_summary_is_a_miss_before_anything_is_written()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(recipe, temp.Combine("a"), cached);
+        var entry = Directory.EnumerateFiles(temp.Combine("cache", SampleStore.Stage), "*", SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(entry);
+        bytes[^60] ^= 0x20;
+        File.WriteAllBytes(entry, bytes);
+
+        var cache = new StageCache(temp.Combine("cache"));
+        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
+        Assert.IsNull(SampleStore.Open(cache, SampleStore.Key(recipe, files)));
+        Assert.AreEqual(DiagnosticCodes.CacheEntryCorrupt, cache.Warnings.Single().Code);
+        Assert.IsFalse(File.Exists(entry));
+    }
+
+    [TestMethod]
+    public void A_damaged_entry_found_while_its_documents_stream_is_rebuilt_before_the_manifest_is_written()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(recipe, temp.Combine("a"), cached);
+        var weights = RecipeLoader.Load(recipe.FilePath, "capabilities.retrieval=0.9").Recipe!;
+        RecipeCompiler.Compile(weights, temp.Combine("fresh"), new CompileOptions());
+        var entry = Directory.EnumerateFiles(temp.Combine("cache", SampleStore.Stage), "*", SearchOption.AllDirectories).Single();
+        var intact = File.ReadAllBytes(entry);
+        int header = 48, summary = header + (int)BitConverter.ToInt64(intact, intact.Length - 8);
+
+        // Anywhere in the documents: a string, a length, an id or a segment. Some damage stops the decoding, some
+        // makes a document the compile cannot use, some only changes an id: the entry's hash tells in every case.
+        foreach (var fraction in new[] { 0.0, 0.1, 0.35, 0.5, 0.77, 0.999 })
+        {
+            int at = header + 5 + (int)(fraction * (summary - header - 6));
+            var bytes = (byte[])intact.Clone();
+            bytes[at] ^= 0x41;
+            File.WriteAllBytes(entry, bytes);
+            var output = temp.Combine($"b{fraction}");
+
+            var again = RecipeCompiler.Compile(weights, output, cached);
+
+            Assert.IsFalse(again.SamplesStageReused, $"byte {at}");
+            Assert.IsTrue(again.Diagnostics.Any(d => d.Code == DiagnosticCodes.CacheEntryCorrupt), $"byte {at}");
+            AssertSameTree(temp.Combine("fresh"), output);
+            Assert.IsTrue(RecipeCompiler.Compile(weights, temp.Combine("c"), cached).SamplesStageReused, "the rebuilt entry is valid");
+        }
     }
 
     private static Recipe Write(TempDirectory temp)

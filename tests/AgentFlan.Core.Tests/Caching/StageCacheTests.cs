@@ -69,4 +69,55 @@ public sealed class StageCacheTests
         Assert.AreEqual(1, cache.Prune(TimeSpan.FromDays(30)).Entries);
         Assert.IsFalse(cache.TryGet("tokens", Key, out _));
     }
+
+    [TestMethod]
+    public void A_streamed_entry_is_verified_once_read_to_the_end()
+    {
+        using var temp = new TempDirectory();
+        var cache = new StageCache(temp.Path);
+        var payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+        cache.Put("tokens", Key, payload);
+
+        using (var entry = cache.OpenStreaming("tokens", Key)!)
+        {
+            var head = new byte[10];
+            entry.ReadAt(payload.Length - 10, head);
+            CollectionAssert.AreEqual(payload[^10..], head, "a part read out of order");
+            var read = new byte[1000];
+            entry.ReadExactly(read);
+            CollectionAssert.AreEqual(payload[..1000], read);
+            entry.Verify();
+        }
+
+        Assert.IsEmpty(cache.Warnings);
+        Assert.IsNull(cache.OpenStreaming("tokens", "ffffffffffffffff"));
+    }
+
+    [TestMethod]
+    public void A_damaged_streamed_entry_is_found_at_the_end_removed_and_reported()
+    {
+        using var temp = new TempDirectory();
+        var cache = new StageCache(temp.Path);
+        cache.Put("tokens", Key, Enumerable.Range(0, 300_000).Select(i => (byte)i).ToArray());
+        var file = Directory.EnumerateFiles(temp.Path, Key, SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(file);
+        bytes[^1000] ^= 0x01;
+        File.WriteAllBytes(file, bytes);
+
+        using (var entry = cache.OpenStreaming("tokens", Key)!)
+        {
+            entry.ReadExactly(new byte[100]);
+            var damaged = Assert.ThrowsExactly<CacheEntryDamagedException>(entry.Verify);
+            Assert.AreEqual(file, damaged.Path);
+        }
+
+        Assert.AreEqual(DiagnosticCodes.CacheEntryCorrupt, cache.Warnings.Single().Code);
+        Assert.IsFalse(File.Exists(file));
+
+        // A truncated entry (a killed writer) is refused before anything is read.
+        cache.Put("tokens", Key, [1, 2, 3, 4]);
+        File.WriteAllBytes(file, File.ReadAllBytes(file)[..^2]);
+        Assert.IsNull(cache.OpenStreaming("tokens", Key));
+        Assert.HasCount(2, cache.Warnings);
+    }
 }

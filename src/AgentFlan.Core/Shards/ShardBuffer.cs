@@ -1,0 +1,216 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using AgentFlan.Tokenization;
+
+namespace AgentFlan.Shards;
+
+/// <summary>
+/// One shard's sections being filled, row by row, in the bytes the file holds (<see cref="ShardFormat"/>): token
+/// ids already at the shard's width and in little-endian order, the loss mask, the document entries. A row is
+/// built in place from the samples it packs, so a compile never makes a row array; the arrays grow with the rows
+/// and are reused for the next shard after <see cref="Clear"/>.
+/// </summary>
+internal sealed class ShardBuffer
+{
+    private byte[] _tokens = [];
+    private byte[] _loss = [];
+    private byte[] _documents = [];
+    private byte[]? _padding;
+    private int _paddingToken;
+
+    /// <param name="initialRows">Rows to make room for at once (the arrays grow from there, up to <paramref name="capacity"/>).</param>
+    public ShardBuffer(int sequenceLength, int tokenWidth, int capacity, int initialRows = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        if (tokenWidth is not (2 or 4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokenWidth), tokenWidth, "A token id takes 2 or 4 bytes.");
+        }
+
+        SequenceLength = sequenceLength;
+        TokenWidth = tokenWidth;
+        Capacity = capacity;
+        if (initialRows > 0)
+        {
+            Grow(Math.Min(initialRows, capacity));
+        }
+    }
+
+    public int SequenceLength { get; }
+
+    public int TokenWidth { get; }
+
+    /// <summary>The most rows the buffer takes (a shard's rows).</summary>
+    public int Capacity { get; }
+
+    public int Rows { get; private set; }
+
+    public bool IsFull => Rows == Capacity;
+
+    public long DocumentCount { get; private set; }
+
+    /// <summary>Tokens that belong to a document (not padding).</summary>
+    public long Tokens { get; private set; }
+
+    /// <summary>Tokens whose loss mask byte is not 0.</summary>
+    public long SupervisedTokens { get; private set; }
+
+    public ReadOnlySpan<byte> TokenBytes => _tokens.AsSpan(0, Rows * SequenceLength * TokenWidth);
+
+    public ReadOnlySpan<byte> Loss => _loss.AsSpan(0, Rows * SequenceLength);
+
+    public ReadOnlySpan<byte> DocumentEntries => _documents.AsSpan(0, checked((int)(DocumentCount * ShardFormat.DocumentEntrySize)));
+
+    /// <summary>Adds a row given as arrays.</summary>
+    public void Add(PackedRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.Tokens.Length != SequenceLength || row.Loss.Length != SequenceLength)
+        {
+            throw new ArgumentException("Every row must hold exactly the sequence length.", nameof(row));
+        }
+
+        int r = BeginRow();
+        Encode(row.Tokens, _tokens.AsSpan(r * SequenceLength * TokenWidth));
+        row.Loss.CopyTo(_loss.AsSpan(r * SequenceLength, SequenceLength));
+        foreach (var (start, length, kind) in row.Documents)
+        {
+            AddDocument(r, start, length, kind);
+        }
+
+        SupervisedTokens += SequenceLength - row.Loss.AsSpan().Count((byte)0);
+        Rows++;
+    }
+
+    /// <summary>
+    /// Adds a row holding the <paramref name="members"/> of <paramref name="window"/> one after the other from its
+    /// start (each a document), then <paramref name="padToken"/> up to the sequence length. The members' ids are
+    /// already encoded at this buffer's width in <paramref name="ids"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, ReadOnlySpan<int> members, int padToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        int r = BeginRow();
+        int rowStart = r * SequenceLength;
+        var loss = _loss.AsSpan(rowStart, SequenceLength);
+        int at = 0;
+        foreach (var index in members)
+        {
+            var member = window[index];
+            if (member.Length > SequenceLength - at)
+            {
+                throw new ArgumentException($"A sample of {member.Length} tokens does not fit in the row.", nameof(members));
+            }
+
+            ids.Slice(member.IdsAt, member.Length * TokenWidth).CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
+            SampleView.WriteLoss(member.Runs, loss.Slice(at, member.Length));
+            AddDocument(r, at, member.Length, member.Kind);
+            SupervisedTokens += member.Supervised;
+            at += member.Length;
+        }
+
+        if (at < SequenceLength)
+        {
+            PaddingIds(padToken)[..((SequenceLength - at) * TokenWidth)].CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
+            loss[at..].Clear();
+        }
+
+        Rows++;
+    }
+
+    /// <summary>Encodes <paramref name="ids"/> at this buffer's width into <paramref name="destination"/> (little-endian, as the file holds them).</summary>
+    /// <exception cref="OverflowException">An id does not fit the width (or is negative).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Encode(ReadOnlySpan<int> ids, Span<byte> destination)
+    {
+        var bytes = destination[..(ids.Length * TokenWidth)];
+        if (TokenWidth == 2)
+        {
+            var narrow = MemoryMarshal.Cast<byte, ushort>(bytes);
+            TokenIds.Narrow(ids, narrow);
+            if (!BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.ReverseEndianness(narrow, narrow);
+            }
+        }
+        else
+        {
+            var wide = MemoryMarshal.Cast<byte, uint>(bytes);
+            TokenIds.Widen(ids, wide);
+            if (!BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.ReverseEndianness(wide, wide);
+            }
+        }
+    }
+
+    /// <summary>Empties the buffer for the next shard, keeping its arrays.</summary>
+    public void Clear()
+    {
+        Rows = 0;
+        DocumentCount = 0;
+        Tokens = 0;
+        SupervisedTokens = 0;
+    }
+
+    private int BeginRow()
+    {
+        if (IsFull)
+        {
+            throw new InvalidOperationException($"The shard already holds {Capacity} rows.");
+        }
+
+        if ((long)(Rows + 1) * SequenceLength > _loss.Length)
+        {
+            // Double the room (at most a shard's), so a small compile never holds a whole shard's arrays.
+            Grow((int)Math.Min(Capacity, Math.Max(16, 2L * _loss.Length / SequenceLength)));
+        }
+
+        return Rows;
+    }
+
+    private void Grow(int rows)
+    {
+        Array.Resize(ref _loss, checked(rows * SequenceLength));
+        Array.Resize(ref _tokens, checked(rows * SequenceLength * TokenWidth));
+    }
+
+    /// <summary>A whole row of <paramref name="padToken"/> at this buffer's width (made when a row first needs padding).</summary>
+    private ReadOnlySpan<byte> PaddingIds(int padToken)
+    {
+        if (_padding is null || _paddingToken != padToken)
+        {
+            var ids = new int[SequenceLength];
+            ids.AsSpan().Fill(padToken);
+            var bytes = new byte[SequenceLength * TokenWidth];
+            Encode(ids, bytes);
+            (_padding, _paddingToken) = (bytes, padToken);
+        }
+
+        return _padding;
+    }
+
+    private void AddDocument(int row, int start, int length, int kind)
+    {
+        int offset = checked((int)(DocumentCount * ShardFormat.DocumentEntrySize));
+        if (offset + ShardFormat.DocumentEntrySize > _documents.Length)
+        {
+            Array.Resize(ref _documents, Math.Max(1024, 2 * _documents.Length));
+        }
+
+        var entry = _documents.AsSpan(offset, ShardFormat.DocumentEntrySize);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry, (uint)row);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], (uint)start);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry[8..], (uint)length);
+        BinaryPrimitives.WriteUInt32LittleEndian(entry[12..], (uint)kind);
+        DocumentCount++;
+        Tokens += length;
+    }
+}
+
+/// <summary>A sample waiting in a packing window: where its encoded ids start in the window's id buffer, and what its row needs.</summary>
+/// <param name="Runs">The sample's runs (<see cref="SampleView.Runs"/>).</param>
+internal readonly record struct RowMember(int IdsAt, int Length, int Kind, long Supervised, DocumentSegment[] Runs);
