@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using AgentFlan.Conversations;
 
@@ -58,10 +59,74 @@ public sealed class Decontaminator
         return kept;
     }
 
+    /// <summary>
+    /// The share of <paramref name="text"/>'s n-grams found in <paramref name="held"/>, the same as counting
+    /// <see cref="NGrams"/>, without a string per word or n-gram: the lower-cased words are laid out in one buffer
+    /// separated by single spaces, so each n-gram is a slice looked up as a span.
+    /// </summary>
     internal static double Overlap(string text, HashSet<string> held, int n)
     {
-        var grams = NGrams(text, n);
-        return grams.Count == 0 ? 0 : (double)grams.Count(held.Contains) / grams.Count;
+        var buffer = ArrayPool<char>.Shared.Rent(text.Length + 1);
+        var ends = ArrayPool<int>.Shared.Rent((text.Length / 2) + 2);
+        var starts = ArrayPool<int>.Shared.Rent((text.Length / 2) + 2);
+        try
+        {
+            int length = 0, words = 0;
+            var inWord = false;
+            foreach (var c in text)
+            {
+                if (char.IsLetterOrDigit(c))
+                {
+                    if (!inWord)
+                    {
+                        if (words > 0)
+                        {
+                            buffer[length++] = ' ';
+                        }
+
+                        starts[words] = length;
+                        inWord = true;
+                    }
+
+                    buffer[length++] = char.ToLowerInvariant(c);
+                }
+                else if (inWord)
+                {
+                    ends[words++] = length;
+                    inWord = false;
+                }
+            }
+
+            if (inWord)
+            {
+                ends[words++] = length;
+            }
+
+            if (words == 0)
+            {
+                return 0;
+            }
+
+            var lookup = held.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (words < n)
+            {
+                return lookup.Contains(buffer.AsSpan(0, length)) ? 1 : 0;
+            }
+
+            int grams = words - n + 1, found = 0;
+            for (int i = 0; i < grams; i++)
+            {
+                found += lookup.Contains(buffer.AsSpan(starts[i], ends[i + n - 1] - starts[i])) ? 1 : 0;
+            }
+
+            return (double)found / grams;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+            ArrayPool<int>.Shared.Return(ends);
+            ArrayPool<int>.Shared.Return(starts);
+        }
     }
 
     internal static List<string> NGrams(string text, int n)

@@ -48,4 +48,29 @@ public sealed class DecontaminatorTests
         Assert.IsFalse(result.Conversations.Any(c => c.Id.StartsWith("leak-", StringComparison.Ordinal)));
         Assert.IsTrue(result.Statistics.DecontaminatedBySource.Values.Sum() >= 5);
     }
+
+    /// <summary>The span-based overlap counts exactly what the n-gram strings count, on texts with odd spacing, case and scripts.</summary>
+    [TestMethod]
+    public void Overlap_without_strings_equals_overlap_of_the_ngram_strings()
+    {
+        var random = new Random(4);
+        string[] vocabulary = ["the", "Weather", "in", "LISBON", "tomorrow", "ÉTÉ", "naïve", "中文", "x1", "42", "a", "😀", "don't", "e-mail"];
+        string[] gaps = [" ", "  ", ", ", "\n", "!", " - ", "\t"];
+        var texts = Enumerable.Range(0, 400).Select(_ => string.Concat(Enumerable.Range(0, random.Next(0, 14)).Select(_ => vocabulary[random.Next(vocabulary.Length)] + gaps[random.Next(gaps.Length)]))).ToList();
+        foreach (var n in new[] { 1, 2, 3, 8 })
+        {
+            var held = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var text in texts.Take(60))
+            {
+                held.UnionWith(Decontaminator.NGrams(text, n));
+            }
+
+            foreach (var text in texts)
+            {
+                var grams = Decontaminator.NGrams(text, n);
+                var expected = grams.Count == 0 ? 0 : (double)grams.Count(held.Contains) / grams.Count;
+                Assert.AreEqual(expected, Decontaminator.Overlap(text, held, n), $"n={n}: '{text}'");
+            }
+        }
+    }
 }
