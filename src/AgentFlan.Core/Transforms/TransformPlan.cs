@@ -13,8 +13,9 @@ namespace AgentFlan.Transforms;
 /// <para>Passes over the <see cref="ConversationSpool"/>: <b>facts</b> (as the sources are read: kind, whether it
 /// calls tools or has a user turn, its exact-duplicate key, and, when the held-out queries do not depend on the
 /// corpus, its contamination); <b>held out</b> (only with <c>held_out.fraction</c>: collect them, then mark
-/// contamination against their queries); <b>candidates</b> (only for <c>irrelevant_tools</c> negatives: which
-/// general conversations share no word with some catalogue tool); then <see cref="Conversations"/> emits the
+/// contamination against their queries); <b>candidates</b> (only for <c>irrelevant_tools</c> negatives together
+/// with <c>max_samples</c>, whose ranking needs every id first: which general conversations share no word with some
+/// catalogue tool — otherwise that is read during the last pass); then <see cref="Conversations"/> emits the
 /// training samples. Everything between passes — deduplication, held-out split, source weights, alignment, which
 /// bases the format-following and negative samples use, the general ratio, the sample budget — is a function of
 /// the facts, so the output is the same conversation for conversation whether the spool is in memory or on disk.</para>
@@ -28,6 +29,16 @@ public sealed class TransformPlan
     private readonly List<string> _sources = [];
     private readonly List<Item> _items = [];
     private readonly List<Built> _built = [];
+
+    /// <summary>
+    /// <c>irrelevant_tools</c> negatives decided during the last pass (without <c>max_samples</c>, whose ranking needs
+    /// every id first): which ranked general conversations are candidates is read there, saving a pass over the spool.
+    /// </summary>
+    private readonly List<Deferred> _deferred = [];
+    private readonly SortedDictionary<string, long> _byKind;
+    private List<int>? _irrelevantBases;
+    private TransformStatistics _statistics;
+    private TransformStatistics? _final;
     private readonly bool[]? _keep;
     private readonly List<ToolSpec> _catalogue = [];
     private readonly List<HashSet<string>> _catalogueWords = [];
@@ -250,6 +261,12 @@ public sealed class TransformPlan
                         _built.Add(new Built(BuiltKind.NoTools, item, NegativeSamples.Id(kinds[k], j, bases.Count, ItemId(_items[item])), null));
                     }
                 }
+                else if (recipe.Mixing.MaxSamples <= 0)
+                {
+                    PrepareCatalogue();
+                    _irrelevantBases ??= IrrelevantBases();
+                    _deferred.Add(new Deferred(_built.Count, n, kinds[k]));
+                }
                 else
                 {
                     var candidates = IrrelevantCandidates(cancellationToken);
@@ -328,7 +345,8 @@ public sealed class TransformPlan
 
         long output = _keep is null ? mixed : _keep.Count(k => k);
         Plan = new RenderPlan(seed, recipe.Capabilities, forms);
-        Statistics = new TransformStatistics
+        _byKind = byKind;
+        _statistics = new TransformStatistics
         {
             Input = _facts.Count,
             DuplicatesBySource = duplicates,
@@ -358,7 +376,9 @@ public sealed class TransformPlan
     /// <summary>The per-sample rendering plan for the tokenizer: capability weights and the format-following forms.</summary>
     public RenderPlan Plan { get; }
 
-    public TransformStatistics Statistics { get; }
+    /// <summary>What the transforms did; complete once <see cref="Conversations"/> has been enumerated (it builds the irrelevant-tools negatives).</summary>
+    public TransformStatistics Statistics => _deferred.Count == 0 ? _statistics
+        : _final ?? throw new InvalidOperationException("The transform statistics are complete once the conversations have been enumerated.");
 
     /// <summary>The conversations <c>held_out.fraction</c> kept out of training, in source order.</summary>
     public IReadOnlyList<Conversation> HeldOut { get; } = [];
@@ -390,6 +410,17 @@ public sealed class TransformPlan
             bases[built.Item] = null;
         }
 
+        // Deferred irrelevant-tools negatives: each ranked base is checked as it streams past; the best-ranked
+        // candidates (as many as the most any kind asks for) are kept until the end.
+        var rankOf = new Dictionary<int, int>();
+        var candidateAt = new bool[_irrelevantBases?.Count ?? 0];
+        var keptCandidates = new PriorityQueue<(int Item, Conversation Conversation), int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
+        var most = _deferred.Count == 0 ? 0 : _deferred.Max(d => d.Count);
+        for (int rank = 0; rank < candidateAt.Length; rank++)
+        {
+            rankOf[_irrelevantBases![rank]] = rank;
+        }
+
         long position = 0;
         int next = 0;
         int ordinal = 0;
@@ -405,6 +436,16 @@ public sealed class TransformPlan
                     bases[next] = aligned;
                 }
 
+                if (rankOf.TryGetValue(next, out var baseRank) && NegativeSamples.Irrelevant(aligned, _catalogue, _catalogueWords).Count > 0)
+                {
+                    candidateAt[baseRank] = true;
+                    keptCandidates.Enqueue((next, aligned), baseRank);
+                    if (keptCandidates.Count > most)
+                    {
+                        keptCandidates.Dequeue();
+                    }
+                }
+
                 for (long g = 0; g < item.Copies; g++)
                 {
                     if (Keeps(position++))
@@ -418,20 +459,53 @@ public sealed class TransformPlan
         }
 
         var seed = _recipe.Seed;
-        foreach (var built in _built)
+        var candidates = Enumerable.Range(0, candidateAt.Length).Where(rank => candidateAt[rank]).Select(rank => _irrelevantBases![rank]).ToList();
+        var retained = new Dictionary<int, Conversation>();
+        while (keptCandidates.TryDequeue(out var kept, out _))
         {
+            retained[kept.Item] = kept.Conversation;
+        }
+
+        var deferredBuilt = new SortedDictionary<string, long>(_byKind, StringComparer.Ordinal);
+        long deferredCount = 0;
+        for (int slot = 0; slot <= _built.Count; slot++)
+        {
+            foreach (var deferred in _deferred.Where(d => d.Slot == slot))
+            {
+                for (int j = 0; j < deferred.Count && candidates.Count > 0; j++)
+                {
+                    var item = candidates[j % candidates.Count];
+                    var id = NegativeSamples.Id(deferred.Kind, j, candidates.Count, ItemId(_items[item]));
+                    var source = retained[item];
+                    deferredBuilt[deferred.Kind] = deferredBuilt.GetValueOrDefault(deferred.Kind) + 1;
+                    deferredCount++;
+                    yield return NegativeSamples.IrrelevantTools(source, id, NegativeSamples.Irrelevant(source, _catalogue, _catalogueWords), _recipe.Negatives.ToolsPerSample, seed);
+                }
+            }
+
+            if (slot == _built.Count)
+            {
+                break;
+            }
+
+            var built = _built[slot];
             if (!Keeps(position++))
             {
                 continue;
             }
 
-            var source = bases[built.Item]!;
+            var baseConversation = bases[built.Item]!;
             yield return built.Kind switch
             {
-                BuiltKind.FormatFollowing => FormatFollowing.Build(source, built.Id, built.Format!, seed),
-                BuiltKind.NoTools => NegativeSamples.NoTools(source, built.Id, seed),
-                _ => NegativeSamples.IrrelevantTools(source, built.Id, NegativeSamples.Irrelevant(source, _catalogue, _catalogueWords), _recipe.Negatives.ToolsPerSample, seed),
+                BuiltKind.FormatFollowing => FormatFollowing.Build(baseConversation, built.Id, built.Format!, seed),
+                BuiltKind.NoTools => NegativeSamples.NoTools(baseConversation, built.Id, seed),
+                _ => NegativeSamples.IrrelevantTools(baseConversation, built.Id, NegativeSamples.Irrelevant(baseConversation, _catalogue, _catalogueWords), _recipe.Negatives.ToolsPerSample, seed),
             };
+        }
+
+        if (_deferred.Count > 0)
+        {
+            _final = _statistics with { NegativesByKind = deferredBuilt, Output = _statistics.Output + deferredCount };
         }
     }
 
@@ -474,15 +548,8 @@ public sealed class TransformPlan
     /// </summary>
     private List<int> IrrelevantCandidates(CancellationToken cancellationToken)
     {
-        if (_catalogue.Count == 0)
-        {
-            _catalogue.AddRange(NegativeSamples.Catalogue(_items.SelectMany(item => _facts[item.Ordinal].Tools!)));
-            _catalogueWords.AddRange(_catalogue.Select(ToolRelevance.ToolWords));
-        }
-
-        var bases = Ranked(
-            item => item.Kind == ConversationKind.General && _facts[item.Ordinal].Tools!.Count == 0 && !_facts[item.Ordinal].HasCalls,
-            NegativeSamples.IrrelevantToolsTransform);
+        PrepareCatalogue();
+        var bases = IrrelevantBases();
         var wanted = new bool[_facts.Count];
         foreach (var item in bases)
         {
@@ -497,6 +564,21 @@ public sealed class TransformPlan
 
         return [.. bases.Where(item => candidate[_items[item].Ordinal])];
     }
+
+    /// <summary>Every tool the training items offer, once per name, and each one's words.</summary>
+    private void PrepareCatalogue()
+    {
+        if (_catalogue.Count == 0)
+        {
+            _catalogue.AddRange(NegativeSamples.Catalogue(_items.SelectMany(item => _facts[item.Ordinal].Tools!)));
+            _catalogueWords.AddRange(_catalogue.Select(ToolRelevance.ToolWords));
+        }
+    }
+
+    /// <summary>General items with no tool and no call, ranked for the irrelevant-tools negatives.</summary>
+    private List<int> IrrelevantBases() => Ranked(
+        item => item.Kind == ConversationKind.General && _facts[item.Ordinal].Tools!.Count == 0 && !_facts[item.Ordinal].HasCalls,
+        NegativeSamples.IrrelevantToolsTransform);
 
     /// <summary>The spool's conversations whose ordinal is marked, with the recipe's negatives-source kind applied.</summary>
     private IEnumerable<(int Ordinal, Conversation Conversation)> Select(bool[] marked, CancellationToken cancellationToken)
@@ -591,4 +673,7 @@ public sealed class TransformPlan
     }
 
     private sealed record Built(BuiltKind Kind, int Item, string Id, string? Format);
+
+    /// <summary><paramref name="Count"/> irrelevant-tools negatives of kind name <paramref name="Kind"/>, emitted before built sample <paramref name="Slot"/>.</summary>
+    private sealed record Deferred(int Slot, int Count, string Kind);
 }

@@ -112,6 +112,29 @@ public sealed class ConversationSpoolTests
             System.Text.Json.JsonSerializer.Serialize(plan.Statistics, DatasetManifest.JsonOptions));
     }
 
+    /// <summary>
+    /// Without <c>max_samples</c> the irrelevant-tools candidates are read during the last pass (one pass fewer);
+    /// with it, in a pass of their own before it. Both give the same samples and statistics.
+    /// </summary>
+    [TestMethod]
+    public void Irrelevant_tools_negatives_are_the_same_whether_decided_in_the_last_pass_or_before_it()
+    {
+        using var temp = new TempDirectory();
+        var corpus = TransformCorpus.Synthetic(300);
+        var recipe = TransformCorpus.SyntheticRecipe(r => r with { Negatives = new NegativeSettings { Ratio = 0.6, Kinds = ["irrelevant_tools", "no_tools"] } });
+        using var deferredSpool = new ConversationSpool(budgetBytes: 0, spillDirectory: temp.Path);
+        var deferred = TransformPlan.Create(recipe, corpus, deferredSpool);
+        Assert.ThrowsExactly<InvalidOperationException>(() => deferred.Statistics, "the statistics wait for the last pass");
+        var lastPass = deferred.Conversations().Select(Describe).ToList();
+
+        var separate = AgentFlanTransforms.Apply(recipe with { Mixing = recipe.Mixing with { MaxSamples = 1_000_000 } }, corpus);
+        CollectionAssert.AreEqual(separate.Conversations.Select(Describe).ToList(), lastPass);
+        Assert.IsTrue(deferred.Statistics.NegativesByKind["irrelevant_tools"] > 50);
+        Assert.AreEqual(
+            System.Text.Json.JsonSerializer.Serialize(separate.Statistics, DatasetManifest.JsonOptions),
+            System.Text.Json.JsonSerializer.Serialize(deferred.Statistics, DatasetManifest.JsonOptions));
+    }
+
     private static string Describe(Conversation c) =>
         $"{c.Id}|{c.Kind}|{c.Provenance.Source}|{string.Join(",", c.Tools.Select(t => t.Name))}|{Deduplicator.Key(c)}";
 }
