@@ -247,20 +247,9 @@ public static class RecipeCompiler
         long budgetRemoved = 0;
         if (budgeted is not null)
         {
-            // The budget's choice is Mixer's (it reads only ids and lengths); the views it keeps go on in input order.
-            var proxies = budgeted.ConvertAll(v => v.ToSample());
-            var views = new Dictionary<TokenizedSample, SampleView>(ReferenceEqualityComparer.Instance);
-            for (int i = 0; i < proxies.Count; i++)
-            {
-                views.Add(proxies[i], budgeted[i]);
-            }
-
-            var limited = Mixer.LimitTokens(proxies, recipe.Mixing.MaxTokens, recipe.Seed);
+            var limited = Mixer.LimitTokens(budgeted, v => v.Id, v => v.Length, recipe.Mixing.MaxTokens, recipe.Seed);
             budgetRemoved = budgeted.Count - limited.Count;
-            foreach (var kept in limited)
-            {
-                Keep(views[kept]);
-            }
+            limited.ForEach(Keep);
         }
 
         var (sources, transforms) = inputs();

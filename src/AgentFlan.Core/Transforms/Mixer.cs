@@ -36,22 +36,27 @@ public static class Mixer
     /// <summary>The copies of the general conversation ranked <paramref name="rank"/> of <paramref name="count"/> (by (seed, <see cref="GeneralTransform"/>, id)).</summary>
     public static long GeneralShare(long target, int count, int rank) => (target / count) + (rank < target % count ? 1 : 0);
 
-    /// <summary>The samples that fit <paramref name="maxTokens"/>, taken in rank order and returned in the given order.</summary>
-    public static List<TokenizedSample> LimitTokens(IReadOnlyList<TokenizedSample> samples, long maxTokens, int seed)
+    /// <summary>
+    /// The samples that fit <paramref name="maxTokens"/>, taken in rank order of their ids and returned in the given
+    /// order. Only ids and lengths are read, so any sample type works (views in the compile).
+    /// </summary>
+    public static List<T> LimitTokens<T>(IReadOnlyList<T> samples, Func<T, string> id, Func<T, int> length, long maxTokens, int seed)
+        where T : class
     {
-        if (maxTokens <= 0 || samples.Sum(s => (long)s.Length) <= maxTokens)
+        ArgumentNullException.ThrowIfNull(samples);
+        if (maxTokens <= 0 || samples.Sum(s => (long)length(s)) <= maxTokens)
         {
             return [.. samples];
         }
 
-        var keep = new HashSet<TokenizedSample>(ReferenceEqualityComparer.Instance);
+        var keep = new HashSet<T>(ReferenceEqualityComparer.Instance);
         long total = 0;
-        foreach (var sample in StableRandom.Rank(samples, s => s.Id, seed, "mixing.max_tokens"))
+        foreach (var sample in StableRandom.Rank(samples, id, seed, "mixing.max_tokens"))
         {
-            if (total + sample.Length <= maxTokens)
+            if (total + length(sample) <= maxTokens)
             {
                 keep.Add(sample);
-                total += sample.Length;
+                total += length(sample);
             }
         }
 

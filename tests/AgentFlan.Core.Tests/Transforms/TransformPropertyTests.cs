@@ -160,10 +160,10 @@ public sealed class TransformPropertyTests
         var sampler = new SampleTokenizer(Gpt2, ChatTemplates.Get("agentflan"), new MaskingSettings(), once.Plan);
         var samples = once.Conversations.Take(200).Select(sampler.Tokenize).ToList();
         var budget = samples.Sum(s => (long)s.Length) / 3;
-        var trimmed = Mixer.LimitTokens(samples, budget, 5);
+        var trimmed = Mixer.LimitTokens(samples, s => s.Id, s => s.Length, budget, 5);
         Assert.IsTrue(trimmed.Sum(s => (long)s.Length) <= budget);
         Assert.IsTrue(trimmed.Count > 40 && trimmed.Count < 100);
-        CollectionAssert.AreEqual(Mixer.LimitTokens(Enumerable.Reverse(samples).ToList(), budget, 5).Select(s => s.Id).Order().ToList(), trimmed.Select(s => s.Id).Order().ToList());
+        CollectionAssert.AreEqual(Mixer.LimitTokens(Enumerable.Reverse(samples).ToList(), s => s.Id, s => s.Length, budget, 5).Select(s => s.Id).Order().ToList(), trimmed.Select(s => s.Id).Order().ToList());
     }
 
     [TestMethod]
