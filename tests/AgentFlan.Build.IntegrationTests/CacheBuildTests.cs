@@ -60,12 +60,21 @@ public sealed class CacheBuildTests
         {
             CollectionAssert.AreEqual(File.ReadAllBytes(project.Path("artifacts", "cached", "data", name)), File.ReadAllBytes(moved.Path("artifacts", "cached", "data", name)), name);
         }
+
+        // A tiny memory budget spools the conversations to disk; a cold compile that way writes the same bytes.
+        var spooled = moved.Build("-p:AgentFlanSpoolBudgetMB=1", $"-p:AgentFlanCacheDir={moved.Path("other-cache")}/", $"-p:AgentFlanOutputDir={moved.Path("spooled")}/");
+        Assert.AreEqual(0, spooled.ExitCode, spooled.ToString());
+        StringAssert.Contains(spooled.Output, "conversations spooled to disk");
+        foreach (var name in new[] { "manifest.json", "shard-00000.afbshard" })
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(project.Path("artifacts", "cached", "data", name)), File.ReadAllBytes(moved.Path("spooled", "cached", "data", name)), name);
+        }
     }
 
     private static void WriteSource(TestProject project, int index, int seed)
     {
         var path = project.Path("data", $"part{index}.jsonl");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 150, Seed = seed }), path);
+        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 400, Seed = seed }), path);
     }
 }

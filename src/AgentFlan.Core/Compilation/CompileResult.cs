@@ -20,6 +20,9 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
     /// <summary>File sources whose conversations came from the read stage instead of being read again.</summary>
     public int SourcesFromCache { get; init; }
 
+    /// <summary>Whether the conversations went past the spool budget and were streamed from a temp file (<see cref="CompileOptions.SpoolBudgetBytes"/>).</summary>
+    public bool Spooled { get; init; }
+
     /// <summary>Wall time per phase, in order (never part of the manifest: it differs between identical compiles).</summary>
     public IReadOnlyList<(string Stage, double Seconds)> Timings { get; init; } = [];
 
@@ -38,7 +41,8 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
 
             var fileSources = Manifest.Statistics.Sources.Count(s => s.Files.Count > 0);
             var read = fileSources == 0 ? string.Empty : $"{SourcesFromCache} of {fileSources} file sources from the read stage, ";
-            return $"{read}{SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized";
+            var spooled = Spooled ? ", conversations spooled to disk past the memory budget (AgentFlanSpoolBudgetMB)" : string.Empty;
+            return $"{read}{SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized{spooled}";
         }
     }
 }

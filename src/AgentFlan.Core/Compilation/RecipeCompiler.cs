@@ -95,7 +95,7 @@ public static class RecipeCompiler
         }
 
         var result = Finish(context, documents, transformed.Plan, examples, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics));
-        return result with { SourcesFromCache = loader.ReusedSources };
+        return result with { SourcesFromCache = loader.ReusedSources, Spooled = spool.Spilled };
     }
 
     /// <summary>Compiles conversations in their final form: the Agent-FLAN transforms are not applied (capability weights are).</summary>
