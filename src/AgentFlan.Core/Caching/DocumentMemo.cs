@@ -32,13 +32,23 @@ public sealed class DocumentMemo : IDisposable
 
     private readonly StageCache? _cache;
     private readonly string _renderIdentity;
+    private readonly MemoryBudget _budget;
     private readonly ConcurrentDictionary<string, Lazy<Pack>> _packs = new(StringComparer.Ordinal);
 
     /// <param name="renderIdentity">Everything besides the conversation that decides its tokens and segments.</param>
-    public DocumentMemo(StageCache? cache, string renderIdentity)
+    /// <param name="budgetBytes">
+    /// Bytes of previous packs kept decoded in memory, all sources together; past it a pack's entries wait in a temp
+    /// file under the cache (only keys and offsets in memory), so a warm compile of a huge corpus stays within memory too.
+    /// </param>
+    public DocumentMemo(StageCache? cache, string renderIdentity, long budgetBytes = long.MaxValue)
     {
         _cache = cache;
         _renderIdentity = renderIdentity;
+        _budget = new MemoryBudget(budgetBytes);
+        if (cache is not null)
+        {
+            IO.AtomicFile.RemoveAbandoned(SpillDirectory(cache));
+        }
     }
 
     public long Hits => _packs.Values.Sum(p => p.Value.Hits);
@@ -53,7 +63,7 @@ public sealed class DocumentMemo : IDisposable
         var source = conversation.Provenance.Source;
         var pack = _packs.GetOrAdd(source, s => new Lazy<Pack>(() => Load(s))).Value;
         var key = new ContentKey(KeyOf(conversation, form));
-        if (pack.Loaded.TryGetValue(key, out var cached))
+        if (pack.Loaded.TryGet(key, out var cached))
         {
             Interlocked.Increment(ref pack.Hits);
             Record(source, pack, key, cached, miss: false);
@@ -86,9 +96,9 @@ public sealed class DocumentMemo : IDisposable
 
             if (pack.Loaded.Count + pack.Used.Count <= 3 * pack.Used.Count)
             {
-                foreach (var (key, entry) in pack.Loaded.Where(e => !pack.Used.Contains(e.Key)).OrderBy(e => e.Key))
+                foreach (var key in pack.Loaded.Keys.Where(k => !pack.Used.Contains(k)).Order())
                 {
-                    pack.Writer.Add(new Stored(key, entry));
+                    pack.Writer.Add(new Stored(key, pack.Loaded[key]));
                 }
             }
 
@@ -102,6 +112,7 @@ public sealed class DocumentMemo : IDisposable
         foreach (var pack in _packs.Values.Where(p => p.IsValueCreated))
         {
             pack.Value.Writer?.Dispose();
+            pack.Value.Loaded.Dispose();
         }
     }
 
@@ -138,15 +149,18 @@ public sealed class DocumentMemo : IDisposable
 
     private Pack Load(string source)
     {
-        var pack = new Pack();
+        var pack = new Pack(new PackEntries(_budget, _cache is null ? null : SpillDirectory(_cache)));
         using var stored = _cache is null ? null : StreamedEntry.Open<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, ReadStored);
         foreach (var record in stored?.Records() ?? [])
         {
-            pack.Loaded[record.Key] = record.Entry;
+            pack.Loaded.Add(record.Key, record.Entry);
         }
 
+        pack.Loaded.Complete();
         return pack;
     }
+
+    private static string SpillDirectory(StageCache cache) => Path.Combine(cache.Root, "spill");
 
     private static Action<Stored> WriteStored(BinaryWriter writer) => stored =>
     {
@@ -218,18 +232,144 @@ public sealed class DocumentMemo : IDisposable
         public int CompareTo(ContentKey other) => Bytes.AsSpan().SequenceCompareTo(other.Bytes);
     }
 
-    private sealed record Entry(int[] Tokens, DocumentSegment[] Segments);
+    private sealed record Entry(int[] Tokens, DocumentSegment[] Segments)
+    {
+        public long EstimatedBytes => 64 + (4L * Tokens.Length) + (16L * Segments.Length);
+    }
+
+    /// <summary>
+    /// A previous pack's entries: decoded in memory while they fit the budget; past it, encoded in one temp file with
+    /// only each key's offset in memory, read back on a hit (positional reads, safe from every tokenizer thread).
+    /// </summary>
+    private sealed class PackEntries(MemoryBudget budget, string? spillDirectory) : IDisposable
+    {
+        private Dictionary<ContentKey, Entry>? _memory = [];
+        private Dictionary<ContentKey, (long Offset, int Length)>? _offsets;
+        private long _estimated;
+        private string? _path;
+        private FileStream? _file;
+        private BinaryWriter? _writer;
+
+        public int Count => _memory?.Count ?? _offsets!.Count;
+
+        public IEnumerable<ContentKey> Keys => _memory?.Keys ?? (IEnumerable<ContentKey>)_offsets!.Keys;
+
+        public Entry this[ContentKey key] => TryGet(key, out var entry) ? entry : throw new KeyNotFoundException();
+
+        public void Add(ContentKey key, Entry entry)
+        {
+            if (_memory is not null)
+            {
+                _memory[key] = entry;
+                if (spillDirectory is not null && !budget.Take(entry.EstimatedBytes))
+                {
+                    Spill();
+                    budget.Give(_estimated);
+                    return;
+                }
+
+                _estimated += entry.EstimatedBytes;
+
+                return;
+            }
+
+            Append(key, entry);
+        }
+
+        /// <summary>Called once every entry is added: the file is flushed for reading.</summary>
+        public void Complete() => _writer?.Flush();
+
+        public bool TryGet(ContentKey key, out Entry entry)
+        {
+            if (_memory is not null)
+            {
+                return _memory.TryGetValue(key, out entry!);
+            }
+
+            if (!_offsets!.TryGetValue(key, out var at))
+            {
+                entry = null!;
+                return false;
+            }
+
+            var bytes = new byte[at.Length];
+            RandomAccess.Read(_file!.SafeFileHandle, bytes, at.Offset);
+            using var reader = new BinaryReader(new MemoryStream(bytes));
+            var (tokens, segments) = DocumentCodec.Read(reader);
+            entry = new Entry(tokens, segments);
+            return true;
+        }
+
+        public void Dispose()
+        {
+            _writer?.Dispose();
+            _file?.Dispose();
+            if (_path is not null && File.Exists(_path))
+            {
+                File.Delete(_path);
+            }
+        }
+
+        private void Spill()
+        {
+            Directory.CreateDirectory(spillDirectory!);
+            _path = IO.AtomicFile.TempPathFor(Path.Combine(spillDirectory!, "documents"));
+            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 16);
+            _writer = new BinaryWriter(_file);
+            _offsets = [];
+            foreach (var (key, entry) in _memory!)
+            {
+                Append(key, entry);
+            }
+
+            _memory = null;
+        }
+
+        private void Append(ContentKey key, Entry entry)
+        {
+            var offset = _file!.Position;
+            DocumentCodec.Write(_writer!, entry.Tokens, entry.Segments);
+            _offsets![key] = (offset, checked((int)(_file.Position - offset)));
+        }
+    }
 
     private sealed record Stored(ContentKey Key, Entry Entry);
 
     private sealed record PackSummary(int Used);
 
-    private sealed class Pack
+    /// <summary>Bytes the loaded packs may still keep in memory, shared by every source's pack (thread-safe).</summary>
+    private sealed class MemoryBudget(long bytes)
+    {
+        private long _left = bytes;
+
+        /// <summary>Takes <paramref name="amount"/>; false (and nothing taken) when that would go past the budget.</summary>
+        public bool Take(long amount)
+        {
+            while (true)
+            {
+                var left = Interlocked.Read(ref _left);
+                if (left < amount)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _left, left - amount, left) == left)
+                {
+                    return true;
+                }
+            }
+        }
+
+        public void Give(long amount) => Interlocked.Add(ref _left, amount);
+    }
+
+    private sealed class Pack(PackEntries loaded)
     {
         public long Hits;
         public long Misses;
 
-        public Dictionary<ContentKey, Entry> Loaded { get; } = [];
+        /// <summary>The previous pack's entries.</summary>
+        public PackEntries Loaded { get; } = loaded;
 
         /// <summary>The keys this compile used (and wrote to <see cref="Writer"/>); lock it to add.</summary>
         public HashSet<ContentKey> Used { get; } = [];

@@ -368,7 +368,7 @@ public static class RecipeCompiler
             Template = ChatTemplates.Get(recipe.Template);
             Cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
             DataSettings = RecipeFingerprint.DataSettings(recipe);
-            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderIdentity(DataSettings));
+            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderIdentity(DataSettings), options.SpoolBudgetBytes);
         }
 
         public Recipe Recipe { get; }

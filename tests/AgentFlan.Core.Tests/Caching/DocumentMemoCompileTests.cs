@@ -19,6 +19,29 @@ public sealed class DocumentMemoCompileTests
           length: 1024
         """;
 
+    /// <summary>
+    /// With no memory budget the previous pack waits in a temp file (keys and offsets in memory) and the
+    /// conversations in the spool: hits come from the file, and the bytes equal a compile without any cache.
+    /// </summary>
+    [TestMethod]
+    public void A_pack_past_the_memory_budget_is_read_from_a_temp_file_with_the_same_hits_and_bytes()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.WriteFile("r.recipe.yaml", Recipe);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache"), SpoolBudgetBytes = 0 };
+        var first = RecipeCompiler.Compile(RecipeLoader.Load(path).Recipe!, temp.Combine("first"), cached);
+        Assert.IsTrue(first.Spooled);
+
+        var changed = RecipeLoader.Load(path, "alignment.format_following_count=6").Recipe!;
+        var plain = RecipeCompiler.Compile(changed, temp.Combine("plain"), new CompileOptions());
+        var warm = RecipeCompiler.Compile(changed, temp.Combine("warm"), cached);
+        Assert.IsFalse(warm.SamplesStageReused);
+        Assert.IsTrue(warm.SamplesFromCache >= 100, $"{warm.SamplesFromCache} documents from the spilled pack");
+        Assert.IsTrue(warm.SamplesTokenized >= 6, "the format-following samples are new");
+        SampleStoreTests.AssertSameTree(temp.Combine("plain"), temp.Combine("warm"));
+        Assert.IsEmpty(Directory.EnumerateFiles(temp.Combine("cache", "spill")), "the pack's temp file goes with the compile");
+    }
+
     [TestMethod]
     public void Cached_and_uncached_compiles_give_identical_bytes_and_a_weight_change_tokenizes_nothing()
     {
