@@ -13,7 +13,8 @@ public sealed record CompileOptions
 
     /// <summary>
     /// Estimated bytes of conversations the transforms keep in memory; a larger corpus is spooled to a temp file next
-    /// to the outputs and streamed again for each pass (<see cref="Transforms.ConversationSpool"/>).
+    /// to the outputs and streamed again for each pass (<see cref="Transforms.ConversationSpool"/>). The same budget
+    /// bounds the document memo's previous packs (<see cref="Caching.DocumentMemo"/>).
     /// </summary>
     public long SpoolBudgetBytes { get; init; } = Transforms.ConversationSpool.DefaultBudgetBytes;
 
