@@ -94,6 +94,7 @@ public sealed class DocumentMemo : IDisposable
                 continue;
             }
 
+            pack.Drain();
             if (pack.Loaded.Count + pack.Used.Count <= 3 * pack.Used.Count)
             {
                 foreach (var key in pack.Loaded.Keys.Where(k => !pack.Used.Contains(k)).Order())
@@ -111,6 +112,7 @@ public sealed class DocumentMemo : IDisposable
     {
         foreach (var pack in _packs.Values.Where(p => p.IsValueCreated))
         {
+            pack.Value.Drain(quietly: true);
             pack.Value.Writer?.Dispose();
             pack.Value.Loaded.Dispose();
         }
@@ -136,14 +138,15 @@ public sealed class DocumentMemo : IDisposable
 
             if (pack.Writer is null && miss)
             {
-                pack.Writer = StreamedEntry.Create<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, WriteStored);
+                pack.Start(StreamedEntry.Create<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, WriteStored));
                 foreach (var used in pack.Used.Where(k => !k.Equals(key)))
                 {
-                    pack.Writer.Add(new Stored(used, pack.Loaded[used]));
+                    pack.Pending!.Add(new Stored(used, pack.Loaded[used]));
                 }
             }
 
-            pack.Writer?.Add(new Stored(key, entry));
+            // Encoding and hashing happen on the pack's writer thread: tokenizer workers only hand the entry over.
+            pack.Pending?.Add(new Stored(key, entry));
         }
     }
 
@@ -371,9 +374,63 @@ public sealed class DocumentMemo : IDisposable
         /// <summary>The previous pack's entries.</summary>
         public PackEntries Loaded { get; } = loaded;
 
+        /// <summary>Entries on their way to <see cref="Writer"/> (bounded, so memory stays flat), written by one thread in arrival order.</summary>
+        public BlockingCollection<Stored>? Pending { get; private set; }
+
+        private Task? _writing;
+        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
+
+        /// <summary>Starts the new pack: from now on used entries stream to it through <see cref="Pending"/>.</summary>
+        public void Start(StreamedEntryWriter<Stored, PackSummary> writer)
+        {
+            Writer = writer;
+            Pending = new BlockingCollection<Stored>(boundedCapacity: 1024);
+            _writing = Task.Factory.StartNew(
+                () =>
+                {
+                    // After a failed write the rest is drained unwritten (the workers never block on a full queue);
+                    // the failure surfaces at Drain.
+                    foreach (var stored in Pending.GetConsumingEnumerable())
+                    {
+                        if (_failure is not null)
+                        {
+                            continue;
+                        }
+
+                        try
+                        {
+                            writer.Add(stored);
+                        }
+                        catch (Exception e)
+                        {
+                            _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                        }
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }
+
+        /// <summary>Waits until every handed-over entry is written; a write failure surfaces here unless <paramref name="quietly"/>.</summary>
+        public void Drain(bool quietly = false)
+        {
+            if (Pending is null || _writing is null)
+            {
+                return;
+            }
+
+            Pending.CompleteAdding();
+            Threading.Blocking.Wait(_writing);
+            if (!quietly)
+            {
+                _failure?.Throw();
+            }
+        }
+
         /// <summary>The keys this compile used (and wrote to <see cref="Writer"/>); lock it to add.</summary>
         public HashSet<ContentKey> Used { get; } = [];
 
-        public StreamedEntryWriter<Stored, PackSummary>? Writer { get; set; }
+        public StreamedEntryWriter<Stored, PackSummary>? Writer { get; private set; }
     }
 }

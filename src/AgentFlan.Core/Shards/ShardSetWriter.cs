@@ -176,7 +176,7 @@ public sealed class ShardSetWriter : IDisposable
     private ShardBuffer WaitOldest()
     {
         var job = _inFlight.Dequeue();
-        _shards.Add(job.Done.Task.GetAwaiter().GetResult());
+        _shards.Add(Threading.Blocking.Wait(job.Done.Task));
         return job.Buffer;
     }
 

@@ -104,7 +104,7 @@ public sealed class ParallelTokenizer
         }
     }
 
-    private static bool Wait(ValueTask<bool> pending) => pending.IsCompleted ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    private static bool Wait(ValueTask<bool> pending) => Threading.Blocking.Wait(pending);
 
     private static Exception? Produce(IEnumerable<Conversation> conversations, ChannelWriter<Batch> work, ChannelWriter<Batch> order, CancellationToken cancellationToken)
     {
@@ -155,13 +155,7 @@ public sealed class ParallelTokenizer
         Wait(work.WriteAsync(batch, cancellationToken));
     }
 
-    private static void Wait(ValueTask pending)
-    {
-        if (!pending.IsCompleted)
-        {
-            pending.AsTask().GetAwaiter().GetResult();
-        }
-    }
+    private static void Wait(ValueTask pending) => Threading.Blocking.Wait(pending);
 
     private static void Work(Func<Conversation, TokenizedDocument> tokenize, ChannelReader<Batch> work, CancellationToken cancellationToken)
     {
@@ -194,7 +188,8 @@ public sealed class ParallelTokenizer
 
         public TokenizeResult[] Results { get; } = new TokenizeResult[items.Length];
 
-        public ManualResetEventSlim Done { get; } = new();
+        /// <summary>Set when the batch is tokenized; the consumer blocks on it without spinning (see <see cref="Threading.Blocking"/>).</summary>
+        public ManualResetEventSlim Done { get; } = new(false, spinCount: 0);
 
         public Exception? Failure { get; set; }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using AgentFlan.Conversations;
 using AgentFlan.Hashing;
@@ -103,36 +104,39 @@ public sealed class TransformPlan
 
         const int BatchSize = 256;
         var reading = new List<Conversation>(BatchSize);
-        (List<Conversation> Batch, Task<(Digest128 Key, bool Contaminated)[]> Work)? pending = null;
-        foreach (var conversation in conversations)
+        using (var examiner = threads > 1 ? new Examiner(Examine) : null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            reading.Add(conversation);
-            if (reading.Count < BatchSize)
+            List<Conversation>? handed = null;
+            foreach (var conversation in conversations)
             {
-                continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                reading.Add(conversation);
+                if (reading.Count < BatchSize)
+                {
+                    continue;
+                }
+
+                if (examiner is null)
+                {
+                    Merge(reading, Examine(reading));
+                    reading.Clear();
+                    continue;
+                }
+
+                if (handed is not null)
+                {
+                    Merge(handed, examiner.Take());
+                }
+
+                examiner.Give(reading);
+                handed = reading;
+                reading = new List<Conversation>(BatchSize);
             }
 
-            if (threads <= 1)
+            if (handed is not null)
             {
-                Merge(reading, Examine(reading));
-                reading.Clear();
-                continue;
+                Merge(handed, examiner!.Take());
             }
-
-            if (pending is { } previous)
-            {
-                Merge(previous.Batch, previous.Work.GetAwaiter().GetResult());
-            }
-
-            var handed = reading;
-            pending = (handed, Task.Run(() => Examine(handed), cancellationToken));
-            reading = new List<Conversation>(BatchSize);
-        }
-
-        if (pending is { } last)
-        {
-            Merge(last.Batch, last.Work.GetAwaiter().GetResult());
         }
 
         Merge(reading, Examine(reading));
@@ -603,6 +607,69 @@ public sealed class TransformPlan
         var cases = Evaluation.EvaluationSuites.Build(_recipe.Seed, _recipe.Evaluation, heldOut, _recipe.FilePath);
         var queries = Evaluation.EvaluationSuites.Queries(cases, _recipe.Seed, _recipe.Evaluation, heldOut);
         return new Decontaminator(queries, _recipe.HeldOut.DecontaminationNgram, _recipe.HeldOut.DecontaminationThreshold);
+    }
+
+    /// <summary>
+    /// Examines batches on one dedicated thread, one batch behind the reader (results in the order given). A thread of
+    /// its own rather than a task per batch: thread-pool workers spin while they wait for the next task, which on two
+    /// cores takes the time the reader needs.
+    /// </summary>
+    private sealed class Examiner : IDisposable
+    {
+        private readonly BlockingCollection<List<Conversation>> _batches = new(boundedCapacity: 1);
+        private readonly BlockingCollection<(Digest128 Key, bool Contaminated)[]> _results = new(boundedCapacity: 1);
+        private readonly Task _thread;
+        private Exception? _failure;
+
+        public Examiner(Func<List<Conversation>, (Digest128 Key, bool Contaminated)[]> examine) =>
+            _thread = Task.Factory.StartNew(
+                () =>
+                {
+                    try
+                    {
+                        foreach (var batch in _batches.GetConsumingEnumerable())
+                        {
+                            _results.Add(examine(batch));
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        _failure = e;
+                    }
+                    finally
+                    {
+                        _results.CompleteAdding();
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+
+        public void Give(List<Conversation> batch) => _batches.Add(batch);
+
+        /// <summary>The results of the oldest batch given; the examiner's failure, if it failed.</summary>
+        public (Digest128 Key, bool Contaminated)[] Take()
+        {
+            if (_results.TryTake(out var examined, Timeout.Infinite))
+            {
+                return examined;
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure ?? new InvalidOperationException("The examiner stopped."));
+            return [];
+        }
+
+        public void Dispose()
+        {
+            _batches.CompleteAdding();
+            while (_results.TryTake(out _))
+            {
+            }
+
+            Threading.Blocking.Wait(_thread);
+            _batches.Dispose();
+            _results.Dispose();
+        }
     }
 
     /// <summary>What the decisions need to know about one source conversation: 24 bytes, its id in the <see cref="IdStore"/>.</summary>
