@@ -225,7 +225,13 @@ internal static class Program
         var spool = Environment.GetEnvironmentVariable("AGENTFLAN_SPOOL_MB") is { Length: > 0 } mb ? long.Parse(mb, CultureInfo.InvariantCulture) << 20 : ConversationSpool.DefaultBudgetBytes;
         var result = RecipeCompiler.Compile(recipe, Path.Combine(folder, $"out{threads}"), new CompileOptions { Threads = threads, SpoolBudgetBytes = spool });
         stopwatch.Stop();
-        return Report($"compile → shards {threads} thread(s)", result.Manifest.Statistics.Tokens, stopwatch.Elapsed.TotalSeconds, gc, warmup);
+        var rate = Report($"compile → shards {threads} thread(s)", result.Manifest.Statistics.Tokens, stopwatch.Elapsed.TotalSeconds, gc, warmup);
+        if (!warmup)
+        {
+            Console.WriteLine(Line($"  phases: {result.TimingSummary}"));
+        }
+
+        return rate;
     }
 
     private static double Report(string what, long tokens, double seconds, GcSnapshot before, bool warmup)
