@@ -135,6 +135,35 @@ public sealed class ConversationSpoolTests
             System.Text.Json.JsonSerializer.Serialize(deferred.Statistics, DatasetManifest.JsonOptions));
     }
 
+    /// <summary>Cancelled while the examiner thread works a batch behind the reader: the plan stops promptly, no thread is left waiting.</summary>
+    [TestMethod]
+    [Timeout(20_000, CooperativeCancellation = true)]
+    public void Cancelling_while_reading_on_two_threads_stops_without_hanging()
+    {
+        using var temp = new TempDirectory();
+        using var cancel = new CancellationTokenSource();
+        var corpus = TransformCorpus.Synthetic(2000);
+        IEnumerable<Conversation> Cancelling()
+        {
+            for (int i = 0; i < corpus.Count; i++)
+            {
+                if (i == 1500)
+                {
+                    cancel.Cancel();
+                }
+
+                yield return corpus[i];
+            }
+        }
+
+        using (var spool = new ConversationSpool(budgetBytes: 0, spillDirectory: temp.Path))
+        {
+            Assert.ThrowsExactly<OperationCanceledException>(() => TransformPlan.Create(TransformCorpus.SyntheticRecipe(), Cancelling(), spool, threads: 2, cancel.Token));
+        }
+
+        Assert.IsEmpty(Directory.EnumerateFiles(temp.Path, "*", SearchOption.AllDirectories), "the spool file goes with the spool");
+    }
+
     private static string Describe(Conversation c) =>
         $"{c.Id}|{c.Kind}|{c.Provenance.Source}|{string.Join(",", c.Tools.Select(t => t.Name))}|{Deduplicator.Key(c)}";
 }
