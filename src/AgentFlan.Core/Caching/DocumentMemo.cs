@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -62,7 +63,7 @@ public sealed class DocumentMemo : IDisposable
         ArgumentNullException.ThrowIfNull(render);
         var source = conversation.Provenance.Source;
         var pack = _packs.GetOrAdd(source, s => new Lazy<Pack>(() => Load(s))).Value;
-        var key = new ContentKey(KeyOf(conversation, form));
+        var key = ContentKey.Of(KeyOf(conversation, form));
         if (pack.Loaded.TryGet(key, out var cached))
         {
             Interlocked.Increment(ref pack.Hits);
@@ -167,13 +168,17 @@ public sealed class DocumentMemo : IDisposable
 
     private static Action<Stored> WriteStored(BinaryWriter writer) => stored =>
     {
-        writer.Write(stored.Key.Bytes);
+        Span<byte> bytes = stackalloc byte[KeySize];
+        stored.Key.CopyTo(bytes);
+        writer.Write(bytes);
         DocumentCodec.Write(writer, stored.Entry.Tokens, stored.Entry.Segments);
     };
 
     private static Func<Stored> ReadStored(BinaryReader reader) => () =>
     {
-        var key = new ContentKey(reader.ReadBytes(KeySize));
+        Span<byte> bytes = stackalloc byte[KeySize];
+        reader.BaseStream.ReadExactly(bytes);
+        var key = ContentKey.Of(bytes);
         var (tokens, segments) = DocumentCodec.Read(reader);
         return new Stored(key, new Entry(tokens, segments));
     };
@@ -222,17 +227,30 @@ public sealed class DocumentMemo : IDisposable
     }
 
     /// <summary>A 32-byte content key with value equality and a total order (for deterministic packs).</summary>
-    private readonly struct ContentKey(byte[] bytes) : IEquatable<ContentKey>, IComparable<ContentKey>
+    private readonly record struct ContentKey(ulong A, ulong B, ulong C, ulong D) : IComparable<ContentKey>
     {
-        public byte[] Bytes { get; } = bytes;
+        /// <summary>The 32 key bytes as four big-endian words, so comparing words compares the bytes.</summary>
+        public static ContentKey Of(ReadOnlySpan<byte> bytes) => new(
+            BinaryPrimitives.ReadUInt64BigEndian(bytes),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes[16..]),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes[24..]));
 
-        public bool Equals(ContentKey other) => Bytes.AsSpan().SequenceEqual(other.Bytes);
+        public void CopyTo(Span<byte> bytes)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(bytes, A);
+            BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], B);
+            BinaryPrimitives.WriteUInt64BigEndian(bytes[16..], C);
+            BinaryPrimitives.WriteUInt64BigEndian(bytes[24..], D);
+        }
 
-        public override bool Equals(object? obj) => obj is ContentKey other && Equals(other);
-
-        public override int GetHashCode() => BitConverter.ToInt32(Bytes, 0);
-
-        public int CompareTo(ContentKey other) => Bytes.AsSpan().SequenceCompareTo(other.Bytes);
+        public int CompareTo(ContentKey other)
+        {
+            var order = A.CompareTo(other.A);
+            order = order != 0 ? order : B.CompareTo(other.B);
+            order = order != 0 ? order : C.CompareTo(other.C);
+            return order != 0 ? order : D.CompareTo(other.D);
+        }
     }
 
     private sealed record Entry(int[] Tokens, DocumentSegment[] Segments)
