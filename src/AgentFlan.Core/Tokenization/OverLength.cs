@@ -13,27 +13,14 @@ public static class OverLength
 {
     public static (TokenizedSample? Sample, OverLengthOutcome Outcome) Apply(TokenizedSample sample, int length, OverLengthOptions options)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        if (sample.Length <= length)
+        ArgumentNullException.ThrowIfNull(sample);
+        var (outcome, start, end) = Decide(sample.Length, length, options, sample.ToolCallSpans);
+        return outcome switch
         {
-            return (sample, OverLengthOutcome.Fits);
-        }
-
-        switch (options.Policy)
-        {
-            case OverLengthPolicy.Error:
-                return (null, OverLengthOutcome.TooLong);
-            case OverLengthPolicy.Drop:
-                return (null, OverLengthOutcome.Dropped);
-        }
-
-        var (start, end) = Cut(sample.Length, length, options, options.CutToolCalls ? [] : sample.ToolCallSpans());
-        if (end <= start)
-        {
-            return (null, OverLengthOutcome.Dropped);
-        }
-
-        return (Slice(sample, start, end), OverLengthOutcome.Truncated);
+            OverLengthOutcome.Fits => (sample, outcome),
+            OverLengthOutcome.Truncated => (Slice(sample, start, end), outcome),
+            _ => (null, outcome),
+        };
     }
 
     /// <summary>The same policy for a <see cref="SampleView"/>: the same cut, the same outcome, no per-token arrays.</summary>
@@ -41,23 +28,35 @@ public static class OverLength
     public static (SampleView? Sample, OverLengthOutcome Outcome) Apply(SampleView sample, int length, OverLengthOptions options)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        var (outcome, start, end) = Decide(sample.Length, length, options, sample.ToolCallSpans);
+        return outcome switch
+        {
+            OverLengthOutcome.Fits => (sample, outcome),
+            OverLengthOutcome.Truncated => (sample.Slice(start, end), outcome),
+            _ => (null, outcome),
+        };
+    }
+
+    /// <summary>The policy for a sample of <paramref name="sampleLength"/> tokens: its outcome and, when truncated, the tokens kept.</summary>
+    private static (OverLengthOutcome Outcome, int Start, int End) Decide(int sampleLength, int length, OverLengthOptions options, Func<IReadOnlyList<TokenSpan>> toolCalls)
+    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
-        if (sample.Length <= length)
+        if (sampleLength <= length)
         {
-            return (sample, OverLengthOutcome.Fits);
+            return (OverLengthOutcome.Fits, 0, sampleLength);
         }
 
         switch (options.Policy)
         {
             case OverLengthPolicy.Error:
-                return (null, OverLengthOutcome.TooLong);
+                return (OverLengthOutcome.TooLong, 0, 0);
             case OverLengthPolicy.Drop:
-                return (null, OverLengthOutcome.Dropped);
+                return (OverLengthOutcome.Dropped, 0, 0);
         }
 
-        var (start, end) = Cut(sample.Length, length, options, options.CutToolCalls ? [] : sample.ToolCallSpans());
-        return end <= start ? (null, OverLengthOutcome.Dropped) : (sample.Slice(start, end), OverLengthOutcome.Truncated);
+        var (start, end) = Cut(sampleLength, length, options, options.CutToolCalls ? [] : toolCalls());
+        return end <= start ? (OverLengthOutcome.Dropped, 0, 0) : (OverLengthOutcome.Truncated, start, end);
     }
 
     /// <summary>The tokens truncation keeps: the first or last <paramref name="length"/>, moved off the tool calls given.</summary>
