@@ -8,6 +8,7 @@ using System.Text.Json;
 using AgentFlan.Conversations;
 using AgentFlan.Hashing;
 using AgentFlan.Templates;
+using AgentFlan.Threading;
 using AgentFlan.Tokenization;
 
 namespace AgentFlan.Caching;
@@ -393,7 +394,7 @@ public sealed class DocumentMemo : IDisposable
         public PackEntries Loaded { get; } = loaded;
 
         /// <summary>Entries on their way to <see cref="Writer"/> (bounded, so memory stays flat), written by one thread in arrival order.</summary>
-        public BlockingCollection<Stored>? Pending { get; private set; }
+        public Handoff<Stored>? Pending { get; private set; }
 
         private Task? _writing;
         private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
@@ -402,13 +403,13 @@ public sealed class DocumentMemo : IDisposable
         public void Start(StreamedEntryWriter<Stored, PackSummary> writer)
         {
             Writer = writer;
-            Pending = new BlockingCollection<Stored>(boundedCapacity: 1024);
+            Pending = new Handoff<Stored>(capacity: 1024, wakeAt: 256);
             _writing = Task.Factory.StartNew(
                 () =>
                 {
                     // After a failed write the rest is drained unwritten (the workers never block on a full queue);
                     // the failure surfaces at Drain.
-                    foreach (var stored in Pending.GetConsumingEnumerable())
+                    foreach (var stored in Pending.Consume())
                     {
                         if (_failure is not null)
                         {

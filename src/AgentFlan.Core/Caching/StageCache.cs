@@ -133,7 +133,11 @@ public sealed class StageCache
     /// <summary>Reports a damaged entry and deletes it, so the next build rebuilds it.</summary>
     private void Reject(string path)
     {
-        Warnings.Add(Diagnostic.Warning(DiagnosticCodes.CacheEntryCorrupt, $"Cache entry '{path}' failed its integrity check; it was removed and is rebuilt.", path));
+        // Stages read entries from several threads (the memo's packs, the examinations): one warning at a time.
+        lock (Warnings)
+        {
+            Warnings.Add(Diagnostic.Warning(DiagnosticCodes.CacheEntryCorrupt, $"Cache entry '{path}' failed its integrity check; it was removed and is rebuilt.", path));
+        }
         TryDelete(path);
     }
 

@@ -11,6 +11,7 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
     private readonly Stream _stream;
     private readonly StageCache.EntryStream? _entry;
     private readonly Func<BinaryReader, Func<TRecord>> _codec;
+    private readonly long _recordsStart;
 
     /// <summary>An entry the cache verified as a whole when it opened it.</summary>
     internal StreamedEntryReader(Stream stream, int formatVersion, string stage, Func<BinaryReader, Func<TRecord>> codec)
@@ -30,6 +31,8 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
         {
             throw new InvalidDataException($"The {stage} entry has another format version.");
         }
+
+        _recordsStart = stream.Position;
     }
 
     /// <summary>
@@ -84,7 +87,8 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
     {
         if (_entry is null)
         {
-            using var buffer = new BufferedStream(_stream, 1 << 20);
+            // Not disposed: that would close the entry's stream, which Replay reads again.
+            var buffer = new BufferedStream(_stream, 1 << 20);
             using var verified = new BinaryReader(buffer, Encoding.UTF8, leaveOpen: true);
             var next = _codec(verified);
             while (verified.ReadByte() == 1)
@@ -128,6 +132,29 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
     /// damaged entry is deleted and reported). A compile that failed while using the records asks this to tell a
     /// damaged entry (build it again) from a real error. Always false for an entry verified when opened.
     /// </summary>
+    /// <summary>
+    /// The records again from the first, for an entry verified as a whole when it was opened: its open handle reads
+    /// the same bytes whatever happens to the file's name since (a publish renames over it, a prune deletes it).
+    /// </summary>
+    public IEnumerable<TRecord> Replay()
+    {
+        if (_entry is not null)
+        {
+            throw new InvalidOperationException("An entry read while streaming is checked as it is read, once; it cannot be replayed.");
+        }
+
+        return Replayed();
+    }
+
+    private IEnumerable<TRecord> Replayed()
+    {
+        _stream.Position = _recordsStart;
+        foreach (var record in Records())
+        {
+            yield return record;
+        }
+    }
+
     public bool IsDamaged() => _entry is not null && !_entry.IsIntact();
 
     public void Dispose() => _stream.Dispose();

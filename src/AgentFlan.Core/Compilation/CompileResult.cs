@@ -20,6 +20,9 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
     /// <summary>File sources whose conversations came from the read stage instead of being read again.</summary>
     public int SourcesFromCache { get; init; }
 
+    /// <summary>File sources whose duplicate keys and contamination came from the examined stage instead of their text.</summary>
+    public int SourcesExaminedFromCache { get; init; }
+
     /// <summary>Whether the conversations went past the spool budget and were streamed from a temp file (<see cref="CompileOptions.SpoolBudgetBytes"/>).</summary>
     public bool Spooled { get; init; }
 
@@ -40,7 +43,7 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
             }
 
             var fileSources = Manifest.Statistics.Sources.Count(s => s.Files.Count > 0);
-            var read = fileSources == 0 ? string.Empty : $"{SourcesFromCache} of {fileSources} file sources from the read stage, ";
+            var read = fileSources == 0 ? string.Empty : $"{SourcesFromCache} of {fileSources} file sources from the read stage ({SourcesExaminedFromCache} examined before), ";
             var spooled = Spooled ? ", conversations spooled to disk past the memory budget (AgentFlanSpoolBudgetMB)" : string.Empty;
             return $"{read}{SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized{spooled}";
         }

@@ -70,13 +70,18 @@ public static class RecipeCompiler
             }
         }
 
-        var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache);
         // The transforms decide on compact facts while the sources are read, then stream the conversations again
-        // from the spool (in memory up to its budget, in a temp file past it).
+        // from the spool (in memory up to its budget, in a temp file past it; sources the read stage served are
+        // replayed from their entries).
         using var spool = new ConversationSpool(options.SpoolBudgetBytes, outputDirectory);
+        var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache, spool);
         var readStarted = context.Clock.Elapsed;
         var threads = options.Threads > 0 ? options.Threads : ParallelTokenizer.DefaultThreads;
-        var transformed = TransformPlan.Create(recipe, loader.Read(cancellationToken), spool, threads, cancellationToken);
+        var examinations = context.Cache is null ? null : new ExaminationMemo(context.Cache, recipe.Sources
+            .Select((source, index) => (source, index))
+            .Where(s => s.source.Format != "synthetic")
+            .ToDictionary(s => s.source.Name, s => ReadStore.Key(s.source, files[s.index]), StringComparer.Ordinal));
+        var transformed = TransformPlan.Create(recipe, loader.Read(cancellationToken), spool, threads, examinations, cancellationToken);
         context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
         var examples = new ExampleCandidates();
@@ -95,7 +100,7 @@ public static class RecipeCompiler
         }
 
         var result = Finish(context, documents, transformed.Plan, examples, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics));
-        return result with { SourcesFromCache = loader.ReusedSources, Spooled = spool.Spilled };
+        return result with { SourcesFromCache = loader.ReusedSources, SourcesExaminedFromCache = examinations?.Reused ?? 0, Spooled = spool.Spilled };
     }
 
     /// <summary>Compiles conversations in their final form: the Agent-FLAN transforms are not applied (capability weights are).</summary>

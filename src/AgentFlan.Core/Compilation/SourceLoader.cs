@@ -22,15 +22,21 @@ public sealed class SourceLoader
     private readonly List<SourceStatistics> _statistics = [];
     private readonly IReadOnlyList<IReadOnlyList<SourceFile>>? _files;
     private readonly StageCache? _cache;
+    private readonly Transforms.ConversationSpool? _spool;
 
     /// <param name="files">Each source's <see cref="InputFiles"/>, when the caller has them already.</param>
     /// <param name="cache">The stage cache for the read stage (<see cref="ReadStore"/>); null reads every source.</param>
-    public SourceLoader(Recipe recipe, string outputDirectory, IReadOnlyList<IReadOnlyList<SourceFile>>? files = null, StageCache? cache = null)
+    /// <param name="spool">
+    /// The spool the conversations will go to: a source served by the read stage is adopted by it (replayed from its
+    /// entry, kept open until the spool is disposed) instead of being stored there again.
+    /// </param>
+    public SourceLoader(Recipe recipe, string outputDirectory, IReadOnlyList<IReadOnlyList<SourceFile>>? files = null, StageCache? cache = null, Transforms.ConversationSpool? spool = null)
     {
         _recipe = recipe;
         _outputDirectory = outputDirectory;
         _files = files;
         _cache = cache;
+        _spool = spool;
     }
 
     /// <summary>File sources whose conversations came from the read stage rather than their files, so far.</summary>
@@ -86,7 +92,13 @@ public sealed class SourceLoader
         var reader = SourceReaders.Find(source.Format)
             ?? throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.UnknownName, $"Source '{source.Name}': format '{source.Format}' has no reader.", _recipe.FilePath));
         var key = ReadStore.Key(source, files);
-        using (var stored = _cache is null ? null : ReadStore.Open(_cache, key))
+        var stored = _cache is null ? null : ReadStore.Open(_cache, key);
+        if (_spool is not null && stored is not null)
+        {
+            _spool.Adopt(source.Name, stored.Replay, stored);
+        }
+
+        using (_spool is null ? stored : null)
         {
             if (stored is not null)
             {

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using AgentFlan.Compilation;
+using AgentFlan.Threading;
 
 namespace AgentFlan.Shards;
 
@@ -25,7 +25,7 @@ public sealed class ShardSetWriter : IDisposable
     private readonly int _maxWriting;
     private readonly List<ShardInfo> _shards = [];
     private readonly Queue<Job> _inFlight = new();
-    private readonly BlockingCollection<Job> _jobs = [];
+    private readonly Handoff<Job> _jobs = new();
     private readonly List<Thread> _writers = [];
     private ShardBuffer _filling;
     private int _started;
@@ -115,7 +115,6 @@ public sealed class ShardSetWriter : IDisposable
 
         _disposed = true;
         StopWriters();
-        _jobs.Dispose();
     }
 
     /// <summary>Lets the writer threads finish what is queued and end.</summary>
@@ -182,7 +181,7 @@ public sealed class ShardSetWriter : IDisposable
 
     private void Write()
     {
-        foreach (var job in _jobs.GetConsumingEnumerable())
+        foreach (var job in _jobs.Consume())
         {
             try
             {

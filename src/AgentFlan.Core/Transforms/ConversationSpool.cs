@@ -10,6 +10,9 @@ namespace AgentFlan.Transforms;
 /// moved to a temp file in the compact read-stage encoding (<see cref="ConversationCodec"/>) and each pass decodes
 /// it again, so memory stays flat however large the corpus. The file is deleted on dispose; a killed compile's
 /// file is swept like any abandoned temp file (<see cref="IO.AtomicFile.RemoveAbandoned"/>).
+/// A source that can be read again from elsewhere — one served by the read stage, whose entry stays open — is
+/// <see cref="Adopt">adopted</see>: its conversations are only counted, and each pass replays them from there, so
+/// they are neither encoded again nor held (editing one of several sources spools only that one).
 /// </summary>
 public sealed class ConversationSpool : IDisposable
 {
@@ -17,7 +20,13 @@ public sealed class ConversationSpool : IDisposable
     public const long DefaultBudgetBytes = 64L << 20;
 
     private readonly string? _spillDirectory;
+    private readonly Dictionary<string, Func<IEnumerable<Conversation>>> _replays = new(StringComparer.Ordinal);
+    private readonly List<IDisposable> _owned = [];
+
+    /// <summary>Runs of consecutive conversations of one source: replayed (its replay) or stored here (null).</summary>
+    private readonly List<Segment> _segments = [];
     private List<Conversation>? _memory = [];
+    private int _stored;
     private long _estimatedBytes;
     private string? _path;
     private FileStream? _file;
@@ -39,10 +48,39 @@ public sealed class ConversationSpool : IDisposable
     /// <summary>Whether the conversations live in a temp file rather than in memory.</summary>
     public bool Spilled => _path is not null;
 
+    /// <summary>
+    /// Takes <paramref name="source"/>'s conversations as replayable: added ones are counted, and every pass reads them
+    /// from <paramref name="replay"/>, which must give the same conversations in the same order. The spool disposes
+    /// <paramref name="owner"/> (what keeps the replay readable) when it is disposed. Call before the source's first
+    /// conversation is added.
+    /// </summary>
+    public void Adopt(string source, Func<IEnumerable<Conversation>> replay, IDisposable owner)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(replay);
+        ArgumentNullException.ThrowIfNull(owner);
+        _owned.Add(owner);
+        _replays[source] = replay;
+    }
+
     public void Add(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         Count++;
+        var source = conversation.Provenance.Source;
+        if (_segments.Count == 0 || !string.Equals(_segments[^1].Source, source, StringComparison.Ordinal))
+        {
+            _segments.Add(new Segment(source, _replays.GetValueOrDefault(source)));
+        }
+
+        var segment = _segments[^1];
+        segment.Count++;
+        if (segment.Replay is not null)
+        {
+            return;
+        }
+
+        _stored++;
         if (_memory is not null)
         {
             _memory.Add(conversation);
@@ -61,6 +99,11 @@ public sealed class ConversationSpool : IDisposable
     /// <summary>Every conversation, in the order added.</summary>
     public IEnumerable<Conversation> Read()
     {
+        if (_replays.Count > 0)
+        {
+            return Merged();
+        }
+
         if (_memory is not null)
         {
             return _memory;
@@ -71,11 +114,46 @@ public sealed class ConversationSpool : IDisposable
 
     public void Dispose()
     {
+        foreach (var owner in _owned)
+        {
+            owner.Dispose();
+        }
+
         _binary?.Dispose();
         _file?.Dispose();
         if (_path is not null && File.Exists(_path))
         {
             File.Delete(_path);
+        }
+    }
+
+    /// <summary>The segments in order: stored ones from memory or the temp file, adopted ones from their replay.</summary>
+    private IEnumerable<Conversation> Merged()
+    {
+        using var stored = (_memory ?? Decode()).GetEnumerator();
+        foreach (var segment in _segments)
+        {
+            if (segment.Replay is null)
+            {
+                for (int i = 0; i < segment.Count && stored.MoveNext(); i++)
+                {
+                    yield return stored.Current;
+                }
+
+                continue;
+            }
+
+            int replayed = 0;
+            foreach (var conversation in segment.Replay())
+            {
+                replayed++;
+                yield return conversation;
+            }
+
+            if (replayed != segment.Count)
+            {
+                throw new InvalidOperationException($"Source '{segment.Source}' replayed {replayed} conversations; {segment.Count} were added.");
+            }
         }
     }
 
@@ -85,7 +163,7 @@ public sealed class ConversationSpool : IDisposable
         using var stream = new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         using var binary = new BinaryReader(stream);
         var reader = new ConversationCodec.Reader(binary);
-        for (int i = 0; i < Count; i++)
+        for (int i = 0; i < _stored; i++)
         {
             yield return reader.Read();
         }
@@ -120,5 +198,14 @@ public sealed class ConversationSpool : IDisposable
         }
 
         return bytes + (16L * conversation.Tools.Count);
+    }
+
+    private sealed class Segment(string source, Func<IEnumerable<Conversation>>? replay)
+    {
+        public string Source { get; } = source;
+
+        public Func<IEnumerable<Conversation>>? Replay { get; } = replay;
+
+        public int Count { get; set; }
     }
 }

@@ -17,7 +17,7 @@ internal static class Deduplicator
 {
     public static string Key(Conversation conversation) => Convert.ToHexStringLower(Fill(conversation).Sha256());
 
-    /// <summary>The same key as <see cref="Key"/>, its first 128 bits as a value.</summary>
+    /// <summary>The content <see cref="Key"/> hashes, as a 128-bit XXH128 digest: what the compile groups duplicates by.</summary>
     public static Digest128 Fingerprint(Conversation conversation) => Fill(conversation).Digest();
 
     private static KeyBuffer Fill(Conversation conversation)

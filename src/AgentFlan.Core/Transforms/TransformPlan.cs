@@ -1,9 +1,9 @@
-using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using AgentFlan.Conversations;
 using AgentFlan.Hashing;
 using AgentFlan.Recipes;
 using AgentFlan.Templates;
+using AgentFlan.Threading;
 
 namespace AgentFlan.Transforms;
 
@@ -44,7 +44,7 @@ public sealed class TransformPlan
     private readonly List<ToolSpec> _catalogue = [];
     private readonly List<HashSet<string>> _catalogueWords = [];
 
-    private TransformPlan(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads, CancellationToken cancellationToken)
+    private TransformPlan(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads, Caching.ExaminationMemo? memo, CancellationToken cancellationToken)
     {
         _recipe = recipe;
         _spool = spool;
@@ -90,9 +90,9 @@ public sealed class TransformPlan
         }
 
         // The per-conversation work (duplicate key, contamination) runs on a second thread while the next batch is
-        // read; the facts are added in source order either way.
-        (Digest128 Key, bool Contaminated)[] Examine(List<Conversation> batch) =>
-            [.. batch.Select(c => (Deduplicator.Fingerprint(c), decontaminator?.IsContaminated(c) ?? false))];
+        // read; the facts are added in source order either way. Sources examined before are looked up, not examined.
+        var examiner = new SourceExaminer(memo, decontaminator);
+        var examine = examiner.Examine;
 
         void Merge(List<Conversation> batch, (Digest128 Key, bool Contaminated)[] examined)
         {
@@ -104,7 +104,7 @@ public sealed class TransformPlan
 
         const int BatchSize = 256;
         var reading = new List<Conversation>(BatchSize);
-        using (var examiner = threads > 1 ? new Examiner(Examine) : null)
+        using (var worker = threads > 1 ? new Examiner(examine) : null)
         {
             List<Conversation>? handed = null;
             foreach (var conversation in conversations)
@@ -116,30 +116,31 @@ public sealed class TransformPlan
                     continue;
                 }
 
-                if (examiner is null)
+                if (worker is null)
                 {
-                    Merge(reading, Examine(reading));
+                    Merge(reading, examine(reading));
                     reading.Clear();
                     continue;
                 }
 
                 if (handed is not null)
                 {
-                    Merge(handed, examiner.Take());
+                    Merge(handed, worker.Take());
                 }
 
-                examiner.Give(reading);
+                worker.Give(reading);
                 handed = reading;
                 reading = new List<Conversation>(BatchSize);
             }
 
             if (handed is not null)
             {
-                Merge(handed, examiner!.Take());
+                Merge(handed, worker!.Take());
             }
         }
 
-        Merge(reading, Examine(reading));
+        Merge(reading, examine(reading));
+        examiner.Finish();
 
         _facts = facts;
         var isKeeper = new bool[_facts.Count];
@@ -389,7 +390,8 @@ public sealed class TransformPlan
 
     /// <summary>Reads <paramref name="conversations"/> into <paramref name="spool"/> and decides every transform.</summary>
     /// <param name="threads">Above 1, duplicate keys and contamination are computed on another thread while reading goes on; the plan is the same for any value.</param>
-    public static TransformPlan Create(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads = 1, CancellationToken cancellationToken = default)
+    /// <param name="memo">Examinations remembered per source (duplicate keys, contamination); null examines every conversation.</param>
+    public static TransformPlan Create(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads = 1, Caching.ExaminationMemo? memo = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(conversations);
@@ -399,7 +401,7 @@ public sealed class TransformPlan
             throw new ArgumentException("The spool must start empty: the plan fills it.", nameof(spool));
         }
 
-        return new TransformPlan(recipe, conversations, spool, threads, cancellationToken);
+        return new TransformPlan(recipe, conversations, spool, threads, memo, cancellationToken);
     }
 
     /// <summary>
@@ -610,14 +612,79 @@ public sealed class TransformPlan
     }
 
     /// <summary>
+    /// Examines conversations in read order (one batch at a time, on one thread at a time): a source the memo
+    /// remembers gives its duplicate keys — and its contamination, when checked against the same queries — without
+    /// looking at the text; any other source is examined and, at its end, remembered.
+    /// </summary>
+    private sealed class SourceExaminer(Caching.ExaminationMemo? memo, Decontaminator? decontaminator)
+    {
+        private readonly string? _identity = decontaminator is { Identity.Length: > 0 } ? decontaminator.Identity : null;
+        private string? _source;
+        private Caching.SourceExamination? _known;
+        private bool _contaminationKnown;
+        private List<Digest128>? _keys;
+        private List<bool>? _contaminated;
+        private int _ordinal;
+
+        public (Digest128 Key, bool Contaminated)[] Examine(List<Conversation> batch)
+        {
+            var results = new (Digest128 Key, bool Contaminated)[batch.Count];
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var conversation = batch[i];
+                if (!string.Equals(conversation.Provenance.Source, _source, StringComparison.Ordinal))
+                {
+                    Finish();
+                    Start(conversation.Provenance.Source);
+                }
+
+                var known = _known is not null && _ordinal < _known.Keys.Count;
+                var key = known ? _known!.Keys[_ordinal] : Deduplicator.Fingerprint(conversation);
+                var contaminated = _identity is not null
+                    && (known && _contaminationKnown ? _known!.Contaminated![_ordinal] : decontaminator!.IsContaminated(conversation));
+                _keys?.Add(key);
+                _contaminated?.Add(contaminated);
+                _ordinal++;
+                results[i] = (key, contaminated);
+            }
+
+            return results;
+        }
+
+        /// <summary>Remembers the source being examined, if it was not remembered (or not against these queries).</summary>
+        public void Finish()
+        {
+            if (_source is not null && _keys is not null)
+            {
+                memo!.Remember(_source, new Caching.SourceExamination(_keys, _identity, _identity is null ? null : _contaminated));
+            }
+
+            (_source, _known, _keys, _contaminated) = (null, null, null, null);
+        }
+
+        private void Start(string source)
+        {
+            _source = source;
+            _ordinal = 0;
+            _known = memo?.Find(source);
+            _contaminationKnown = _identity is null || (_known?.ContaminationIdentity == _identity && _known.Contaminated is not null);
+            if (memo is not null && (_known is null || !_contaminationKnown))
+            {
+                _keys = [];
+                _contaminated = [];
+            }
+        }
+    }
+
+    /// <summary>
     /// Examines batches on one dedicated thread, one batch behind the reader (results in the order given). A thread of
     /// its own rather than a task per batch: thread-pool workers spin while they wait for the next task, which on two
     /// cores takes the time the reader needs.
     /// </summary>
     private sealed class Examiner : IDisposable
     {
-        private readonly BlockingCollection<List<Conversation>> _batches = new(boundedCapacity: 1);
-        private readonly BlockingCollection<(Digest128 Key, bool Contaminated)[]> _results = new(boundedCapacity: 1);
+        private readonly Handoff<List<Conversation>> _batches = new(capacity: 1);
+        private readonly Handoff<(Digest128 Key, bool Contaminated)[]> _results = new(capacity: 1);
         private readonly Task _thread;
         private Exception? _failure;
 
@@ -627,7 +694,7 @@ public sealed class TransformPlan
                 {
                     try
                     {
-                        foreach (var batch in _batches.GetConsumingEnumerable())
+                        foreach (var batch in _batches.Consume())
                         {
                             _results.Add(examine(batch));
                         }
@@ -650,7 +717,7 @@ public sealed class TransformPlan
         /// <summary>The results of the oldest batch given; the examiner's failure, if it failed.</summary>
         public (Digest128 Key, bool Contaminated)[] Take()
         {
-            if (_results.TryTake(out var examined, Timeout.Infinite))
+            if (_results.TryTake(out var examined))
             {
                 return examined;
             }
@@ -661,14 +728,10 @@ public sealed class TransformPlan
 
         public void Dispose()
         {
+            // Results nobody will take are dropped, so an examiner waiting to hand one over ends.
             _batches.CompleteAdding();
-            while (_results.TryTake(out _))
-            {
-            }
-
+            _results.Discard();
             Threading.Blocking.Wait(_thread);
-            _batches.Dispose();
-            _results.Dispose();
         }
     }
 

@@ -44,6 +44,50 @@ public sealed class ConversationSpoolTests
     }
 
     /// <summary>
+    /// A source adopted by the spool (one the read stage serves) is only counted; each pass replays it in its place
+    /// between the stored sources, whether those are in memory or in the temp file; the spool disposes its owner.
+    /// </summary>
+    [TestMethod]
+    [DataRow(0L)]
+    [DataRow(1L << 30)]
+    public void An_adopted_source_is_replayed_in_its_place_between_stored_ones(long budget)
+    {
+        using var temp = new TempDirectory();
+        var corpus = TransformCorpus.Synthetic(90);
+        List<Conversation> Source(string name, int skip) =>
+            [.. corpus.Skip(skip).Take(30).Select(c => c with { Provenance = c.Provenance with { Source = name } })];
+        var (a, b, c) = (Source("a", 0), Source("b", 30), Source("c", 60));
+        var owner = new Owner();
+        int replays = 0;
+        using (var spool = new ConversationSpool(budget, temp.Path))
+        {
+            spool.Adopt("b", () => { replays++; return b.Select(x => x with { }); }, owner);
+            a.Concat(b).Concat(c).ToList().ForEach(spool.Add);
+            Assert.AreEqual(budget == 0, spool.Spilled);
+            Assert.AreEqual(90, spool.Count);
+            for (int pass = 0; pass < 2; pass++)
+            {
+                CollectionAssert.AreEqual(a.Concat(b).Concat(c).Select(Describe).ToList(), spool.Read().Select(Describe).ToList(), $"pass {pass}");
+            }
+
+            Assert.AreEqual(2, replays);
+            Assert.IsFalse(owner.Disposed);
+        }
+
+        Assert.IsTrue(owner.Disposed, "the spool disposes what keeps a replay readable");
+    }
+
+    [TestMethod]
+    public void A_replay_that_gives_another_number_of_conversations_fails_instead_of_shifting_the_rest()
+    {
+        using var spool = new ConversationSpool();
+        var corpus = TransformCorpus.Synthetic(10).Select(c => c with { Provenance = c.Provenance with { Source = "a" } }).ToList();
+        spool.Adopt("a", () => corpus.Take(9), new Owner());
+        corpus.ForEach(spool.Add);
+        Assert.ThrowsExactly<InvalidOperationException>(() => spool.Read().ToList());
+    }
+
+    /// <summary>
     /// Every transform on (duplicates, a negatives source, weights above and below 1, held-out split with its
     /// decontamination, format-following, both negative kinds, general ratio, sample budget): the compile spooled
     /// to disk from the first conversation, examining conversations on a second thread, writes exactly the bytes of
@@ -158,7 +202,7 @@ public sealed class ConversationSpoolTests
 
         using (var spool = new ConversationSpool(budgetBytes: 0, spillDirectory: temp.Path))
         {
-            Assert.ThrowsExactly<OperationCanceledException>(() => TransformPlan.Create(TransformCorpus.SyntheticRecipe(), Cancelling(), spool, threads: 2, cancel.Token));
+            Assert.ThrowsExactly<OperationCanceledException>(() => TransformPlan.Create(TransformCorpus.SyntheticRecipe(), Cancelling(), spool, threads: 2, cancellationToken: cancel.Token));
         }
 
         Assert.IsEmpty(Directory.EnumerateFiles(temp.Path, "*", SearchOption.AllDirectories), "the spool file goes with the spool");
@@ -166,4 +210,11 @@ public sealed class ConversationSpoolTests
 
     private static string Describe(Conversation c) =>
         $"{c.Id}|{c.Kind}|{c.Provenance.Source}|{string.Join(",", c.Tools.Select(t => t.Name))}|{Deduplicator.Key(c)}";
+
+    private sealed class Owner : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+    }
 }

@@ -1,0 +1,122 @@
+using AgentFlan.Hashing;
+
+namespace AgentFlan.Caching;
+
+/// <summary>
+/// What the transforms' first pass computed for each conversation of a file source — its exact-duplicate key and,
+/// against one set of evaluation queries, whether it is contaminated — remembered under the source's read-stage key
+/// (stage <c>examined</c>), so a source that did not change is not examined again. Both depend only on the
+/// conversation (and the queries, named by <see cref="SourceExamination.ContaminationIdentity"/>), never on the
+/// rest of the corpus; a remembered examination whose queries differ keeps its keys and has its contamination
+/// computed again. Safe to use from one thread at a time.
+/// </summary>
+public sealed class ExaminationMemo
+{
+    public const string Stage = "examined";
+    private const int FormatVersion = 1;
+
+    private readonly StageCache _cache;
+    private readonly IReadOnlyDictionary<string, string> _readKeys;
+
+    /// <param name="readKeys">Each file source's read-stage key (<see cref="ReadStore.Key"/>), by source name; sources not named are not remembered.</param>
+    public ExaminationMemo(StageCache cache, IReadOnlyDictionary<string, string> readKeys)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(readKeys);
+        _cache = cache;
+        _readKeys = readKeys;
+    }
+
+    /// <summary>Sources whose examination came from the memo so far.</summary>
+    public int Reused { get; private set; }
+
+    /// <summary>The source's remembered examination, or null (none, a damaged one, or a source without a read key).</summary>
+    public SourceExamination? Find(string source)
+    {
+        if (!_readKeys.TryGetValue(source, out var readKey) || !_cache.TryGet(Stage, Key(readKey), out var payload))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(payload));
+            if (reader.ReadInt32() != FormatVersion)
+            {
+                return null;
+            }
+
+            var keys = new Digest128[reader.ReadInt32()];
+            for (int i = 0; i < keys.Length; i++)
+            {
+                keys[i] = new Digest128(reader.ReadUInt64(), reader.ReadUInt64());
+            }
+
+            var identity = reader.ReadString();
+            bool[]? contaminated = null;
+            if (identity.Length > 0)
+            {
+                var bits = reader.ReadBytes((keys.Length + 7) / 8);
+                contaminated = new bool[keys.Length];
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    contaminated[i] = (bits[i / 8] & (1 << (i % 8))) != 0;
+                }
+            }
+
+            Reused++;
+            return new SourceExamination(keys, identity.Length > 0 ? identity : null, contaminated);
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Publishes the source's examination (replacing one made against other queries).</summary>
+    public void Remember(string source, SourceExamination examination)
+    {
+        ArgumentNullException.ThrowIfNull(examination);
+        if (!_readKeys.TryGetValue(source, out var readKey))
+        {
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(FormatVersion);
+            writer.Write(examination.Keys.Count);
+            foreach (var key in examination.Keys)
+            {
+                writer.Write(key.High);
+                writer.Write(key.Low);
+            }
+
+            writer.Write(examination.ContaminationIdentity ?? string.Empty);
+            if (examination.ContaminationIdentity is not null)
+            {
+                var bits = new byte[(examination.Keys.Count + 7) / 8];
+                for (int i = 0; i < examination.Keys.Count; i++)
+                {
+                    if (examination.Contaminated![i])
+                    {
+                        bits[i / 8] |= (byte)(1 << (i % 8));
+                    }
+                }
+
+                writer.Write(bits);
+            }
+        }
+
+        _cache.Put(Stage, Key(readKey), buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    private static string Key(string readKey) => ContentHash.OfText($"{Stage}/v{FormatVersion}\n{readKey}");
+}
+
+/// <summary>
+/// One source's examination, conversation by conversation in read order: exact-duplicate keys, and contamination
+/// against the queries named by <see cref="ContaminationIdentity"/> (both null when it was not checked).
+/// </summary>
+public sealed record SourceExamination(IReadOnlyList<Digest128> Keys, string? ContaminationIdentity, IReadOnlyList<bool>? Contaminated);
