@@ -125,6 +125,70 @@ internal static class DocumentCodec
         return (tokens, segments);
     }
 
+    /// <summary>A document <see cref="WriteCompact"/> encoded, from its bytes (exactly one document).</summary>
+    public static (int[] Tokens, DocumentSegment[] Segments) ReadCompact(ReadOnlySpan<byte> encoded)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            using var reader = new BinaryReader(new MemoryStream(encoded.ToArray()));
+            return ReadCompact(reader, encoded.Length, new Scratch());
+        }
+
+        int count = BinaryPrimitives.ReadInt32LittleEndian(encoded);
+        int width = encoded[4];
+        if (count < 0 || width is not (2 or 4) || 5L + ((long)count * width) + 4 > encoded.Length)
+        {
+            throw new InvalidDataException($"A stored document claims {count} token ids of {width} bytes.");
+        }
+
+        var ids = encoded.Slice(5, count * width);
+        var tokens = new int[count];
+        if (width == 2)
+        {
+            TokenIds.Widen(MemoryMarshal.Cast<byte, ushort>(ids), tokens);
+        }
+        else
+        {
+            ids.CopyTo(MemoryMarshal.AsBytes(tokens.AsSpan()));
+        }
+
+        var rest = encoded[(5 + (count * width))..];
+        int segmentCount = BinaryPrimitives.ReadInt32LittleEndian(rest);
+        if (segmentCount < 0 || 4L + ((long)segmentCount * SegmentSize) != rest.Length)
+        {
+            throw new InvalidDataException($"A stored document claims {segmentCount} segments in {rest.Length - 4} bytes.");
+        }
+
+        var segments = new DocumentSegment[segmentCount];
+        for (int i = 0; i < segments.Length; i++)
+        {
+            var entry = rest.Slice(4 + (i * SegmentSize), SegmentSize);
+            segments[i] = new DocumentSegment(BinaryPrimitives.ReadInt32LittleEndian(entry), BinaryPrimitives.ReadInt32LittleEndian(entry[4..]), (Capability)entry[8], entry[9] != 0);
+        }
+
+        return (tokens, segments);
+    }
+
+    /// <summary>Moves past one document <see cref="WriteCompact"/> encoded, reading only its counts.</summary>
+    public static void SkipCompact(BinaryReader reader)
+    {
+        int count = reader.ReadInt32();
+        int width = reader.ReadByte();
+        if (count < 0 || width is not (2 or 4))
+        {
+            throw new InvalidDataException($"A stored document claims {count} token ids of {width} bytes.");
+        }
+
+        reader.BaseStream.Seek((long)count * width, SeekOrigin.Current);
+        int segmentCount = reader.ReadInt32();
+        if (segmentCount < 0)
+        {
+            throw new InvalidDataException($"A stored document claims {segmentCount} segments.");
+        }
+
+        reader.BaseStream.Seek((long)segmentCount * SegmentSize, SeekOrigin.Current);
+    }
+
     private const int SegmentSize = 10;
 
     /// <summary>Buffers one reader or writer reuses from document to document.</summary>

@@ -22,35 +22,28 @@ namespace AgentFlan.Caching;
 /// template, masking — and the source name, never a path or a recipe name, so recipes sharing a source share its
 /// pack. A pack is a memo, not a result: every lookup is by content key, so a stale pack can only cause misses.
 /// Capability weights are not part of anything here: they are applied to the documents afterwards.
+/// A previous pack is not decoded when opened: one pass over it (after its hash is checked) keeps each key's place
+/// in the file, and a hit reads just that document (positional reads, from any tokenizer thread), so memory holds
+/// about 50 bytes per entry whatever the corpus, and entries nobody asks for cost nothing.
 /// </summary>
 public sealed class DocumentMemo : IDisposable
 {
     public const string Stage = "documents";
     private const int KeySize = 32;
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     /// <summary>Offered tools are shared objects (readers and the read stage reuse them): hash each once.</summary>
     private static readonly ConditionalWeakTable<ToolSpec, byte[]> ToolKeys = [];
 
     private readonly StageCache? _cache;
     private readonly string _renderIdentity;
-    private readonly MemoryBudget _budget;
     private readonly ConcurrentDictionary<string, Lazy<Pack>> _packs = new(StringComparer.Ordinal);
 
     /// <param name="renderIdentity">Everything besides the conversation that decides its tokens and segments.</param>
-    /// <param name="budgetBytes">
-    /// Bytes of previous packs kept decoded in memory, all sources together; past it a pack's entries wait in a temp
-    /// file under the cache (only keys and offsets in memory), so a warm compile of a huge corpus stays within memory too.
-    /// </param>
-    public DocumentMemo(StageCache? cache, string renderIdentity, long budgetBytes = long.MaxValue)
+    public DocumentMemo(StageCache? cache, string renderIdentity)
     {
         _cache = cache;
         _renderIdentity = renderIdentity;
-        _budget = new MemoryBudget(budgetBytes);
-        if (cache is not null)
-        {
-            IO.AtomicFile.RemoveAbandoned(SpillDirectory(cache));
-        }
     }
 
     public long Hits => _packs.Values.Sum(p => p.Value.Hits);
@@ -65,16 +58,17 @@ public sealed class DocumentMemo : IDisposable
         var source = conversation.Provenance.Source;
         var pack = _packs.GetOrAdd(source, s => new Lazy<Pack>(() => Load(s))).Value;
         var key = ContentKey.Of(KeyOf(conversation, form));
-        if (pack.Loaded.TryGet(key, out var cached))
+        if (pack.Previous.TryRead(key, out var encoded))
         {
             Interlocked.Increment(ref pack.Hits);
-            Record(source, pack, key, cached, miss: false);
-            return new TokenizedDocument(conversation.Id, conversation.Kind, source, TokenizedDocument.Locate(conversation.Provenance), cached.Tokens, cached.Segments);
+            var (tokens, segments) = DocumentCodec.ReadCompact(encoded);
+            Record(source, pack, key, new Stored(key, encoded, null), miss: false);
+            return new TokenizedDocument(conversation.Id, conversation.Kind, source, TokenizedDocument.Locate(conversation.Provenance), tokens, segments);
         }
 
         Interlocked.Increment(ref pack.Misses);
         var document = render();
-        Record(source, pack, key, new Entry(document.Tokens, document.Segments), miss: true);
+        Record(source, pack, key, new Stored(key, null, document), miss: true);
         return document;
     }
 
@@ -97,11 +91,13 @@ public sealed class DocumentMemo : IDisposable
             }
 
             pack.Drain();
-            if (pack.Loaded.Count + pack.Used.Count <= 3 * pack.Used.Count)
+            if (pack.Previous.Count + pack.Used.Count <= 3 * pack.Used.Count)
             {
-                foreach (var key in pack.Loaded.Keys.Where(k => !pack.Used.Contains(k)).Order())
+                // Copied as they are stored: nothing decoded.
+                foreach (var key in pack.Previous.Keys.Where(k => !pack.Used.Contains(k)).Order())
                 {
-                    pack.Writer.Add(new Stored(key, pack.Loaded[key]));
+                    pack.Previous.TryRead(key, out var encoded);
+                    pack.Writer.Add(new Stored(key, encoded, null));
                 }
             }
 
@@ -116,7 +112,7 @@ public sealed class DocumentMemo : IDisposable
         {
             pack.Value.Drain(quietly: true);
             pack.Value.Writer?.Dispose();
-            pack.Value.Loaded.Dispose();
+            pack.Value.Previous.Dispose();
         }
     }
 
@@ -124,7 +120,7 @@ public sealed class DocumentMemo : IDisposable
     /// Notes a used entry. Until the first miss a pack only collects keys (the previous pack is still exact);
     /// from the first miss on, every used entry streams to the new pack's temp file.
     /// </summary>
-    private void Record(string source, Pack pack, ContentKey key, Entry entry, bool miss)
+    private void Record(string source, Pack pack, ContentKey key, Stored entry, bool miss)
     {
         if (_cache is null)
         {
@@ -143,48 +139,52 @@ public sealed class DocumentMemo : IDisposable
                 pack.Start(StreamedEntry.Create<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, WriteStored));
                 foreach (var used in pack.Used.Where(k => !k.Equals(key)))
                 {
-                    pack.Pending!.Add(new Stored(used, pack.Loaded[used]));
+                    pack.Previous.TryRead(used, out var encoded);
+                    pack.Pending!.Add(new Stored(used, encoded, null));
                 }
             }
 
             // Encoding and hashing happen on the pack's writer thread: tokenizer workers only hand the entry over.
-            pack.Pending?.Add(new Stored(key, entry));
+            pack.Pending?.Add(entry);
         }
     }
 
     private Pack Load(string source)
     {
-        var pack = new Pack(new PackEntries(_budget, _cache is null ? null : SpillDirectory(_cache)));
-        using var stored = _cache is null ? null : StreamedEntry.Open<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, ReadStored);
-        foreach (var record in stored?.Records() ?? [])
-        {
-            pack.Loaded.Add(record.Key, record.Entry);
-        }
-
-        pack.Loaded.Complete();
-        return pack;
+        var stored = _cache is null ? null : StreamedEntry.Open<Located, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, ReadLocated);
+        return new Pack(new PreviousPack(stored));
     }
 
-    private static string SpillDirectory(StageCache cache) => Path.Combine(cache.Root, "spill");
-
-    private static Action<Stored> WriteStored(BinaryWriter writer) => stored =>
+    private static Action<Stored> WriteStored(BinaryWriter writer)
     {
-        Span<byte> bytes = stackalloc byte[KeySize];
-        stored.Key.CopyTo(bytes);
-        writer.Write(bytes);
-        DocumentCodec.Write(writer, stored.Entry.Tokens, stored.Entry.Segments);
-    };
+        var scratch = new DocumentCodec.Scratch();
+        return stored =>
+        {
+            Span<byte> bytes = stackalloc byte[KeySize];
+            stored.Key.CopyTo(bytes);
+            writer.Write(bytes);
+            if (stored.Encoded is not null)
+            {
+                writer.Write(stored.Encoded);
+            }
+            else
+            {
+                DocumentCodec.WriteCompact(writer, stored.Document!.Tokens, stored.Document.Segments, scratch);
+            }
+        };
+    }
 
-    private static Func<Stored> ReadStored(BinaryReader reader) => () =>
+    /// <summary>Reads a stored entry's key and where its document lies, skipping the document itself.</summary>
+    private static Func<Located> ReadLocated(BinaryReader reader) => () =>
     {
         Span<byte> bytes = stackalloc byte[KeySize];
         reader.BaseStream.ReadExactly(bytes);
-        var key = ContentKey.Of(bytes);
-        var (tokens, segments) = DocumentCodec.Read(reader);
-        return new Stored(key, new Entry(tokens, segments));
+        var start = reader.BaseStream.Position;
+        DocumentCodec.SkipCompact(reader);
+        return new Located(ContentKey.Of(bytes), start, checked((int)(reader.BaseStream.Position - start)));
     };
 
-    private string PackKey(string source) => ContentHash.OfText($"{Stage}/v1\n{_renderIdentity}\n{source}");
+    private string PackKey(string source) => ContentHash.OfText($"{Stage}/v{FormatVersion}\n{_renderIdentity}\n{source}");
 
     /// <summary>SHA-256 over everything rendering reads, each field length-prefixed.</summary>
     internal static byte[] KeyOf(Conversation conversation, RenderForm form)
@@ -254,144 +254,60 @@ public sealed class DocumentMemo : IDisposable
         }
     }
 
-    private sealed record Entry(int[] Tokens, DocumentSegment[] Segments)
-    {
-        public long EstimatedBytes => 64 + (4L * Tokens.Length) + (16L * Segments.Length);
-    }
+    /// <summary>An entry on its way to a new pack: as stored before (copied as is) or a document just rendered (encoded by the writer).</summary>
+    private sealed record Stored(ContentKey Key, byte[]? Encoded, TokenizedDocument? Document);
 
-    /// <summary>
-    /// A previous pack's entries: decoded in memory while they fit the budget; past it, encoded in one temp file with
-    /// only each key's offset in memory, read back on a hit (positional reads, safe from every tokenizer thread).
-    /// </summary>
-    private sealed class PackEntries(MemoryBudget budget, string? spillDirectory) : IDisposable
-    {
-        private Dictionary<ContentKey, Entry>? _memory = [];
-        private Dictionary<ContentKey, (long Offset, int Length)>? _offsets;
-        private long _estimated;
-        private string? _path;
-        private FileStream? _file;
-        private BinaryWriter? _writer;
-
-        public int Count => _memory?.Count ?? _offsets!.Count;
-
-        public IEnumerable<ContentKey> Keys => _memory?.Keys ?? (IEnumerable<ContentKey>)_offsets!.Keys;
-
-        public Entry this[ContentKey key] => TryGet(key, out var entry) ? entry : throw new KeyNotFoundException();
-
-        public void Add(ContentKey key, Entry entry)
-        {
-            if (_memory is not null)
-            {
-                _memory[key] = entry;
-                if (spillDirectory is not null && !budget.Take(entry.EstimatedBytes))
-                {
-                    Spill();
-                    budget.Give(_estimated);
-                    return;
-                }
-
-                _estimated += entry.EstimatedBytes;
-
-                return;
-            }
-
-            Append(key, entry);
-        }
-
-        /// <summary>Called once every entry is added: the file is flushed for reading.</summary>
-        public void Complete() => _writer?.Flush();
-
-        public bool TryGet(ContentKey key, out Entry entry)
-        {
-            if (_memory is not null)
-            {
-                return _memory.TryGetValue(key, out entry!);
-            }
-
-            if (!_offsets!.TryGetValue(key, out var at))
-            {
-                entry = null!;
-                return false;
-            }
-
-            var bytes = new byte[at.Length];
-            RandomAccess.Read(_file!.SafeFileHandle, bytes, at.Offset);
-            using var reader = new BinaryReader(new MemoryStream(bytes));
-            var (tokens, segments) = DocumentCodec.Read(reader);
-            entry = new Entry(tokens, segments);
-            return true;
-        }
-
-        public void Dispose()
-        {
-            _writer?.Dispose();
-            _file?.Dispose();
-            if (_path is not null && File.Exists(_path))
-            {
-                File.Delete(_path);
-            }
-        }
-
-        private void Spill()
-        {
-            Directory.CreateDirectory(spillDirectory!);
-            _path = IO.AtomicFile.TempPathFor(Path.Combine(spillDirectory!, "documents"));
-            _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1 << 16);
-            _writer = new BinaryWriter(_file);
-            _offsets = [];
-            foreach (var (key, entry) in _memory!)
-            {
-                Append(key, entry);
-            }
-
-            _memory = null;
-        }
-
-        private void Append(ContentKey key, Entry entry)
-        {
-            var offset = _file!.Position;
-            DocumentCodec.Write(_writer!, entry.Tokens, entry.Segments);
-            _offsets![key] = (offset, checked((int)(_file.Position - offset)));
-        }
-    }
-
-    private sealed record Stored(ContentKey Key, Entry Entry);
+    /// <summary>A previous entry's key and the place of its encoded document in the pack file.</summary>
+    private readonly record struct Located(ContentKey Key, long Offset, int Length);
 
     private sealed record PackSummary(int Used);
 
-    /// <summary>Bytes the loaded packs may still keep in memory, shared by every source's pack (thread-safe).</summary>
-    private sealed class MemoryBudget(long bytes)
+    /// <summary>
+    /// A previous pack, opened (its hash checked) and indexed but not decoded: a lookup reads one document from the
+    /// open file. Lookups are safe from several threads; the file stays readable whatever happens to its name.
+    /// </summary>
+    private sealed class PreviousPack : IDisposable
     {
-        private long _left = bytes;
+        private readonly StreamedEntryReader<Located, PackSummary>? _entry;
+        private readonly Dictionary<ContentKey, (long Offset, int Length)> _places = [];
 
-        /// <summary>Takes <paramref name="amount"/>; false (and nothing taken) when that would go past the budget.</summary>
-        public bool Take(long amount)
+        public PreviousPack(StreamedEntryReader<Located, PackSummary>? entry)
         {
-            while (true)
+            _entry = entry;
+            foreach (var located in entry?.Records() ?? [])
             {
-                var left = Interlocked.Read(ref _left);
-                if (left < amount)
-                {
-                    return false;
-                }
-
-                if (Interlocked.CompareExchange(ref _left, left - amount, left) == left)
-                {
-                    return true;
-                }
+                _places[located.Key] = (located.Offset, located.Length);
             }
         }
 
-        public void Give(long amount) => Interlocked.Add(ref _left, amount);
+        public int Count => _places.Count;
+
+        public IEnumerable<ContentKey> Keys => _places.Keys;
+
+        /// <summary>The document stored under <paramref name="key"/>, encoded as written (<see cref="DocumentCodec.WriteCompact"/>).</summary>
+        public bool TryRead(ContentKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? encoded)
+        {
+            if (!_places.TryGetValue(key, out var place))
+            {
+                encoded = null;
+                return false;
+            }
+
+            encoded = new byte[place.Length];
+            _entry!.ReadAt(place.Offset, encoded);
+            return true;
+        }
+
+        public void Dispose() => _entry?.Dispose();
     }
 
-    private sealed class Pack(PackEntries loaded)
+    private sealed class Pack(PreviousPack previous)
     {
         public long Hits;
         public long Misses;
 
         /// <summary>The previous pack's entries.</summary>
-        public PackEntries Loaded { get; } = loaded;
+        public PreviousPack Previous { get; } = previous;
 
         /// <summary>Entries on their way to <see cref="Writer"/> (bounded, so memory stays flat), written by one thread in arrival order.</summary>
         public Handoff<Stored>? Pending { get; private set; }

@@ -20,6 +20,9 @@ public sealed record StoredSummary
     /// <summary>The conversations <c>held_out.fraction</c> kept out of training, for the evaluation's file.</summary>
     public IReadOnlyList<Conversation> HeldOut { get; init; } = [];
 
+    /// <summary>The tokenizer the documents were tokenized with (the key covers its content), so a reuse starts packing before the tokenizer is loaded; null in entries written before it was recorded.</summary>
+    public TokenizerInfo? Tokenizer { get; init; }
+
     /// <summary>The quarantine file's text per source that rejected records.</summary>
     public IReadOnlyDictionary<string, string> Quarantine { get; init; } = new Dictionary<string, string>();
 }

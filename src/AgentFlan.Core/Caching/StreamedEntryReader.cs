@@ -146,6 +146,31 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
         return Replayed();
     }
 
+    /// <summary>
+    /// Fills <paramref name="buffer"/> from <paramref name="position"/> (a position in the entry's file, as the stream
+    /// the codec reads reports it) of an entry verified as a whole when it was opened. Positional, so several threads
+    /// may read at once.
+    /// </summary>
+    public void ReadAt(long position, Span<byte> buffer)
+    {
+        if (_entry is not null || _stream is not FileStream file)
+        {
+            throw new InvalidOperationException("Only an entry verified when it was opened is read by position.");
+        }
+
+        while (buffer.Length > 0)
+        {
+            int read = RandomAccess.Read(file.SafeFileHandle, buffer, position);
+            if (read == 0)
+            {
+                throw new EndOfStreamException($"The entry ends before position {position + buffer.Length}.");
+            }
+
+            buffer = buffer[read..];
+            position += read;
+        }
+    }
+
     private IEnumerable<TRecord> Replayed()
     {
         _stream.Position = _recordsStart;

@@ -56,7 +56,7 @@ public static class RecipeCompiler
                     SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
                     Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
                     var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
-                    return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms));
+                    return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms), summary.Tokenizer);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -96,10 +96,11 @@ public static class RecipeCompiler
                 ExampleForms = examples.All.ToDictionary(e => e.Id, transformed.Plan.FormOf, StringComparer.Ordinal),
                 Quarantine = loader.QuarantinedText(),
                 HeldOut = transformed.HeldOut,
+                Tokenizer = context.Tokenizer.Info,
             });
         }
 
-        var result = Finish(context, documents, transformed.Plan, examples, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics));
+        var result = Finish(context, documents, transformed.Plan, examples, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics), tokenizerInfo: null);
         return result with { SourcesFromCache = loader.ReusedSources, SourcesExaminedFromCache = examinations?.Reused ?? 0, Spooled = spool.Spilled };
     }
 
@@ -116,7 +117,7 @@ public static class RecipeCompiler
         var plan = RenderPlan.For(recipe);
         var examples = new ExampleCandidates();
         var documents = Tokenize(context, conversations, plan, examples, cancellationToken);
-        return Finish(context, documents, plan, examples, outputDirectory, stageKey: null, fromCache: false, () => ([], new TransformStatistics()));
+        return Finish(context, documents, plan, examples, outputDirectory, stageKey: null, fromCache: false, () => ([], new TransformStatistics()), tokenizerInfo: null);
     }
 
     /// <summary>Renders and tokenizes on every core (results in input order), offering each conversation as a report example.</summary>
@@ -169,14 +170,18 @@ public static class RecipeCompiler
         string outputDirectory,
         string? stageKey,
         bool fromCache,
-        Func<(IReadOnlyList<SourceStatistics> Sources, TransformStatistics Transforms)> inputs)
+        Func<(IReadOnlyList<SourceStatistics> Sources, TransformStatistics Transforms)> inputs,
+        TokenizerInfo? tokenizerInfo)
     {
         var recipe = context.Recipe;
-        var tokenizer = context.Tokenizer;
+
+        // Documents from the samples stage name their tokenizer: packing starts while it is still loading (the
+        // report's examples need it at the end).
+        var info = tokenizerInfo ?? context.Tokenizer.Info;
         int length = recipe.Sequence.Length;
         var overLength = OverLengthOptions.From(recipe.Sequence);
-        using var shardWriter = new ShardSetWriter(outputDirectory, length, tokenizer.Info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
-        var packer = new ShardPacker(length, recipe.Sequence.Packing, tokenizer.Info.EndOfText, RowsPerShard, shardWriter);
+        using var shardWriter = new ShardSetWriter(outputDirectory, length, info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
+        var packer = new ShardPacker(length, recipe.Sequence.Packing, info.EndOfText, RowsPerShard, shardWriter);
 
         var conversationsByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var supervisedByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -281,7 +286,7 @@ public static class RecipeCompiler
             RecipeFiles = [.. recipe.Files.Select(f => Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'))],
             Settings = System.Text.Json.Nodes.JsonNode.Parse(context.DataSettings),
             Stages = stageKey is null ? new SortedDictionary<string, string>() : new SortedDictionary<string, string>(StringComparer.Ordinal) { [SampleStore.Stage] = stageKey },
-            Tokenizer = tokenizer.Info,
+            Tokenizer = info,
             Template = context.Template.Name,
             SequenceLength = length,
             Shards = [],
@@ -312,7 +317,7 @@ public static class RecipeCompiler
         var written = context.Clock.Elapsed;
 
         var manifestJson = manifest.ToJson();
-        var sampler = new SampleTokenizer(tokenizer, context.Template, recipe.Masking, plan);
+        var sampler = new SampleTokenizer(context.Tokenizer, context.Template, recipe.Masking, plan);
         diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), drawing));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifestJson);
@@ -365,15 +370,19 @@ public static class RecipeCompiler
     /// <summary>What one compile works with: the recipe, its tokenizer and template, the cache and the document memo.</summary>
     private sealed class CompileContext
     {
+        private readonly Task<LoadedTokenizer> _tokenizer;
+
         public CompileContext(Recipe recipe, CompileOptions options)
         {
             Recipe = recipe;
             Options = options;
-            Tokenizer = TokenizerLoader.Load(recipe.Tokenizer);
+            // Loaded on another thread while the inputs are hashed and read: the first use waits for it (and throws
+            // its error, such as a tokenizer file that does not parse).
+            _tokenizer = Task.Run(() => TokenizerLoader.Load(recipe.Tokenizer));
             Template = ChatTemplates.Get(recipe.Template);
             Cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
             DataSettings = RecipeFingerprint.DataSettings(recipe);
-            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderIdentity(DataSettings), options.SpoolBudgetBytes);
+            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderIdentity(DataSettings));
         }
 
         public Recipe Recipe { get; }
@@ -383,7 +392,7 @@ public static class RecipeCompiler
 
         public CompileOptions Options { get; }
 
-        public LoadedTokenizer Tokenizer { get; }
+        public LoadedTokenizer Tokenizer => Threading.Blocking.Wait(_tokenizer);
 
         public ChatTemplate Template { get; }
 
