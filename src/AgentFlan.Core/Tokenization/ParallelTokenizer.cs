@@ -1,14 +1,15 @@
-using System.Threading.Channels;
 using AgentFlan.Conversations;
+using AgentFlan.Threading;
 
 namespace AgentFlan.Tokenization;
 
 /// <summary>
 /// Tokenizes a stream of conversations on several threads and yields the results in input order, so the
 /// shards are byte-identical whatever the thread count. The source is read on one producer thread, in
-/// batches; each batch goes both to a bounded work channel (fan-out to the workers, each with its own
-/// tokenizer instance and caches) and to a bounded order channel, which the caller drains in sequence,
-/// waiting for each batch to finish. Both channels are bounded, so memory stays flat whatever the corpus.
+/// batches; each batch goes both to a bounded work handoff (fan-out to the workers, each with its own
+/// tokenizer instance and caches) and to a bounded order handoff, which the caller drains in sequence,
+/// waiting for each batch to finish. Both are bounded, so memory stays flat whatever the corpus, and their
+/// waits block without spinning or waking thread-pool threads (<see cref="Handoff{T}"/>).
 /// With one thread everything runs inline on the caller's thread.
 /// </summary>
 public sealed class ParallelTokenizer
@@ -53,46 +54,46 @@ public sealed class ParallelTokenizer
     private IEnumerable<TokenizeResult> Parallel(IEnumerable<Conversation> conversations, int threads, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var work = Channel.CreateBounded<Batch>(new BoundedChannelOptions(threads * 2) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var order = Channel.CreateBounded<Batch>(new BoundedChannelOptions(threads * 4) { SingleWriter = true, SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        var work = new Handoff<Batch>(threads * 2);
+        var order = new Handoff<Batch>(threads * 4);
 
         // Tokenizer instances are built up front, on this thread: a load failure surfaces here, not in a worker.
         var instances = Enumerable.Range(0, threads).Select(i => i == 0 ? _tokenizer : _tokenizer.CreateInstance()).ToList();
         var workers = instances.Select(instance => Task.Factory.StartNew(
-            () => Work(_createWorker(instance), work.Reader, stop.Token),
+            () => Work(_createWorker(instance), work, stop.Token),
             stop.Token,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default)).ToArray();
-        var producer = Task.Factory.StartNew(() => Produce(conversations, work.Writer, order.Writer, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var producer = Task.Factory.StartNew(() => Produce(conversations, work, order, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         try
         {
-            while (Wait(order.Reader.WaitToReadAsync(stop.Token)))
+            while (order.TryTake(out var batch))
             {
-                while (order.Reader.TryRead(out var batch))
+                batch.Done.Wait(stop.Token);
+                if (batch.Failure is { } failure)
                 {
-                    batch.Done.Wait(stop.Token);
-                    if (batch.Failure is { } failure)
-                    {
-                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-                    }
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
 
-                    foreach (var result in batch.Results)
-                    {
-                        yield return result;
-                    }
+                foreach (var result in batch.Results)
+                {
+                    yield return result;
                 }
             }
 
             // Reading the source failed: every batch before the failure has been yielded, now the failure.
-            if (producer.GetAwaiter().GetResult() is { } readFailure)
+            if (Blocking.Wait(producer) is { } readFailure)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readFailure);
             }
         }
         finally
         {
+            // Stopped early or done: whatever waits on a handoff is released, and the helpers end.
             stop.Cancel();
+            work.Discard();
+            order.Discard();
             try
             {
                 Task.WaitAll([producer, .. workers]);
@@ -104,9 +105,7 @@ public sealed class ParallelTokenizer
         }
     }
 
-    private static bool Wait(ValueTask<bool> pending) => Threading.Blocking.Wait(pending);
-
-    private static Exception? Produce(IEnumerable<Conversation> conversations, ChannelWriter<Batch> work, ChannelWriter<Batch> order, CancellationToken cancellationToken)
+    private static Exception? Produce(IEnumerable<Conversation> conversations, Handoff<Batch> work, Handoff<Batch> order, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         var items = new List<Conversation>(BatchSize);
@@ -114,13 +113,20 @@ public sealed class ParallelTokenizer
         {
             foreach (var conversation in conversations)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 items.Add(conversation);
                 if (items.Count == BatchSize)
                 {
-                    Send(new Batch([.. items]), work, order, cancellationToken);
+                    Send(new Batch([.. items]), work, order);
                     items.Clear();
                 }
             }
+
+            // What was read before a failure is still delivered, as the one-thread path would.
         }
         catch (Exception e)
         {
@@ -129,55 +135,45 @@ public sealed class ParallelTokenizer
 
         try
         {
-            // What was read before a failure is still delivered, as the one-thread path would.
             if (items.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
-                Send(new Batch([.. items]), work, order, cancellationToken);
+                Send(new Batch([.. items]), work, order);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // The consumer stopped reading.
         }
         finally
         {
-            work.TryComplete();
-            order.TryComplete();
+            work.CompleteAdding();
+            order.CompleteAdding();
         }
 
         return failure;
     }
 
-    private static void Send(Batch batch, ChannelWriter<Batch> work, ChannelWriter<Batch> order, CancellationToken cancellationToken)
+    /// <summary>Order first: the consumer then always finds the batch it must wait for.</summary>
+    private static void Send(Batch batch, Handoff<Batch> work, Handoff<Batch> order)
     {
-        // Order first: the consumer then always finds the batch it must wait for.
-        Wait(order.WriteAsync(batch, cancellationToken));
-        Wait(work.WriteAsync(batch, cancellationToken));
+        order.Add(batch);
+        work.Add(batch);
     }
 
-    private static void Wait(ValueTask pending) => Threading.Blocking.Wait(pending);
-
-    private static void Work(Func<Conversation, TokenizedDocument> tokenize, ChannelReader<Batch> work, CancellationToken cancellationToken)
+    private static void Work(Func<Conversation, TokenizedDocument> tokenize, Handoff<Batch> work, CancellationToken cancellationToken)
     {
-        while (Wait(work.WaitToReadAsync(cancellationToken)))
+        foreach (var batch in work.Consume())
         {
-            while (work.TryRead(out var batch))
+            try
             {
-                try
+                for (int i = 0; i < batch.Items.Length && !cancellationToken.IsCancellationRequested; i++)
                 {
-                    for (int i = 0; i < batch.Items.Length; i++)
-                    {
-                        batch.Results[i] = Process(tokenize, batch.Items[i]);
-                    }
+                    batch.Results[i] = Process(tokenize, batch.Items[i]);
                 }
-                catch (Exception e)
-                {
-                    batch.Failure = e;
-                }
-                finally
-                {
-                    batch.Done.Set();
-                }
+            }
+            catch (Exception e)
+            {
+                batch.Failure = e;
+            }
+            finally
+            {
+                batch.Done.Set();
             }
         }
     }
