@@ -43,6 +43,9 @@ public sealed class ConversationSpool : IDisposable
 
     public long BudgetBytes { get; }
 
+    /// <summary>Where temp files go; null when everything stays in memory.</summary>
+    public string? SpillDirectory => _spillDirectory;
+
     public int Count { get; private set; }
 
     /// <summary>Whether the conversations live in a temp file rather than in memory.</summary>
@@ -185,7 +188,7 @@ public sealed class ConversationSpool : IDisposable
     }
 
     /// <summary>A rough size in memory: two bytes per character plus object overheads.</summary>
-    private static long EstimatedBytes(Conversation conversation)
+    internal static long EstimatedBytes(Conversation conversation)
     {
         long bytes = 160 + (2L * conversation.Id.Length);
         foreach (var message in conversation.Messages)

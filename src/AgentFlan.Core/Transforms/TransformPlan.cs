@@ -104,7 +104,7 @@ public sealed class TransformPlan
 
         const int BatchSize = 256;
         var reading = new List<Conversation>(BatchSize);
-        using (var worker = threads > 1 ? new Examiner(examine) : null)
+        using (var worker = threads > 1 ? new ExaminingThread(examine) : null)
         {
             List<Conversation>? handed = null;
             foreach (var conversation in conversations)
@@ -410,17 +410,16 @@ public sealed class TransformPlan
     /// </summary>
     public IEnumerable<Conversation> Conversations(CancellationToken cancellationToken = default)
     {
-        var bases = new Dictionary<int, Conversation?>();
-        foreach (var built in _built)
-        {
-            bases[built.Item] = null;
-        }
+        // Bases of built samples and kept candidates wait in a stash (in memory up to the spool's budget, then in a
+        // temp file), so memory stays flat however many samples are built.
+        var isBase = new HashSet<int>(_built.Select(b => b.Item));
+        using var stash = new ConversationStash(_spool.BudgetBytes, _spool.SpillDirectory);
 
         // Deferred irrelevant-tools negatives: each ranked base is checked as it streams past; the best-ranked
         // candidates (as many as the most any kind asks for) are kept until the end.
         var rankOf = new Dictionary<int, int>();
         var candidateAt = new bool[_irrelevantBases?.Count ?? 0];
-        var keptCandidates = new PriorityQueue<(int Item, Conversation Conversation), int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
+        var keptCandidates = new PriorityQueue<int, int>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
         var most = _deferred.Count == 0 ? 0 : _deferred.Max(d => d.Count);
         for (int rank = 0; rank < candidateAt.Length; rank++)
         {
@@ -437,18 +436,19 @@ public sealed class TransformPlan
             {
                 var item = _items[next];
                 var aligned = item.Copy == 0 && item.Kind == conversation.Kind ? conversation : conversation with { Id = Mixer.WeightCopyId(conversation.Id, item.Copy), Kind = item.Kind };
-                if (bases.ContainsKey(next))
+                if (isBase.Contains(next))
                 {
-                    bases[next] = aligned;
+                    stash.Put(next, aligned);
                 }
 
                 if (rankOf.TryGetValue(next, out var baseRank) && NegativeSamples.Irrelevant(aligned, _catalogue, _catalogueWords).Count > 0)
                 {
                     candidateAt[baseRank] = true;
-                    keptCandidates.Enqueue((next, aligned), baseRank);
-                    if (keptCandidates.Count > most)
+                    stash.Put(next, aligned);
+                    keptCandidates.Enqueue(next, baseRank);
+                    if (keptCandidates.Count > most && keptCandidates.Dequeue() is var dropped && !isBase.Contains(dropped))
                     {
-                        keptCandidates.Dequeue();
+                        stash.Remove(dropped);
                     }
                 }
 
@@ -466,11 +466,6 @@ public sealed class TransformPlan
 
         var seed = _recipe.Seed;
         var candidates = Enumerable.Range(0, candidateAt.Length).Where(rank => candidateAt[rank]).Select(rank => _irrelevantBases![rank]).ToList();
-        var retained = new Dictionary<int, Conversation>();
-        while (keptCandidates.TryDequeue(out var kept, out _))
-        {
-            retained[kept.Item] = kept.Conversation;
-        }
 
         var deferredBuilt = new SortedDictionary<string, long>(_byKind, StringComparer.Ordinal);
         long deferredCount = 0;
@@ -482,7 +477,7 @@ public sealed class TransformPlan
                 {
                     var item = candidates[j % candidates.Count];
                     var id = NegativeSamples.Id(deferred.Kind, j, candidates.Count, ItemId(_items[item]));
-                    var source = retained[item];
+                    var source = stash.Get(item);
                     deferredBuilt[deferred.Kind] = deferredBuilt.GetValueOrDefault(deferred.Kind) + 1;
                     deferredCount++;
                     yield return NegativeSamples.IrrelevantTools(source, id, NegativeSamples.Irrelevant(source, _catalogue, _catalogueWords), _recipe.Negatives.ToolsPerSample, seed);
@@ -500,7 +495,7 @@ public sealed class TransformPlan
                 continue;
             }
 
-            var baseConversation = bases[built.Item]!;
+            var baseConversation = stash.Get(built.Item);
             yield return built.Kind switch
             {
                 BuiltKind.FormatFollowing => FormatFollowing.Build(baseConversation, built.Id, built.Format!, seed),
@@ -681,14 +676,14 @@ public sealed class TransformPlan
     /// its own rather than a task per batch: thread-pool workers spin while they wait for the next task, which on two
     /// cores takes the time the reader needs.
     /// </summary>
-    private sealed class Examiner : IDisposable
+    private sealed class ExaminingThread : IDisposable
     {
         private readonly Handoff<List<Conversation>> _batches = new(capacity: 1);
         private readonly Handoff<(Digest128 Key, bool Contaminated)[]> _results = new(capacity: 1);
         private readonly Task _thread;
         private Exception? _failure;
 
-        public Examiner(Func<List<Conversation>, (Digest128 Key, bool Contaminated)[]> examine) =>
+        public ExaminingThread(Func<List<Conversation>, (Digest128 Key, bool Contaminated)[]> examine) =>
             _thread = Task.Factory.StartNew(
                 () =>
                 {
