@@ -23,14 +23,15 @@ namespace AgentFlan.Caching;
 /// pack. A pack is a memo, not a result: every lookup is by content key, so a stale pack can only cause misses.
 /// Capability weights are not part of anything here: they are applied to the documents afterwards.
 /// A previous pack is not decoded when opened: one pass over it (after its hash is checked) keeps each key's place
-/// in the file, and a hit reads just that document (positional reads, from any tokenizer thread), so memory holds
-/// about 50 bytes per entry whatever the corpus, and entries nobody asks for cost nothing.
+/// in the file — a sorted array of 128-bit key prefixes and places, 33 bytes an entry — and a hit reads just that
+/// document (positional reads, from any tokenizer thread) and checks its full key, so entries nobody asks for cost
+/// nothing and a million cached conversations take about 35 MB.
 /// </summary>
 public sealed class DocumentMemo : IDisposable
 {
     public const string Stage = "documents";
     private const int KeySize = 32;
-    private const int FormatVersion = 3;
+    private const int FormatVersion = 4;
 
     /// <summary>Offered tools are shared objects (readers and the read stage reuse them): hash each once.</summary>
     private static readonly ConditionalWeakTable<ToolSpec, byte[]> ToolKeys = [];
@@ -58,17 +59,17 @@ public sealed class DocumentMemo : IDisposable
         var source = conversation.Provenance.Source;
         var pack = _packs.GetOrAdd(source, s => new Lazy<Pack>(() => Load(s))).Value;
         var key = ContentKey.Of(KeyOf(conversation, form));
-        if (pack.Previous.TryRead(key, out var encoded))
+        if (pack.Previous.Find(key) is var found and >= 0 && pack.Previous.TryRead(found, key) is { } encoded)
         {
             Interlocked.Increment(ref pack.Hits);
             var (tokens, segments) = DocumentCodec.ReadCompact(encoded);
-            Record(source, pack, key, new Stored(key, encoded, null), miss: false);
+            Record(source, pack, found, new Stored(key, encoded, null));
             return new TokenizedDocument(conversation.Id, conversation.Kind, source, TokenizedDocument.Locate(conversation.Provenance), tokens, segments);
         }
 
         Interlocked.Increment(ref pack.Misses);
         var document = render();
-        Record(source, pack, key, new Stored(key, null, document), miss: true);
+        Record(source, pack, -1, new Stored(key, null, document));
         return document;
     }
 
@@ -91,17 +92,18 @@ public sealed class DocumentMemo : IDisposable
             }
 
             pack.Drain();
-            if (pack.Previous.Count + pack.Used.Count <= 3 * pack.Used.Count)
+            var used = pack.Written;
+            if (pack.Previous.Count - pack.Previous.UsedCount + used <= 3 * used)
             {
-                // Copied as they are stored: nothing decoded.
-                foreach (var key in pack.Previous.Keys.Where(k => !pack.Used.Contains(k)).Order())
+                // Copied as they are stored (in key order): nothing decoded.
+                foreach (var index in pack.Previous.Unused())
                 {
-                    pack.Previous.TryRead(key, out var encoded);
-                    pack.Writer.Add(new Stored(key, encoded, null));
+                    pack.Writer.Add(new Stored(pack.Previous.KeyAt(index), pack.Previous.Read(index), null));
+                    pack.Written++;
                 }
             }
 
-            pack.Writer.Commit(new PackSummary(pack.Used.Count));
+            pack.Writer.Commit(new PackSummary(used, pack.Written));
         }
     }
 
@@ -117,35 +119,41 @@ public sealed class DocumentMemo : IDisposable
     }
 
     /// <summary>
-    /// Notes a used entry. Until the first miss a pack only collects keys (the previous pack is still exact);
-    /// from the first miss on, every used entry streams to the new pack's temp file.
+    /// Notes a used entry: <paramref name="previous"/> is its index in the previous pack, or -1 for a miss. Until the
+    /// first miss a pack only marks what it used (the previous pack is still exact); from the first miss on, every
+    /// entry used for the first time streams to the new pack's temp file.
     /// </summary>
-    private void Record(string source, Pack pack, ContentKey key, Stored entry, bool miss)
+    private void Record(string source, Pack pack, int previous, Stored entry)
     {
         if (_cache is null)
         {
             return;
         }
 
-        lock (pack.Used)
+        lock (pack)
         {
-            if (!pack.Used.Add(key) && !miss)
+            var first = previous >= 0 ? pack.Previous.MarkUsed(previous) : pack.NewKeys.Add(entry.Key);
+            if (!first)
             {
                 return;
             }
 
-            if (pack.Writer is null && miss)
+            if (pack.Writer is null && previous < 0)
             {
                 pack.Start(StreamedEntry.Create<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, WriteStored));
-                foreach (var used in pack.Used.Where(k => !k.Equals(key)))
+                foreach (var used in pack.Previous.Used())
                 {
-                    pack.Previous.TryRead(used, out var encoded);
-                    pack.Pending!.Add(new Stored(used, encoded, null));
+                    pack.Pending!.Add(new Stored(pack.Previous.KeyAt(used), pack.Previous.Read(used), null));
+                    pack.Written++;
                 }
             }
 
             // Encoding and hashing happen on the pack's writer thread: tokenizer workers only hand the entry over.
-            pack.Pending?.Add(entry);
+            if (pack.Pending is not null)
+            {
+                pack.Pending.Add(entry);
+                pack.Written++;
+            }
         }
     }
 
@@ -260,45 +268,107 @@ public sealed class DocumentMemo : IDisposable
     /// <summary>A previous entry's key and the place of its encoded document in the pack file.</summary>
     private readonly record struct Located(ContentKey Key, long Offset, int Length);
 
-    private sealed record PackSummary(int Used);
+    /// <param name="Used">Entries the compile that wrote the pack used.</param>
+    /// <param name="Count">Entries in the pack (its index is sized from it).</param>
+    private sealed record PackSummary(int Used, int Count);
 
     /// <summary>
-    /// A previous pack, opened (its hash checked) and indexed but not decoded: a lookup reads one document from the
-    /// open file. Lookups are safe from several threads; the file stays readable whatever happens to its name.
+    /// A previous pack, opened (its hash checked) and indexed but not decoded: places sorted by the first 128 bits of
+    /// their keys, so a lookup is a binary search and a read of one document (with its stored key, checked in full).
+    /// Lookups and reads are safe from several threads; the file stays readable whatever happens to its name.
     /// </summary>
     private sealed class PreviousPack : IDisposable
     {
         private readonly StreamedEntryReader<Located, PackSummary>? _entry;
-        private readonly Dictionary<ContentKey, (long Offset, int Length)> _places = [];
+        private readonly Place[] _places;
+        private readonly bool[] _used;
 
         public PreviousPack(StreamedEntryReader<Located, PackSummary>? entry)
         {
             _entry = entry;
+            var places = new List<Place>(entry?.Summary.Count ?? 0);
             foreach (var located in entry?.Records() ?? [])
             {
-                _places[located.Key] = (located.Offset, located.Length);
+                places.Add(new Place(located.Key.A, located.Key.B, located.Offset, located.Length));
             }
+
+            places.Sort();
+            _places = [.. places];
+            _used = new bool[_places.Length];
         }
 
-        public int Count => _places.Count;
+        public int Count => _places.Length;
 
-        public IEnumerable<ContentKey> Keys => _places.Keys;
+        /// <summary>Entries marked used so far (read once every user is done).</summary>
+        public int UsedCount => _used.Count(u => u);
 
-        /// <summary>The document stored under <paramref name="key"/>, encoded as written (<see cref="DocumentCodec.WriteCompact"/>).</summary>
-        public bool TryRead(ContentKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? encoded)
+        /// <summary>The index of the entry whose key starts with <paramref name="key"/>'s first 128 bits, or -1 (<see cref="TryRead"/> checks the rest).</summary>
+        public int Find(ContentKey key)
         {
-            if (!_places.TryGetValue(key, out var place))
+            int low = 0, high = _places.Length - 1;
+            while (low <= high)
             {
-                encoded = null;
-                return false;
+                int middle = (int)((uint)(low + high) >> 1);
+                var order = _places[middle].CompareTo(key.A, key.B);
+                if (order == 0)
+                {
+                    return middle;
+                }
+
+                (low, high) = order < 0 ? (middle + 1, high) : (low, middle - 1);
             }
 
-            encoded = new byte[place.Length];
-            _entry!.ReadAt(place.Offset, encoded);
-            return true;
+            return -1;
         }
+
+        /// <summary>The full key stored before the entry's document.</summary>
+        public ContentKey KeyAt(int index)
+        {
+            Span<byte> bytes = stackalloc byte[KeySize];
+            _entry!.ReadAt(_places[index].Offset - KeySize, bytes);
+            return ContentKey.Of(bytes);
+        }
+
+        /// <summary>
+        /// The entry's document if its stored key is <paramref name="key"/> in full (read with it in one positional
+        /// read), else null: two keys sharing 128 bits make a miss, never a wrong hit.
+        /// </summary>
+        public byte[]? TryRead(int index, ContentKey key)
+        {
+            var place = _places[index];
+            var bytes = new byte[KeySize + place.Length];
+            _entry!.ReadAt(place.Offset - KeySize, bytes);
+            return ContentKey.Of(bytes).Equals(key) ? bytes[KeySize..] : null;
+        }
+
+        /// <summary>The entry's document, encoded as written (<see cref="DocumentCodec.WriteCompact"/>).</summary>
+        public byte[] Read(int index)
+        {
+            var encoded = new byte[_places[index].Length];
+            _entry!.ReadAt(_places[index].Offset, encoded);
+            return encoded;
+        }
+
+        /// <summary>Marks the entry used; true the first time. Call under the pack's lock.</summary>
+        public bool MarkUsed(int index) => !_used[index] && (_used[index] = true);
+
+        public IEnumerable<int> Used() => Enumerable.Range(0, _places.Length).Where(i => _used[i]);
+
+        public IEnumerable<int> Unused() => Enumerable.Range(0, _places.Length).Where(i => !_used[i]);
 
         public void Dispose() => _entry?.Dispose();
+
+        /// <summary>32 bytes: the key's first 128 bits, where its document starts and its length.</summary>
+        private readonly record struct Place(ulong A, ulong B, long Offset, int Length) : IComparable<Place>
+        {
+            public int CompareTo(Place other) => CompareTo(other.A, other.B);
+
+            public int CompareTo(ulong a, ulong b)
+            {
+                var order = A.CompareTo(a);
+                return order != 0 ? order : B.CompareTo(b);
+            }
+        }
     }
 
     private sealed class Pack(PreviousPack previous)
@@ -363,8 +433,11 @@ public sealed class DocumentMemo : IDisposable
             }
         }
 
-        /// <summary>The keys this compile used (and wrote to <see cref="Writer"/>); lock it to add.</summary>
-        public HashSet<ContentKey> Used { get; } = [];
+        /// <summary>Keys this compile rendered (misses), so each is written once; lock the pack to add.</summary>
+        public HashSet<ContentKey> NewKeys { get; } = [];
+
+        /// <summary>Entries handed to the new pack so far.</summary>
+        public int Written { get; set; }
 
         public StreamedEntryWriter<Stored, PackSummary>? Writer { get; private set; }
     }
