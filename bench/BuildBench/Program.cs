@@ -8,14 +8,14 @@ using AgentFlan.Writers;
 // no-op build (against the same project without recipes), a capability weight change and an edit of one source.
 // Default 4 x 12,500 conversations (~24 M tokens): a build's fixed cost (~0.6 s of MSBuild start-up) must be small
 // next to the cold compile for the ratios to say anything about the cache.
-// Usage: [sources] [conversations per source] | --sources N --conversations N [--keep]
+// Usage: [sources] [conversations per source] | --sources N --conversations N [--keep] [--tasks <AgentFlan.Build.Tasks.dll>]
 // (--conversations 50000 shows how the fixed costs amortise at a larger scale; --keep leaves the project for profiling).
 var options = BenchOptions.Parse(args);
 int sources = options.Sources;
 int perSource = options.Conversations;
 var repo = FindRepository();
 var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-var tasks = Path.Combine(repo, "src", "AgentFlan.Build.Tasks", "bin", configuration, "net10.0", "AgentFlan.Build.Tasks.dll");
+var tasks = options.Tasks ?? Path.Combine(repo, "src", "AgentFlan.Build.Tasks", "bin", configuration, "net10.0", "AgentFlan.Build.Tasks.dll");
 var root = Path.Combine(Path.GetTempPath(), $"agentflan-buildbench-{Guid.NewGuid():N}");
 Directory.CreateDirectory(root);
 try
@@ -140,12 +140,13 @@ static string FindRepository()
 }
 
 /// <summary>The command line: positional <c>[sources] [conversations]</c> or named options.</summary>
-internal sealed record BenchOptions(int Sources, int Conversations, bool Keep)
+internal sealed record BenchOptions(int Sources, int Conversations, bool Keep, string? Tasks)
 {
     public static BenchOptions Parse(string[] args)
     {
         int sources = 4, conversations = 12_500, positional = 0;
         bool keep = false;
+        string? tasks = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -159,10 +160,13 @@ internal sealed record BenchOptions(int Sources, int Conversations, bool Keep)
                 case "--keep":
                     keep = true;
                     break;
+                case "--tasks":
+                    tasks = ++i < args.Length ? Path.GetFullPath(args[i]) : throw new ArgumentException("'--tasks' needs the path of a task assembly.");
+                    break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) || positional > 1)
                     {
-                        throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [sources] [conversations per source] | --sources N --conversations N [--keep]");
+                        throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [sources] [conversations per source] | --sources N --conversations N [--keep] [--tasks <dll>]");
                     }
 
                     if (positional++ == 0)
@@ -178,7 +182,7 @@ internal sealed record BenchOptions(int Sources, int Conversations, bool Keep)
             }
         }
 
-        return new BenchOptions(sources, conversations, keep);
+        return new BenchOptions(sources, conversations, keep, tasks);
     }
 
     private static int Number(string[] args, int i) =>

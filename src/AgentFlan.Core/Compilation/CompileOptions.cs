@@ -14,7 +14,7 @@ public sealed record CompileOptions
     /// <summary>
     /// Estimated bytes of conversations the transforms keep in memory; a larger corpus is spooled to a temp file next
     /// to the outputs and streamed again for each pass (<see cref="Transforms.ConversationSpool"/>). The same budget
-    /// bounds the document memo's previous packs (<see cref="Caching.DocumentMemo"/>).
+    /// bounds the bases of built samples kept until the end of the last pass (<see cref="Transforms.ConversationStash"/>).
     /// </summary>
     public long SpoolBudgetBytes { get; init; } = Transforms.ConversationSpool.DefaultBudgetBytes;
 
