@@ -74,9 +74,9 @@ public static class RecipeCompiler
         // from the spool (in memory up to its budget, in a temp file past it; sources the read stage served are
         // replayed from their entries).
         using var spool = new ConversationSpool(options.SpoolBudgetBytes, outputDirectory);
-        var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache, spool);
-        var readStarted = context.Clock.Elapsed;
         var threads = options.Threads > 0 ? options.Threads : ParallelTokenizer.DefaultThreads;
+        var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache, spool, threads);
+        var readStarted = context.Clock.Elapsed;
         var examinations = context.Cache is null ? null : new ExaminationMemo(context.Cache, recipe.Sources
             .Select((source, index) => (source, index))
             .Where(s => s.source.Format != "synthetic")

@@ -23,6 +23,8 @@ public sealed class SourceLoader
     private readonly IReadOnlyList<IReadOnlyList<SourceFile>>? _files;
     private readonly StageCache? _cache;
     private readonly Transforms.ConversationSpool? _spool;
+    private readonly int _threads;
+    private readonly HashSet<int> _readAhead = [];
 
     /// <param name="files">Each source's <see cref="InputFiles"/>, when the caller has them already.</param>
     /// <param name="cache">The stage cache for the read stage (<see cref="ReadStore"/>); null reads every source.</param>
@@ -30,13 +32,18 @@ public sealed class SourceLoader
     /// The spool the conversations will go to: a source served by the read stage is adopted by it (replayed from its
     /// entry, kept open until the spool is disposed) instead of being stored there again.
     /// </param>
-    public SourceLoader(Recipe recipe, string outputDirectory, IReadOnlyList<IReadOnlyList<SourceFile>>? files = null, StageCache? cache = null, Transforms.ConversationSpool? spool = null)
+    /// <param name="threads">
+    /// With a cache and more than one thread, file sources the read stage does not hold yet are read into it up to
+    /// this many at a time before the conversations stream (each reader is single-threaded); 1 reads them in turn.
+    /// </param>
+    public SourceLoader(Recipe recipe, string outputDirectory, IReadOnlyList<IReadOnlyList<SourceFile>>? files = null, StageCache? cache = null, Transforms.ConversationSpool? spool = null, int threads = 1)
     {
         _recipe = recipe;
         _outputDirectory = outputDirectory;
         _files = files;
         _cache = cache;
         _spool = spool;
+        _threads = threads;
     }
 
     /// <summary>File sources whose conversations came from the read stage rather than their files, so far.</summary>
@@ -57,12 +64,19 @@ public sealed class SourceLoader
             }
         }
 
+        var failures = ReadAhead(cancellationToken);
         for (int index = 0; index < _recipe.Sources.Count; index++)
         {
+            // A source read ahead that failed (tolerance, unreadable file) fails here, in recipe order.
+            if (failures.TryGetValue(index, out var failure))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
             var source = _recipe.Sources[index];
             var conversations = source.Format == "synthetic"
                 ? Synthetic(source, cancellationToken)
-                : FromFiles(source, _files?[index] ?? InputFiles(_recipe, source), cancellationToken);
+                : FromFiles(index, aside: false, cancellationToken);
             foreach (var conversation in conversations)
             {
                 yield return conversation;
@@ -87,12 +101,77 @@ public sealed class SourceLoader
         _statistics.Add(new SourceStatistics { Name = source.Name, Format = source.Format, Read = count, Accepted = count });
     }
 
-    private IEnumerable<Conversation> FromFiles(SourceSettings source, IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the file sources the read stage lacks into it, several at once (when there are two or more and threads to
+    /// spare): each is then served from its entry, in recipe order, like any cached source. What would have been a
+    /// serial read of N sources costs about N / threads reads plus one decode of each entry.
+    /// </summary>
+    /// <returns>Each source whose read failed, by index, with its error.</returns>
+    private Dictionary<int, Exception> ReadAhead(CancellationToken cancellationToken)
     {
+        var failures = new Dictionary<int, Exception>();
+        if (_cache is null || _threads < 2)
+        {
+            return failures;
+        }
+
+        var missing = Enumerable.Range(0, _recipe.Sources.Count)
+            .Where(i => _recipe.Sources[i].Format != "synthetic" && !_cache.Contains(ReadStore.Stage, ReadStore.Key(_recipe.Sources[i], FilesOf(i))))
+            .ToList();
+        if (missing.Count < 2)
+        {
+            return failures;
+        }
+
+        int next = -1;
+        var errors = new Exception?[missing.Count];
+        var readers = Enumerable.Range(0, Math.Min(_threads, missing.Count)).Select(_ => new Thread(() =>
+        {
+            for (int j; (j = Interlocked.Increment(ref next)) < missing.Count && !cancellationToken.IsCancellationRequested;)
+            {
+                try
+                {
+                    var index = missing[j];
+                    foreach (var unused in FromFiles(index, aside: true, cancellationToken))
+                    {
+                    }
+                }
+                catch (Exception e)
+                {
+                    errors[j] = e;
+                }
+            }
+        })
+        { IsBackground = true, Name = "AgentFlan source reader" }).ToList();
+        readers.ForEach(t => t.Start());
+        readers.ForEach(t => t.Join());
+        cancellationToken.ThrowIfCancellationRequested();
+        for (int j = 0; j < missing.Count; j++)
+        {
+            if (errors[j] is { } error)
+            {
+                failures[missing[j]] = error;
+            }
+            else
+            {
+                _readAhead.Add(missing[j]);
+            }
+        }
+
+        return failures;
+    }
+
+    private IReadOnlyList<SourceFile> FilesOf(int index) => _files?[index] ?? InputFiles(_recipe, _recipe.Sources[index]);
+
+    /// <param name="aside">Read into the read stage only (<see cref="ReadAhead"/>): statistics are taken from the entry later.</param>
+    private IEnumerable<Conversation> FromFiles(int index, bool aside, CancellationToken cancellationToken)
+    {
+        var source = _recipe.Sources[index];
+        var files = FilesOf(index);
         var reader = SourceReaders.Find(source.Format)
             ?? throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.UnknownName, $"Source '{source.Name}': format '{source.Format}' has no reader.", _recipe.FilePath));
         var key = ReadStore.Key(source, files);
-        var stored = _cache is null ? null : ReadStore.Open(_cache, key);
+        var stored = _cache is null || aside ? null : ReadStore.Open(_cache, key);
         if (_spool is not null && stored is not null)
         {
             _spool.Adopt(source.Name, stored.Replay, stored);
@@ -117,7 +196,11 @@ public sealed class SourceLoader
 
                 _statistics.Add(summary.Statistics);
                 CheckTolerance(source, summary.Statistics, summary.Reasons);
-                ReusedSources++;
+                if (!_readAhead.Contains(index))
+                {
+                    ReusedSources++;
+                }
+
                 yield break;
             }
         }
@@ -177,7 +260,11 @@ public sealed class SourceLoader
             RepairedByCode = new SortedDictionary<string, int>(tally.RepairedByCode.ToDictionary(), StringComparer.Ordinal),
             Quarantine = quarantine is null ? null : $"{QuarantineFolder}/{source.Name}.jsonl",
         };
-        _statistics.Add(statistics);
+        if (!aside)
+        {
+            _statistics.Add(statistics);
+        }
+
         var reasons = Reasons(tally);
         CheckTolerance(source, statistics, reasons);
         store?.Commit(new StoredRead(statistics, reasons, quarantine is null ? null : File.ReadAllText(QuarantinePath(source))));

@@ -98,4 +98,66 @@ public sealed class ReadStoreTests
         Assert.AreEqual(DiagnosticCodes.SourceOverTolerance, error.Diagnostics[0].Code);
         StringAssert.Contains(error.Diagnostics[0].Message, "data/chats.jsonl(41)", "the reason names the first bad line, as a fresh read does");
     }
+
+    /// <summary>
+    /// Three file sources the read stage lacks (one with defects, so with a quarantine file) are read into it two at a
+    /// time before the conversations stream: the outputs are the bytes of a compile that reads them in turn without a
+    /// cache, and none of them counts as reused.
+    /// </summary>
+    [TestMethod]
+    public void Sources_read_ahead_on_two_threads_compile_to_the_bytes_of_reading_them_in_turn()
+    {
+        using var temp = new TempDirectory();
+        for (int s = 0; s < 3; s++)
+        {
+            CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 80, Seed = 60 + s }), temp.Combine("data", $"part{s}.jsonl"), new CorpusWriterOptions { InjectDefects = s == 1, Seed = 2 });
+        }
+
+        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", """
+            sources:
+              - {name: part0, format: openai, path: data/part0.jsonl}
+              - {name: part1, format: openai, path: data/part1.jsonl, tolerance: 0.5}
+              - {name: part2, format: openai, path: data/part2.jsonl}
+            negatives:
+              ratio: 0.2
+            sequence:
+              length: 2048
+              over_length: drop
+            """)).Recipe!;
+        var ahead = RecipeCompiler.Compile(recipe, temp.Combine("ahead"), new CompileOptions { CacheDirectory = temp.Combine("cache"), Threads = 2 });
+        RecipeCompiler.Compile(recipe, temp.Combine("in-turn"), new CompileOptions { Threads = 1 });
+
+        Assert.AreEqual(0, ahead.SourcesFromCache);
+        Assert.IsTrue(File.Exists(temp.Combine("ahead", "quarantine", "part1.jsonl")), "the defective source quarantined records");
+        SampleStoreTests.AssertSameTree(temp.Combine("in-turn"), temp.Combine("ahead"));
+    }
+
+    /// <summary>Two sources read ahead both fail their tolerance: the compile reports the first in recipe order, as reading in turn would.</summary>
+    [TestMethod]
+    public void Of_two_sources_read_ahead_that_fail_the_first_in_recipe_order_is_reported()
+    {
+        using var temp = new TempDirectory();
+        for (int s = 0; s < 3; s++)
+        {
+            var data = temp.Combine("data", $"part{s}.jsonl");
+            CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 30, Seed = 70 + s }), data);
+            if (s > 0)
+            {
+                File.AppendAllText(data, string.Concat(Enumerable.Repeat("{ broken\n", 10 * s)));
+            }
+        }
+
+        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", """
+            sources:
+              - {name: part0, format: openai, path: data/part0.jsonl}
+              - {name: part1, format: openai, path: data/part1.jsonl, tolerance: 0.01}
+              - {name: part2, format: openai, path: data/part2.jsonl, tolerance: 0.01}
+            sequence:
+              length: 2048
+            """)).Recipe!;
+        var error = Assert.ThrowsExactly<DiagnosticException>(() => RecipeCompiler.Compile(recipe, temp.Combine("out"), new CompileOptions { CacheDirectory = temp.Combine("cache"), Threads = 2 }));
+
+        Assert.AreEqual(DiagnosticCodes.SourceOverTolerance, error.Diagnostics[0].Code);
+        StringAssert.Contains(error.Diagnostics[0].Message, "'part1'");
+    }
 }
