@@ -24,6 +24,9 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
     /// </summary>
     public int SpoolBudgetMegabytes { get; set; }
 
+    /// <summary>Threads a compile uses (AgentFlanThreads); 0 or empty uses every core. The output is the same bytes for any value.</summary>
+    public int Threads { get; set; }
+
     /// <summary>The same overrides ResolveRecipes applied.</summary>
     public string? Overrides { get; set; }
 
@@ -74,6 +77,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                     CacheDirectory = string.IsNullOrEmpty(CacheDirectory) ? null : CacheDirectory,
                     Charts = new ScottPlotRenderer(),
                     SpoolBudgetBytes = SpoolBudgetMegabytes > 0 ? (long)SpoolBudgetMegabytes << 20 : Transforms.ConversationSpool.DefaultBudgetBytes,
+                    Threads = Math.Max(0, Threads),
                 };
                 var result = RecipeCompiler.Compile(recipe, dataDirectory, options, cancellationToken);
                 Log.Log(result.Diagnostics);
