@@ -91,7 +91,6 @@ public sealed class DocumentMemo : IDisposable
                 continue;
             }
 
-            pack.Drain();
             var used = pack.Written;
             if (pack.Previous.Count - pack.Previous.UsedCount + used <= 3 * used)
             {
@@ -112,7 +111,6 @@ public sealed class DocumentMemo : IDisposable
     {
         foreach (var pack in _packs.Values.Where(p => p.IsValueCreated))
         {
-            pack.Value.Drain(quietly: true);
             pack.Value.Writer?.Dispose();
             pack.Value.Previous.Dispose();
         }
@@ -140,18 +138,18 @@ public sealed class DocumentMemo : IDisposable
 
             if (pack.Writer is null && previous < 0)
             {
-                pack.Start(StreamedEntry.Create<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, WriteStored));
+                pack.Writer = new BackgroundEntryWriter<Stored, PackSummary>(StreamedEntry.Create<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, WriteStored));
                 foreach (var used in pack.Previous.Used())
                 {
-                    pack.Pending!.Add(new Stored(pack.Previous.KeyAt(used), pack.Previous.Read(used), null));
+                    pack.Writer.Add(new Stored(pack.Previous.KeyAt(used), pack.Previous.Read(used), null));
                     pack.Written++;
                 }
             }
 
             // Encoding and hashing happen on the pack's writer thread: tokenizer workers only hand the entry over.
-            if (pack.Pending is not null)
+            if (pack.Writer is not null)
             {
-                pack.Pending.Add(entry);
+                pack.Writer.Add(entry);
                 pack.Written++;
             }
         }
@@ -379,66 +377,13 @@ public sealed class DocumentMemo : IDisposable
         /// <summary>The previous pack's entries.</summary>
         public PreviousPack Previous { get; } = previous;
 
-        /// <summary>Entries on their way to <see cref="Writer"/> (bounded, so memory stays flat), written by one thread in arrival order.</summary>
-        public Handoff<Stored>? Pending { get; private set; }
-
-        private Task? _writing;
-        private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
-
-        /// <summary>Starts the new pack: from now on used entries stream to it through <see cref="Pending"/>.</summary>
-        public void Start(StreamedEntryWriter<Stored, PackSummary> writer)
-        {
-            Writer = writer;
-            Pending = new Handoff<Stored>(capacity: 1024, wakeAt: 256);
-            _writing = Task.Factory.StartNew(
-                () =>
-                {
-                    // After a failed write the rest is drained unwritten (the workers never block on a full queue);
-                    // the failure surfaces at Drain.
-                    foreach (var stored in Pending.Consume())
-                    {
-                        if (_failure is not null)
-                        {
-                            continue;
-                        }
-
-                        try
-                        {
-                            writer.Add(stored);
-                        }
-                        catch (Exception e)
-                        {
-                            _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-                        }
-                    }
-                },
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default);
-        }
-
-        /// <summary>Waits until every handed-over entry is written; a write failure surfaces here unless <paramref name="quietly"/>.</summary>
-        public void Drain(bool quietly = false)
-        {
-            if (Pending is null || _writing is null)
-            {
-                return;
-            }
-
-            Pending.CompleteAdding();
-            Threading.Blocking.Wait(_writing);
-            if (!quietly)
-            {
-                _failure?.Throw();
-            }
-        }
-
         /// <summary>Keys this compile rendered (misses), so each is written once; lock the pack to add.</summary>
         public HashSet<ContentKey> NewKeys { get; } = [];
 
         /// <summary>Entries handed to the new pack so far.</summary>
         public int Written { get; set; }
 
-        public StreamedEntryWriter<Stored, PackSummary>? Writer { get; private set; }
+        /// <summary>The new pack, from the first miss on: entries are encoded and hashed on its own thread.</summary>
+        public BackgroundEntryWriter<Stored, PackSummary>? Writer { get; set; }
     }
 }

@@ -142,19 +142,20 @@ public static class RecipeCompiler
         }
     }
 
-    /// <summary>Passes the documents through while storing them; the entry is published only once all of them went past.</summary>
+    /// <summary>
+    /// Passes the documents through while storing them (encoded and hashed on the entry's own thread); the entry is
+    /// published only once all of them went past.
+    /// </summary>
     private static IEnumerable<TokenizedDocument> Stored(IEnumerable<TokenizedDocument> documents, StreamedEntryWriter<TokenizedDocument, StoredSummary> writer, Func<StoredSummary> summary)
     {
-        using (writer)
+        using var background = new BackgroundEntryWriter<TokenizedDocument, StoredSummary>(writer);
+        foreach (var document in documents)
         {
-            foreach (var document in documents)
-            {
-                writer.Add(document);
-                yield return document;
-            }
-
-            writer.Commit(summary());
+            background.Add(document);
+            yield return document;
         }
+
+        background.Commit(summary());
     }
 
     /// <summary>
