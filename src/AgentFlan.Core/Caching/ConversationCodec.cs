@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentFlan.Conversations;
@@ -18,6 +19,7 @@ public static class ConversationCodec
         private readonly Dictionary<ToolSpec, int> _byReference = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<string, int> _byContent = new(StringComparer.Ordinal);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Write(Conversation conversation)
         {
             ArgumentNullException.ThrowIfNull(conversation);
@@ -97,6 +99,7 @@ public static class ConversationCodec
         private readonly List<ToolSpec> _tools = [];
         private byte[] _json = new byte[4096];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Conversation Read()
         {
             var id = reader.ReadString();

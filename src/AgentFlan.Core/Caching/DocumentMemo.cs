@@ -193,6 +193,7 @@ public sealed class DocumentMemo : IDisposable
     private string PackKey(string source) => ContentHash.OfText($"{Stage}/v{FormatVersion}\n{_renderIdentity}\n{source}");
 
     /// <summary>SHA-256 over everything rendering reads, each field length-prefixed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static byte[] KeyOf(Conversation conversation, RenderForm form)
     {
         var key = KeyBuffer.Start();

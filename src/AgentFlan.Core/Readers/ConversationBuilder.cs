@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using AgentFlan.Conversations;
 
@@ -25,6 +26,7 @@ internal sealed class ConversationBuilder
             ? throw new RecordRejectedException(ReaderCodes.InvalidToolCall, "a tool call has no name")
             : new ToolCall(name, arguments, id ?? $"call_{++_calls}");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(Message message)
     {
         if (message.Role == Role.Assistant)
@@ -57,6 +59,7 @@ internal sealed class ConversationBuilder
     }
 
     /// <summary>The conversation; kind AgentChat when tools are offered or called, General otherwise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Conversation Build(string id, Provenance where, ConversationKind? kind = null)
     {
         if (!_messages.Exists(message => message.Content.Length > 0 || message.ToolCalls.Count > 0))

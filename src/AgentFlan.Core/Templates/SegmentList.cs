@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using AgentFlan.Conversations;
 
@@ -16,6 +17,7 @@ internal sealed class SegmentList
     private bool _supervised;
     private Capability _capability;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(string text, bool supervised, Capability capability = Capability.None)
     {
         if (text.Length == 0)
@@ -50,6 +52,7 @@ internal sealed class SegmentList
         return _segments;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Close()
     {
         if (_open.Count == 0)

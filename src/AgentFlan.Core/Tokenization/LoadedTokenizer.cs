@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using AgentFlan.Compilation;
 using Microsoft.ML.Tokenizers;
 
@@ -76,6 +77,7 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
     }
 
     /// <summary>Appends the ids of <paramref name="text"/> to <paramref name="ids"/>; special-token text becomes its single id.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EncodeTo(ReadOnlySpan<char> text, List<int> ids)
     {
         while (text.Length > 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 using AgentFlan.Templates;
@@ -52,6 +53,7 @@ public sealed class SampleTokenizer
             ? Render(conversation, Render(conversation))
             : _memo.Get(conversation, FormOf(conversation), () => Render(conversation, Render(conversation)));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TokenizedDocument Render(Conversation conversation, IReadOnlyList<TemplateSegment> segments)
     {
         // Every segment's ids go into one reused list (per thread), then one array: no list per segment.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
@@ -51,6 +52,7 @@ internal sealed class WordEncoder
     /// </summary>
     public WordEncoder CreateInstance() => new(_tokenizer, Pattern, _memo);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EncodeTo(ReadOnlySpan<char> text, List<int> ids)
     {
         var words = _memo.Words.GetAlternateLookup<ReadOnlySpan<char>>();

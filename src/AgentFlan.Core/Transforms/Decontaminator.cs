@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using AgentFlan.Conversations;
 
@@ -90,6 +91,7 @@ public sealed class Decontaminator
     /// single spaces), each window's hash rolls from the previous one, and only a window whose hash is held is looked
     /// up as a slice of the buffer — so the count is exact, and a turn with no overlap costs one pass over its text.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double Overlap(string? text)
     {
         if (_n <= 0 || string.IsNullOrEmpty(text))

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using AgentFlan.Conversations;
 using AgentFlan.Hashing;
@@ -20,6 +21,7 @@ internal static class Deduplicator
     /// <summary>The content <see cref="Key"/> hashes, as a 128-bit XXH128 digest: what the compile groups duplicates by.</summary>
     public static Digest128 Fingerprint(Conversation conversation) => Fill(conversation).Digest();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static KeyBuffer Fill(Conversation conversation)
     {
         var key = KeyBuffer.Start();
@@ -82,6 +84,7 @@ internal static class Deduplicator
     }
 
     /// <summary>NFC, invariant lower case, whitespace runs collapsed to one space and trimmed, into <paramref name="buffer"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ReadOnlySpan<char> Normalize(string text, char[] buffer)
     {
         var composed = text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);

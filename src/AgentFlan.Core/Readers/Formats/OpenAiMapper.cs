@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using AgentFlan.Conversations;
@@ -15,6 +16,7 @@ internal static class OpenAiMapper
 {
     private static readonly string[] ToolListNames = ["tools", "functions"];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         var builder = new ConversationBuilder();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace AgentFlan.Readers.Json;
@@ -192,6 +193,7 @@ internal sealed class JsonRecordScanner
     }
 
     /// <summary>Finds the end of the value at the window's start, reading more as needed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (Frame Frame, int Length, string? Error) FrameValue()
     {
         while (true)
@@ -221,6 +223,7 @@ internal sealed class JsonRecordScanner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static JsonDocument? TryParse(ReadOnlyMemory<byte> bytes)
     {
         try
