@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentFlan.Conversations;
 using AgentFlan.Recipes;
 
@@ -45,6 +46,7 @@ public sealed class ChatTemplate
     public IReadOnlyList<TemplateSegment> Render(Conversation conversation, MaskingSettings masking) =>
         Render(conversation, masking, RenderForms.Default(conversation.Kind));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public IReadOnlyList<TemplateSegment> Render(Conversation conversation, MaskingSettings masking, RenderForm form)
     {
         var m = Markers;

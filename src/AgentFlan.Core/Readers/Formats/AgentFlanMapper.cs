@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AgentFlan.Conversations;
@@ -14,6 +15,7 @@ namespace AgentFlan.Readers.Formats;
 /// </summary>
 internal static partial class AgentFlanMapper
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         var builder = new ConversationBuilder();

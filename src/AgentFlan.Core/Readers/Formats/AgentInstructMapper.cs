@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AgentFlan.Conversations;
@@ -15,6 +16,7 @@ namespace AgentFlan.Readers.Formats;
 /// </summary>
 internal static partial class AgentInstructMapper
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         var id = JsonFields.String(record, "id");

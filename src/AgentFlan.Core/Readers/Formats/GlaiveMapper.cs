@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -15,6 +16,7 @@ internal static partial class GlaiveMapper
     private const string EndOfText = "<|endoftext|>";
     private const string CallTag = "<functioncall>";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         var builder = new ConversationBuilder();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentFlan.Conversations;
@@ -12,6 +13,7 @@ namespace AgentFlan.Readers.Formats;
 /// </summary>
 internal static class ShareGptMapper
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         var builder = new ConversationBuilder();

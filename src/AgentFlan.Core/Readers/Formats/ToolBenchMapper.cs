@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AgentFlan.Conversations;
 using AgentFlan.Readers.Text;
@@ -14,6 +15,7 @@ namespace AgentFlan.Readers.Formats;
 /// </summary>
 internal static class ToolBenchMapper
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         if (JsonFields.Find(record, "answer_generation") is not { ValueKind: JsonValueKind.Object } answer)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentFlan.Conversations;
@@ -16,6 +17,7 @@ internal static class ToolLlamaMapper
 {
     private const string ApiMarker = "Specifically, you have access to the following APIs:";
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Conversation Map(JsonElement record, RecordContext context)
     {
         var builder = new ConversationBuilder();
