@@ -77,10 +77,7 @@ public static class RecipeCompiler
         var threads = options.Threads > 0 ? options.Threads : ParallelTokenizer.DefaultThreads;
         var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache, spool, threads);
         var readStarted = context.Clock.Elapsed;
-        var examinations = context.Cache is null ? null : new ExaminationMemo(context.Cache, recipe.Sources
-            .Select((source, index) => (source, index))
-            .Where(s => s.source.Format != "synthetic")
-            .ToDictionary(s => s.source.Name, s => ReadStore.Key(s.source, files[s.index]), StringComparer.Ordinal));
+        var examinations = context.Cache is null ? null : new ExaminationMemo(context.Cache, loader.ReadKeys());
         var transformed = TransformPlan.Create(recipe, loader.Read(cancellationToken), spool, threads, examinations, cancellationToken);
         context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);

@@ -25,6 +25,7 @@ public sealed class SourceLoader
     private readonly Transforms.ConversationSpool? _spool;
     private readonly int _threads;
     private readonly HashSet<int> _readAhead = [];
+    private readonly Dictionary<int, string> _readKeys = [];
 
     /// <param name="files">Each source's <see cref="InputFiles"/>, when the caller has them already.</param>
     /// <param name="cache">The stage cache for the read stage (<see cref="ReadStore"/>); null reads every source.</param>
@@ -116,7 +117,7 @@ public sealed class SourceLoader
         }
 
         var missing = Enumerable.Range(0, _recipe.Sources.Count)
-            .Where(i => _recipe.Sources[i].Format != "synthetic" && !_cache.Contains(ReadStore.Stage, ReadStore.Key(_recipe.Sources[i], FilesOf(i))))
+            .Where(i => _recipe.Sources[i].Format != "synthetic" && !_cache.Contains(ReadStore.Stage, ReadKey(i)))
             .ToList();
         if (missing.Count < 2)
         {
@@ -163,6 +164,26 @@ public sealed class SourceLoader
 
     private IReadOnlyList<SourceFile> FilesOf(int index) => _files?[index] ?? InputFiles(_recipe, _recipe.Sources[index]);
 
+    /// <summary>Each file source's read-stage key (<see cref="ReadStore.Key"/>), by source name.</summary>
+    public IReadOnlyDictionary<string, string> ReadKeys() =>
+        Enumerable.Range(0, _recipe.Sources.Count)
+            .Where(i => _recipe.Sources[i].Format != "synthetic")
+            .ToDictionary(i => _recipe.Sources[i].Name, ReadKey, StringComparer.Ordinal);
+
+    /// <summary>The source's read-stage key, computed once (its files are hashed by the caller or here).</summary>
+    private string ReadKey(int index)
+    {
+        lock (_readKeys)
+        {
+            if (!_readKeys.TryGetValue(index, out var key))
+            {
+                _readKeys[index] = key = ReadStore.Key(_recipe.Sources[index], FilesOf(index));
+            }
+
+            return key;
+        }
+    }
+
     /// <param name="aside">Read into the read stage only (<see cref="ReadAhead"/>): statistics are taken from the entry later.</param>
     private IEnumerable<Conversation> FromFiles(int index, bool aside, CancellationToken cancellationToken)
     {
@@ -170,7 +191,7 @@ public sealed class SourceLoader
         var files = FilesOf(index);
         var reader = SourceReaders.Find(source.Format)
             ?? throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.UnknownName, $"Source '{source.Name}': format '{source.Format}' has no reader.", _recipe.FilePath));
-        var key = ReadStore.Key(source, files);
+        var key = ReadKey(index);
         var stored = _cache is null || aside ? null : ReadStore.Open(_cache, key);
         if (_spool is not null && stored is not null)
         {
