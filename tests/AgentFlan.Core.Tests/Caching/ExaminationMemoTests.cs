@@ -94,4 +94,32 @@ public sealed class ExaminationMemoTests
 
         Assert.AreNotEqual(decontaminated[0], decontaminated[1], "the other queries find other contamination");
     }
+
+    /// <summary>A damaged examined entry (cut short: a crash cannot leave one, a disk can) is reported, removed and computed again; the bytes are still exact.</summary>
+    [TestMethod]
+    public void A_damaged_examination_is_reported_and_computed_again()
+    {
+        using var temp = new TempDirectory();
+        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 60, Seed = 12 }), temp.Combine("data", "a.jsonl"));
+        var path = temp.WriteFile("r.recipe.yaml", """
+            sources:
+              - {name: a, format: openai, path: data/a.jsonl}
+            sequence:
+              length: 2048
+            """);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(RecipeLoader.Load(path).Recipe!, temp.Combine("first"), cached);
+        var examined = Directory.GetFiles(temp.Combine("cache", ExaminationMemo.Stage), "*", SearchOption.AllDirectories);
+        Assert.HasCount(1, examined);
+        File.WriteAllBytes(examined[0], File.ReadAllBytes(examined[0])[..20]);
+
+        var changed = RecipeLoader.Load(path, "negatives.ratio=0.2").Recipe!;
+        var warm = RecipeCompiler.Compile(changed, temp.Combine("warm"), cached);
+        RecipeCompiler.Compile(changed, temp.Combine("fresh"), new CompileOptions());
+
+        Assert.AreEqual(0, warm.SourcesExaminedFromCache);
+        Assert.IsTrue(warm.Diagnostics.Any(d => d.Code == AgentFlan.Diagnostics.DiagnosticCodes.CacheEntryCorrupt));
+        SampleStoreTests.AssertSameTree(temp.Combine("fresh"), temp.Combine("warm"));
+        Assert.AreEqual(1, RecipeCompiler.Compile(RecipeLoader.Load(path, "negatives.ratio=0.3").Recipe!, temp.Combine("again"), cached).SourcesExaminedFromCache, "the examination was remembered again");
+    }
 }

@@ -160,4 +160,29 @@ public sealed class ReadStoreTests
         Assert.AreEqual(DiagnosticCodes.SourceOverTolerance, error.Diagnostics[0].Code);
         StringAssert.Contains(error.Diagnostics[0].Message, "'part1'");
     }
+
+    /// <summary>A compile cancelled before it starts reading ahead stops with no read entry published and no temp file left.</summary>
+    [TestMethod]
+    public void Cancelling_a_compile_that_reads_ahead_publishes_no_read_entry()
+    {
+        using var temp = new TempDirectory();
+        for (int s = 0; s < 2; s++)
+        {
+            CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 50, Seed = 80 + s }), temp.Combine("data", $"part{s}.jsonl"));
+        }
+
+        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", """
+            sources:
+              - {name: part0, format: openai, path: data/part0.jsonl}
+              - {name: part1, format: openai, path: data/part1.jsonl}
+            sequence:
+              length: 2048
+            """)).Recipe!;
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        Assert.ThrowsExactly<OperationCanceledException>(() => RecipeCompiler.Compile(recipe, temp.Combine("out"), new CompileOptions { CacheDirectory = temp.Combine("cache"), Threads = 2 }, cancel.Token));
+        var read = temp.Combine("cache", AgentFlan.Caching.ReadStore.Stage);
+        Assert.IsFalse(Directory.Exists(read) && Directory.EnumerateFiles(read, "*", SearchOption.AllDirectories).Any(), "nothing was published or left behind");
+    }
 }
