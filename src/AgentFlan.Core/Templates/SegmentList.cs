@@ -7,8 +7,8 @@ namespace AgentFlan.Templates;
 /// <summary>
 /// Collects template segments, joining a piece to the previous one when both have the same supervision and
 /// capability: the mask is unchanged, and fewer forced token boundaries keep the tokenization natural.
-/// The pieces of a segment are joined once, when the segment is closed (a long system turn with a tool list
-/// is many pieces; joining them one by one copied the text again at every piece).
+/// A segment keeps its pieces (a long system turn with a tool list is many); they are joined only if its text is
+/// asked for (<see cref="TemplateSegment"/>).
 /// </summary>
 internal sealed class SegmentList
 {
@@ -60,8 +60,7 @@ internal sealed class SegmentList
             return;
         }
 
-        var text = _open.Count == 1 ? _open[0] : string.Concat(CollectionsMarshal.AsSpan(_open));
-        _segments.Add(new TemplateSegment(text, _supervised, _capability));
+        _segments.Add(_open.Count == 1 ? new TemplateSegment(_open[0], _supervised, _capability) : new TemplateSegment([.. _open], _supervised, _capability));
         _open.Clear();
     }
 }

@@ -27,6 +27,10 @@ public sealed class SampleTokenizer
     [ThreadStatic]
     private static List<int>? _ids;
 
+    /// <summary>This thread's buffer a segment's text is copied into for encoding (segments keep their pieces unjoined).</summary>
+    [ThreadStatic]
+    private static char[]? _text;
+
     public SampleTokenizer(LoadedTokenizer tokenizer, ChatTemplate template, MaskingSettings? masking = null, RenderPlan? plan = null, Caching.DocumentMemo? memo = null)
     {
         _memo = memo;
@@ -63,7 +67,15 @@ public sealed class SampleTokenizer
         for (int s = 0; s < segments.Count; s++)
         {
             int start = ids.Count;
-            _tokenizer.EncodeTo(segments[s].Text, ids);
+            var segment = segments[s];
+            var text = _text ??= new char[4096];
+            if (text.Length < segment.Length)
+            {
+                _text = text = new char[Math.Max(segment.Length, 2 * text.Length)];
+            }
+
+            segment.CopyTo(text);
+            _tokenizer.EncodeTo(text.AsSpan(0, segment.Length), ids);
             spans[s] = new DocumentSegment(start, ids.Count - start, segments[s].Capability, segments[s].Supervised);
         }
 
