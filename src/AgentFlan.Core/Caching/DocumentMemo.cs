@@ -59,11 +59,12 @@ public sealed class DocumentMemo : IDisposable
         var source = conversation.Provenance.Source;
         var pack = _packs.GetOrAdd(source, s => new Lazy<Pack>(() => Load(s))).Value;
         var key = ContentKey.Of(KeyOf(conversation, form));
-        if (pack.Previous.Find(key) is var found and >= 0 && pack.Previous.TryRead(found, key) is { } encoded)
+        // The index matches 128 bits; the stored key must match in full (two keys sharing them make a miss, never a wrong hit).
+        if (pack.Previous.Find(key) is var found and >= 0 && pack.Previous.Read(found) is { } stored && stored.Key.Equals(key))
         {
             Interlocked.Increment(ref pack.Hits);
-            var (tokens, segments) = DocumentCodec.ReadCompact(encoded);
-            Record(source, pack, found, new Stored(key, encoded, null));
+            var (tokens, segments) = DocumentCodec.ReadCompact(stored.Encoded!);
+            Record(source, pack, found, stored);
             return new TokenizedDocument(conversation.Id, conversation.Kind, source, TokenizedDocument.Locate(conversation.Provenance), tokens, segments);
         }
 
@@ -97,7 +98,7 @@ public sealed class DocumentMemo : IDisposable
                 // Copied as they are stored (in key order): nothing decoded.
                 foreach (var index in pack.Previous.Unused())
                 {
-                    pack.Writer.Add(new Stored(pack.Previous.KeyAt(index), pack.Previous.Read(index), null));
+                    pack.Writer.Add(pack.Previous.Read(index));
                     pack.Written++;
                 }
             }
@@ -141,7 +142,7 @@ public sealed class DocumentMemo : IDisposable
                 pack.Writer = new BackgroundEntryWriter<Stored, PackSummary>(StreamedEntry.Create<Stored, PackSummary>(_cache, Stage, PackKey(source), FormatVersion, WriteStored));
                 foreach (var used in pack.Previous.Used())
                 {
-                    pack.Writer.Add(new Stored(pack.Previous.KeyAt(used), pack.Previous.Read(used), null));
+                    pack.Writer.Add(pack.Previous.Read(used));
                     pack.Written++;
                 }
             }
@@ -301,7 +302,7 @@ public sealed class DocumentMemo : IDisposable
         /// <summary>Entries marked used so far (read once every user is done).</summary>
         public int UsedCount => _used.Count(u => u);
 
-        /// <summary>The index of the entry whose key starts with <paramref name="key"/>'s first 128 bits, or -1 (<see cref="TryRead"/> checks the rest).</summary>
+        /// <summary>The index of the entry whose key starts with <paramref name="key"/>'s first 128 bits, or -1 (the caller checks the rest against <see cref="Read"/>'s key).</summary>
         public int Find(ContentKey key)
         {
             int low = 0, high = _places.Length - 1;
@@ -320,32 +321,16 @@ public sealed class DocumentMemo : IDisposable
             return -1;
         }
 
-        /// <summary>The full key stored before the entry's document.</summary>
-        public ContentKey KeyAt(int index)
-        {
-            Span<byte> bytes = stackalloc byte[KeySize];
-            _entry!.ReadAt(_places[index].Offset - KeySize, bytes);
-            return ContentKey.Of(bytes);
-        }
-
         /// <summary>
-        /// The entry's document if its stored key is <paramref name="key"/> in full (read with it in one positional
-        /// read), else null: two keys sharing 128 bits make a miss, never a wrong hit.
+        /// The entry's full key (stored just before its document) and its document, encoded as written
+        /// (<see cref="DocumentCodec.WriteCompact"/>), in one positional read.
         /// </summary>
-        public byte[]? TryRead(int index, ContentKey key)
+        public Stored Read(int index)
         {
             var place = _places[index];
             var bytes = new byte[KeySize + place.Length];
             _entry!.ReadAt(place.Offset - KeySize, bytes);
-            return ContentKey.Of(bytes).Equals(key) ? bytes[KeySize..] : null;
-        }
-
-        /// <summary>The entry's document, encoded as written (<see cref="DocumentCodec.WriteCompact"/>).</summary>
-        public byte[] Read(int index)
-        {
-            var encoded = new byte[_places[index].Length];
-            _entry!.ReadAt(_places[index].Offset, encoded);
-            return encoded;
+            return new Stored(ContentKey.Of(bytes), bytes[KeySize..], null);
         }
 
         /// <summary>Marks the entry used; true the first time. Call under the pack's lock.</summary>

@@ -26,6 +26,7 @@ public sealed class SourceLoader
     private readonly int _threads;
     private readonly HashSet<int> _readAhead = [];
     private readonly Dictionary<int, string> _readKeys = [];
+    private readonly Dictionary<int, IReadOnlyList<SourceFile>> _inputFiles = [];
 
     /// <param name="files">Each source's <see cref="InputFiles"/>, when the caller has them already.</param>
     /// <param name="cache">The stage cache for the read stage (<see cref="ReadStore"/>); null reads every source.</param>
@@ -162,7 +163,19 @@ public sealed class SourceLoader
         return failures;
     }
 
-    private IReadOnlyList<SourceFile> FilesOf(int index) => _files?[index] ?? InputFiles(_recipe, _recipe.Sources[index]);
+    /// <summary>The source's input files, hashed once (by the caller, or here on first use).</summary>
+    private IReadOnlyList<SourceFile> FilesOf(int index)
+    {
+        lock (_inputFiles)
+        {
+            if (!_inputFiles.TryGetValue(index, out var files))
+            {
+                _inputFiles[index] = files = _files?[index] ?? InputFiles(_recipe, _recipe.Sources[index]);
+            }
+
+            return files;
+        }
+    }
 
     /// <summary>Each file source's read-stage key (<see cref="ReadStore.Key"/>), by source name.</summary>
     public IReadOnlyDictionary<string, string> ReadKeys() =>

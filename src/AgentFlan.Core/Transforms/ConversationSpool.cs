@@ -19,7 +19,6 @@ public sealed class ConversationSpool : IDisposable
     /// <summary>The default budget: a corpus above it is spilled to disk.</summary>
     public const long DefaultBudgetBytes = 64L << 20;
 
-    private readonly string? _spillDirectory;
     private readonly Dictionary<string, Func<IEnumerable<Conversation>>> _replays = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _owned = [];
 
@@ -38,13 +37,13 @@ public sealed class ConversationSpool : IDisposable
     public ConversationSpool(long budgetBytes = DefaultBudgetBytes, string? spillDirectory = null)
     {
         BudgetBytes = budgetBytes;
-        _spillDirectory = spillDirectory;
+        SpillDirectory = spillDirectory;
     }
 
     public long BudgetBytes { get; }
 
     /// <summary>Where temp files go; null when everything stays in memory.</summary>
-    public string? SpillDirectory => _spillDirectory;
+    public string? SpillDirectory { get; }
 
     public int Count { get; private set; }
 
@@ -88,7 +87,7 @@ public sealed class ConversationSpool : IDisposable
         {
             _memory.Add(conversation);
             _estimatedBytes += EstimatedBytes(conversation);
-            if (_spillDirectory is not null && _estimatedBytes > BudgetBytes)
+            if (SpillDirectory is not null && _estimatedBytes > BudgetBytes)
             {
                 Spill();
             }
@@ -174,8 +173,8 @@ public sealed class ConversationSpool : IDisposable
 
     private void Spill()
     {
-        Directory.CreateDirectory(_spillDirectory!);
-        _path = IO.AtomicFile.TempPathFor(Path.Combine(_spillDirectory!, "conversations.spool"));
+        Directory.CreateDirectory(SpillDirectory!);
+        _path = IO.AtomicFile.TempPathFor(Path.Combine(SpillDirectory!, "conversations.spool"));
         _file = new FileStream(_path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
         _binary = new BinaryWriter(_file);
         _writer = new ConversationCodec.Writer(_binary);

@@ -47,18 +47,7 @@ public sealed class ReadStoreTests
     public void Editing_one_of_two_sources_reads_only_that_one()
     {
         using var temp = new TempDirectory();
-        for (int s = 0; s < 2; s++)
-        {
-            CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 100, Seed = 40 + s }), temp.Combine("data", $"part{s}.jsonl"));
-        }
-
-        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", """
-            sources:
-              - {name: part0, format: openai, path: data/part0.jsonl}
-              - {name: part1, format: openai, path: data/part1.jsonl}
-            sequence:
-              length: 2048
-            """)).Recipe!;
+        var recipe = TwoSources(temp, count: 100, seed: 40);
         var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
         Assert.AreEqual(0, RecipeCompiler.Compile(recipe, temp.Combine("first"), cached).SourcesFromCache);
         StringAssert.StartsWith(RebuildExplanation.Stages(recipe, temp.Combine("cache")).Single(), "samples: cached");
@@ -166,23 +155,29 @@ public sealed class ReadStoreTests
     public void Cancelling_a_compile_that_reads_ahead_publishes_no_read_entry()
     {
         using var temp = new TempDirectory();
-        for (int s = 0; s < 2; s++)
-        {
-            CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 50, Seed = 80 + s }), temp.Combine("data", $"part{s}.jsonl"));
-        }
-
-        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", """
-            sources:
-              - {name: part0, format: openai, path: data/part0.jsonl}
-              - {name: part1, format: openai, path: data/part1.jsonl}
-            sequence:
-              length: 2048
-            """)).Recipe!;
+        var recipe = TwoSources(temp, count: 50, seed: 80);
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
 
         Assert.ThrowsExactly<OperationCanceledException>(() => RecipeCompiler.Compile(recipe, temp.Combine("out"), new CompileOptions { CacheDirectory = temp.Combine("cache"), Threads = 2 }, cancel.Token));
         var read = temp.Combine("cache", AgentFlan.Caching.ReadStore.Stage);
         Assert.IsFalse(Directory.Exists(read) && Directory.EnumerateFiles(read, "*", SearchOption.AllDirectories).Any(), "nothing was published or left behind");
+    }
+
+    /// <summary>A recipe over two OpenAI files of <paramref name="count"/> synthetic conversations (seeds <paramref name="seed"/> and the next).</summary>
+    private static Recipe TwoSources(TempDirectory temp, int count, int seed)
+    {
+        for (int s = 0; s < 2; s++)
+        {
+            CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = count, Seed = seed + s }), temp.Combine("data", $"part{s}.jsonl"));
+        }
+
+        return RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", """
+            sources:
+              - {name: part0, format: openai, path: data/part0.jsonl}
+              - {name: part1, format: openai, path: data/part1.jsonl}
+            sequence:
+              length: 2048
+            """)).Recipe!;
     }
 }
