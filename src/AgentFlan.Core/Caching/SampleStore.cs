@@ -21,14 +21,14 @@ namespace AgentFlan.Caching;
 /// stored documents, re-weighs their segments, packs and writes, and reads, renders and tokenizes nothing.
 /// Two recipes with the same data settings share the entry (the recipe's name is not part of the key).
 /// One entry per key, written as the documents stream past and published only when the stream completed.
-/// Payload (version 2): format version, documents (token ids at 16 bits when they fit, see
+/// Payload (version 3): format version, documents (token ids at 16 bits when they fit, see
 /// <see cref="DocumentCodec.WriteCompact"/>), then the summary (statistics, report examples, quarantined records)
 /// as JSON, its SHA-256, then the summary's offset; read while streaming, checked at the end.
 /// </summary>
 public static class SampleStore
 {
     public const string Stage = "samples";
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     /// <summary>The settings that do not reach the documents: they are applied to the stored documents.</summary>
     private static readonly string[] AppliedLater = ["recipe", "capabilities", "sequence"];
@@ -62,7 +62,6 @@ public static class SampleStore
         return ContentHash.OfText(text.ToString());
     }
 
-    /// <summary>The stored documents under <paramref name="key"/>, or null when the cache has none (or a damaged one).</summary>
     /// <summary>
     /// The stored documents under <paramref name="key"/>, or null when the cache has none (or one whose summary is
     /// damaged). The entry is read once while the documents stream (<see cref="StageCache.OpenStreaming"/>): its hash
@@ -80,6 +79,36 @@ public static class SampleStore
 
     public static StreamedEntryWriter<TokenizedDocument, StoredSummary> Create(StageCache cache, string key) =>
         StreamedEntry.CreateStreamed<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, writer =>
+        {
+            var scratch = new DocumentCodec.Scratch();
+            return document => Write(writer, document, scratch);
+        });
+
+    /// <summary>
+    /// The key of one source's part: its documents in the same encoding, keyed by what decides them — the segment's
+    /// identity (<see cref="PackedStore.Identity"/>: the source's files and the plan's decisions about its
+    /// conversations) and the rendering settings (compiler, tokenizer content, template, masking). The recipe's entry
+    /// names its parts (<see cref="StoredSummary.Segments"/>) and holds the rest; a compile that repacks only an
+    /// edited source still leaves every part the next reuse needs.
+    /// </summary>
+    public static string PartKey(string identity, string rendering)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(rendering);
+        return ContentHash.OfText($"{Stage}-part/v{FormatVersion}\n{rendering}\n{identity}\n");
+    }
+
+    /// <summary>A source's part under <paramref name="key"/>, read while streaming as <see cref="Open"/> reads the recipe's entry; null when there is none.</summary>
+    public static StreamedEntryReader<TokenizedDocument, SamplesPart>? OpenPart(StageCache cache, string key) =>
+        StreamedEntry.OpenStreaming<TokenizedDocument, SamplesPart>(cache, Stage, key, FormatVersion, reader =>
+        {
+            var scratch = new DocumentCodec.Scratch();
+            var limit = reader.BaseStream.Length;
+            return () => Read(reader, limit, scratch);
+        });
+
+    public static StreamedEntryWriter<TokenizedDocument, SamplesPart> CreatePart(StageCache cache, string key) =>
+        StreamedEntry.CreateStreamed<TokenizedDocument, SamplesPart>(cache, Stage, key, FormatVersion, writer =>
         {
             var scratch = new DocumentCodec.Scratch();
             return document => Write(writer, document, scratch);
@@ -105,3 +134,6 @@ public static class SampleStore
         return new TokenizedDocument(id, kind, source, where, tokens, segments);
     }
 }
+
+/// <summary>What a source's part of the samples stage records besides its documents.</summary>
+public sealed record SamplesPart(string Source, long Documents);

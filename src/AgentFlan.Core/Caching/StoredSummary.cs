@@ -12,8 +12,14 @@ public sealed record StoredSummary
 
     public TransformStatistics Transforms { get; init; } = new();
 
-    /// <summary>Conversations the report renders, with the form the transforms gave each.</summary>
-    public IReadOnlyList<Conversation> Examples { get; init; } = [];
+    /// <summary>
+    /// The documents' segments in order (each file source's conversations, then the built samples, whose count is
+    /// the rest): a compile packs each into shards of its own and stores it in the packed stage when it has an identity.
+    /// </summary>
+    public IReadOnlyList<StoredSegment> Segments { get; init; } = [];
+
+    /// <summary>The report-example candidates each segment offered (one list per segment, the built samples' last), with the form the transforms gave each in <see cref="ExampleForms"/>.</summary>
+    public IReadOnlyList<IReadOnlyList<Conversation>> Examples { get; init; } = [];
 
     public IReadOnlyDictionary<string, RenderForm> ExampleForms { get; init; } = new Dictionary<string, RenderForm>();
 
@@ -26,3 +32,6 @@ public sealed record StoredSummary
     /// <summary>The quarantine file's text per source that rejected records.</summary>
     public IReadOnlyDictionary<string, string> Quarantine { get; init; } = new Dictionary<string, string>();
 }
+
+/// <summary>A segment of the stored documents: <paramref name="Documents"/> of source <paramref name="Source"/>, and its packed-stage identity (null: never stored there).</summary>
+public sealed record StoredSegment(string Source, long Documents, string? Identity);

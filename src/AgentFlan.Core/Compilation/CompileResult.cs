@@ -17,6 +17,12 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
     /// </summary>
     public bool SamplesStageReused { get; init; }
 
+    /// <summary>Source segments whose shards came from the packed stage: nothing of theirs was tokenized or packed.</summary>
+    public int SegmentsReused { get; init; }
+
+    /// <summary>Source segments in the compile (one per source).</summary>
+    public int Segments { get; init; }
+
     /// <summary>File sources whose conversations came from the read stage instead of being read again.</summary>
     public int SourcesFromCache { get; init; }
 
@@ -45,7 +51,8 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
             var fileSources = Manifest.Statistics.Sources.Count(s => s.Files.Count > 0);
             var read = fileSources == 0 ? string.Empty : $"{SourcesFromCache} of {fileSources} file sources from the read stage ({SourcesExaminedFromCache} examined before), ";
             var spooled = Spooled ? ", conversations spooled to disk past the memory budget (AgentFlanSpoolBudgetMB)" : string.Empty;
-            return $"{read}{SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized{spooled}";
+            var packed = SegmentsReused > 0 ? $"{SegmentsReused} of {Segments} sources' shards from the packed stage, " : string.Empty;
+            return $"{read}{packed}{SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized{spooled}";
         }
     }
 }

@@ -5,8 +5,12 @@ namespace AgentFlan.Compilation;
 /// <summary>
 /// The conversations the report may show, gathered where conversations still exist (before tokenization, or
 /// in the samples stage's summary): the first few of each kind, with and without a tool call, and the first few
-/// overall. The compile marks those whose sample was written; <see cref="Chosen"/> offers exactly those, in
-/// input order, to <see cref="ReportExamples"/>.
+/// overall. The compile marks those whose sample was written; <see cref="Chosen()"/> offers exactly those, in
+/// input order, to <see cref="ReportExamples"/>. A compile keeps one set per segment (a source's conversations, or
+/// the built samples), so a segment taken from the packed stage brings its own; <see cref="Chosen(IEnumerable{ExampleCandidates})"/>
+/// offers the segments' candidates again in order, which picks exactly what one set over every conversation picks:
+/// a conversation its segment passed over had 8 of its group and 8 in all before it there, so the whole stream
+/// had at least as many.
 /// </summary>
 public sealed class ExampleCandidates
 {
@@ -17,16 +21,48 @@ public sealed class ExampleCandidates
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
-    public ExampleCandidates(IEnumerable<Conversation>? candidates = null)
+    public ExampleCandidates(IEnumerable<Conversation>? candidates = null, IEnumerable<string>? written = null)
     {
         foreach (var conversation in candidates ?? [])
         {
             Add(conversation);
         }
+
+        foreach (var id in written ?? [])
+        {
+            Written(id);
+        }
     }
 
     /// <summary>Every candidate, in input order (what the samples stage stores).</summary>
     public IReadOnlyList<Conversation> All => _candidates;
+
+    /// <summary>The candidates whose sample was written, in input order.</summary>
+    public IReadOnlyList<string> WrittenIds => [.. _candidates.Select(c => c.Id).Where(_written.Contains)];
+
+    /// <summary>What one set offered every conversation of <paramref name="segments"/>, in order, would choose.</summary>
+    public static IReadOnlyList<Conversation> Chosen(IEnumerable<ExampleCandidates> segments)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var all = new ExampleCandidates();
+        var written = new List<string>();
+        foreach (var segment in segments)
+        {
+            foreach (var conversation in segment._candidates)
+            {
+                all.Offer(conversation);
+            }
+
+            written.AddRange(segment._written);
+        }
+
+        foreach (var id in written)
+        {
+            all.Written(id);
+        }
+
+        return all.Chosen();
+    }
 
     public void Offer(Conversation conversation)
     {

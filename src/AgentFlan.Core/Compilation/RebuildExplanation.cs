@@ -101,7 +101,7 @@ public static class RebuildExplanation
                     : $"read {source.Name}: will read {files[s].Count} file(s), {files[s].Sum(f => f.Bytes)} bytes");
         }
 
-        lines.Add("samples: will rebuild: transforms, then render and tokenize every conversation the document memo does not hold");
+        lines.Add("samples: will rebuild: transforms, then a source whose files and transform decisions are unchanged is copied from the packed stage (its shards) or its part of the samples stage; every other conversation is rendered and tokenized unless the document memo holds it");
         return lines;
     }
 

@@ -48,25 +48,10 @@ public static class RecipeCompiler
         context.Timings.Add(("inputs", context.Clock.Elapsed.TotalSeconds));
         if (stored is not null)
         {
-            using (stored)
+            var reused = FromSamplesStage(context, stored, outputDirectory, key);
+            if (reused is not null)
             {
-                try
-                {
-                    var summary = stored.Summary;
-                    SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
-                    Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
-                    var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
-                    return Finish(context, stored.Records(), plan, new ExampleCandidates(summary.Examples), outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms), summary.Tokenizer);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The entry is checked as its documents stream, so it can turn out damaged (deleted, warned) only
-                    // now, before the manifest is written; a failure on the way may be that damage. Build it again.
-                    if (e is not CacheEntryDamagedException && !stored.IsDamaged())
-                    {
-                        throw;
-                    }
-                }
+                return reused;
             }
         }
 
@@ -81,24 +66,41 @@ public static class RecipeCompiler
         var transformed = TransformPlan.Create(recipe, loader.Read(cancellationToken), spool, threads, examinations, cancellationToken);
         context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
-        var examples = new ExampleCandidates();
-        var documents = Tokenize(context, transformed.Conversations(cancellationToken), transformed.Plan, examples, cancellationToken);
-        if (context.Cache is not null)
-        {
-            documents = Stored(documents, SampleStore.Create(context.Cache, key), () => new StoredSummary
-            {
-                Sources = loader.Statistics,
-                Transforms = transformed.Statistics,
-                Examples = examples.All,
-                ExampleForms = examples.All.ToDictionary(e => e.Id, transformed.Plan.FormOf, StringComparer.Ordinal),
-                Quarantine = loader.QuarantinedText(),
-                HeldOut = transformed.HeldOut,
-                Tokenizer = context.Tokenizer.Info,
-            });
-        }
 
-        var result = Finish(context, documents, transformed.Plan, examples, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics), tokenizerInfo: null);
-        return result with { SourcesFromCache = loader.ReusedSources, SourcesExaminedFromCache = examinations?.Reused ?? 0, Spooled = spool.Spilled };
+        // Each file source's conversations are a segment packed into shards of its own; one whose packed entry exists
+        // (same files, same decisions about them, same settings from rendering on) is copied, not read or tokenized.
+        var readKeys = loader.ReadKeys();
+        var sourceSegments = transformed.Segments.Select(s => new StoredSegment(s.Source, s.Conversations, readKeys.TryGetValue(s.Source, out var readKey) ? PackedStore.Identity(s.Source, readKey, s.Decisions) : null)).ToList();
+        var layout = Layout(context, sourceSegments, examples: null);
+        try
+        {
+            var omitted = Reuse(context, layout);
+            var documents = Tokenize(context, transformed.Conversations(omitted, cancellationToken), transformed.Plan, cancellationToken);
+            if (context.Cache is not null)
+            {
+                documents = Stored(documents, layout, context.Cache, key, () => new StoredSummary
+                {
+                    Sources = loader.Statistics,
+                    Transforms = transformed.Statistics,
+                    Segments = sourceSegments,
+                    Examples = [.. layout.Select(segment => segment.Candidates.All)],
+                    ExampleForms = FormsOf(layout, transformed.Plan),
+                    Quarantine = loader.QuarantinedText(),
+                    HeldOut = transformed.HeldOut,
+                    Tokenizer = context.Tokenizer.Info,
+                });
+            }
+
+            var result = Finish(context, documents, layout, transformed.Plan, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics), tokenizerInfo: null);
+            return result with { SourcesFromCache = loader.ReusedSources, SourcesExaminedFromCache = examinations?.Reused ?? 0, Spooled = spool.Spilled };
+        }
+        finally
+        {
+            foreach (var segment in layout)
+            {
+                segment.Stored?.Dispose();
+            }
+        }
     }
 
     /// <summary>Compiles conversations in their final form: the Agent-FLAN transforms are not applied (capability weights are).</summary>
@@ -112,13 +114,69 @@ public static class RecipeCompiler
         AtomicFile.RemoveAbandoned(outputDirectory);
         var context = new CompileContext(recipe, new CompileOptions { Threads = threads });
         var plan = RenderPlan.For(recipe);
-        var examples = new ExampleCandidates();
-        var documents = Tokenize(context, conversations, plan, examples, cancellationToken);
-        return Finish(context, documents, plan, examples, outputDirectory, stageKey: null, fromCache: false, () => ([], new TransformStatistics()), tokenizerInfo: null);
+        var documents = Tokenize(context, conversations, plan, cancellationToken);
+        return Finish(context, documents, Layout(context, [], examples: null), plan, outputDirectory, stageKey: null, fromCache: false, () => ([], new TransformStatistics()), tokenizerInfo: null);
     }
 
-    /// <summary>Renders and tokenizes on every core (results in input order), offering each conversation as a report example.</summary>
-    private static IEnumerable<TokenizedDocument> Tokenize(CompileContext context, IEnumerable<Conversation> conversations, RenderPlan plan, ExampleCandidates examples, CancellationToken cancellationToken)
+    /// <summary>
+    /// The segments the documents come in: one per source segment given, then the rest (the built samples). Each
+    /// with an identity gets its packed-stage key; a token budget, which chooses among every sample, packs them all
+    /// as one and stores none.
+    /// </summary>
+    private static List<Segment> Layout(CompileContext context, IReadOnlyList<StoredSegment> sources, IReadOnlyList<IReadOnlyList<Conversation>>? examples)
+    {
+        var budgeted = context.Recipe.Mixing.MaxTokens > 0;
+        var segments = new List<Segment>(sources.Count + 1);
+        for (int i = 0; i <= sources.Count; i++)
+        {
+            var source = i < sources.Count ? sources[i] : null;
+            var identity = budgeted ? null : source?.Identity;
+            segments.Add(new Segment(
+                source?.Source,
+                source?.Documents,
+                identity is null ? null : PackedStore.Key(identity, context.PackingSettings),
+                new ExampleCandidates(examples is not null && i < examples.Count ? examples[i] : null))
+            {
+                PartKey = source?.Identity is { } partIdentity ? SampleStore.PartKey(partIdentity, context.RenderSettings) : null,
+            });
+        }
+
+        return segments;
+    }
+
+    /// <summary>Opens the packed entries the cache holds for <paramref name="segments"/>; the sources whose output they hold.</summary>
+    private static HashSet<string> Reuse(CompileContext context, List<Segment> segments)
+    {
+        var reused = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var segment in segments)
+        {
+            if (segment.PackedKey is not null && segment.Source is not null && context.Cache is not null && context.Cache.Contains(PackedStore.Stage, segment.PackedKey))
+            {
+                segment.Stored = PackedStore.Open(context.Cache, segment.PackedKey);
+                if (segment.Stored is not null)
+                {
+                    reused.Add(segment.Source);
+                }
+            }
+        }
+
+        return reused;
+    }
+
+    /// <summary>The form the plan gives each report-example candidate, for a reuse of the samples stage.</summary>
+    private static Dictionary<string, RenderForm> FormsOf(List<Segment> segments, RenderPlan plan)
+    {
+        var forms = new Dictionary<string, RenderForm>(StringComparer.Ordinal);
+        foreach (var candidate in segments.SelectMany(segment => segment.Candidates.All))
+        {
+            forms.TryAdd(candidate.Id, plan.FormOf(candidate));
+        }
+
+        return forms;
+    }
+
+    /// <summary>Renders and tokenizes on every core (results in input order), each document with its conversation.</summary>
+    private static IEnumerable<(Conversation? Conversation, TokenizedDocument Document)> Tokenize(CompileContext context, IEnumerable<Conversation> conversations, RenderPlan plan, CancellationToken cancellationToken)
     {
         var recipe = context.Recipe;
         var parallel = new ParallelTokenizer(context.Tokenizer, t => new SampleTokenizer(t, context.Template, recipe.Masking, plan, context.Memo).Document);
@@ -127,8 +185,7 @@ public static class RecipeCompiler
         {
             foreach (var (conversation, document) in parallel.TokenizeAll(conversations, threads, cancellationToken))
             {
-                examples.Offer(conversation);
-                yield return document;
+                yield return (conversation, document);
             }
 
             context.Memo?.Save();
@@ -140,31 +197,165 @@ public static class RecipeCompiler
     }
 
     /// <summary>
-    /// Passes the documents through while storing them (encoded and hashed on the entry's own thread); the entry is
-    /// published only once all of them went past.
+    /// Passes the documents through while storing them in the samples stage (encoded and hashed on each entry's own
+    /// thread): each source segment with an identity into its part (unless the cache has it), the others' and the
+    /// built samples into the recipe's entry, published with the summary once every document went past. A segment
+    /// taken from the packed stage sends no documents; its part is the one an earlier compile stored.
     /// </summary>
-    private static IEnumerable<TokenizedDocument> Stored(IEnumerable<TokenizedDocument> documents, StreamedEntryWriter<TokenizedDocument, StoredSummary> writer, Func<StoredSummary> summary)
+    private static IEnumerable<(Conversation? Conversation, TokenizedDocument Document)> Stored(
+        IEnumerable<(Conversation? Conversation, TokenizedDocument Document)> documents,
+        List<Segment> layout,
+        StageCache cache,
+        string key,
+        Func<StoredSummary> summary)
     {
-        using var background = new BackgroundEntryWriter<TokenizedDocument, StoredSummary>(writer);
-        foreach (var document in documents)
+        using var recipeEntry = new BackgroundEntryWriter<TokenizedDocument, StoredSummary>(SampleStore.Create(cache, key));
+        using var stream = documents.GetEnumerator();
+        foreach (var segment in layout)
         {
-            background.Add(document);
-            yield return document;
+            if (segment.Stored is not null)
+            {
+                continue;
+            }
+
+            var part = segment.PartKey is { } partKey && !cache.Contains(SampleStore.Stage, partKey)
+                ? new BackgroundEntryWriter<TokenizedDocument, SamplesPart>(SampleStore.CreatePart(cache, partKey))
+                : null;
+            try
+            {
+                long count = 0;
+                while ((segment.Documents is null || count < segment.Documents) && stream.MoveNext())
+                {
+                    count++;
+                    var pair = stream.Current;
+                    if (segment.PartKey is null)
+                    {
+                        recipeEntry.Add(pair.Document);
+                    }
+                    else
+                    {
+                        part?.Add(pair.Document);
+                    }
+
+                    yield return pair;
+                }
+
+                part?.Commit(new SamplesPart(segment.Source!, count));
+            }
+            finally
+            {
+                part?.Dispose();
+            }
         }
 
-        background.Commit(summary());
+        if (stream.MoveNext())
+        {
+            throw new InvalidOperationException("More documents came than the segments hold.");
+        }
+
+        recipeEntry.Commit(summary());
+    }
+
+    /// <summary>
+    /// Finishes from the samples stage: each source segment's documents from its part (or, without an identity, from
+    /// the recipe's entry, which holds the built samples last), a segment whose packed entry exists copied instead. Null
+    /// when a part is missing, or when an entry turned out damaged on the way (deleted, warned): build it again.
+    /// </summary>
+    private static CompileResult? FromSamplesStage(CompileContext context, StreamedEntryReader<TokenizedDocument, StoredSummary> stored, string outputDirectory, string key)
+    {
+        var recipe = context.Recipe;
+        var parts = new List<StreamedEntryReader<TokenizedDocument, SamplesPart>?>();
+        List<Segment>? layout = null;
+        try
+        {
+            var summary = stored.Summary;
+            layout = Layout(context, summary.Segments, summary.Examples);
+            Reuse(context, layout);
+            foreach (var segment in layout)
+            {
+                var part = segment.Stored is null && segment.PartKey is { } partKey ? SampleStore.OpenPart(context.Cache!, partKey) : null;
+                if (part is null && segment.Stored is null && segment.PartKey is not null)
+                {
+                    return null;
+                }
+
+                parts.Add(part);
+            }
+
+            SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
+            Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
+            var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
+            return Finish(context, StoredDocuments(layout, parts, stored), layout, plan, outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms), summary.Tokenizer);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The entries are checked as their documents stream, so one can turn out damaged (deleted, warned) only
+            // now, before the manifest is written; a failure on the way may be that damage. Build it again.
+            if (e is not CacheEntryDamagedException && !stored.IsDamaged() && !parts.Any(part => part?.IsDamaged() == true))
+            {
+                throw;
+            }
+
+            return null;
+        }
+        finally
+        {
+            stored.Dispose();
+            parts.ForEach(part => part?.Dispose());
+            layout?.ForEach(segment => segment.Stored?.Dispose());
+        }
+    }
+
+    /// <summary>The stored documents in segment order: a part's from the part, the others' and the built samples from the recipe's entry.</summary>
+    private static IEnumerable<(Conversation? Conversation, TokenizedDocument Document)> StoredDocuments(
+        List<Segment> layout,
+        List<StreamedEntryReader<TokenizedDocument, SamplesPart>?> parts,
+        StreamedEntryReader<TokenizedDocument, StoredSummary> stored)
+    {
+        using var rest = stored.Records().GetEnumerator();
+        for (int i = 0; i < layout.Count; i++)
+        {
+            var segment = layout[i];
+            if (segment.Stored is not null)
+            {
+                continue;
+            }
+
+            if (parts[i] is { } part)
+            {
+                foreach (var document in part.Records())
+                {
+                    yield return (null, document);
+                }
+
+                continue;
+            }
+
+            for (long n = 0; (segment.Documents is null || n < segment.Documents) && rest.MoveNext(); n++)
+            {
+                yield return (null, rest.Current);
+            }
+        }
+
+        // To its end, so its hash is checked.
+        while (rest.MoveNext())
+        {
+            throw new InvalidDataException("The samples entry holds more documents than its segments.");
+        }
     }
 
     /// <summary>
     /// Everything after the documents, identical whether they were just tokenized or read from the samples stage:
     /// weigh → over-length → token budget → pack → shards, report, manifest. Memory stays flat (a window of
-    /// rows at a time) unless a token budget needs every sample before choosing.
+    /// rows at a time) unless a token budget needs every sample before choosing. Each segment is packed into shards
+    /// of its own and stored in the packed stage; a segment found there is copied instead (its documents are not in
+    /// <paramref name="documents"/>).
     /// </summary>
     private static CompileResult Finish(
         CompileContext context,
-        IEnumerable<TokenizedDocument> documents,
+        IEnumerable<(Conversation? Conversation, TokenizedDocument Document)> documents,
+        List<Segment> segments,
         RenderPlan plan,
-        ExampleCandidates examples,
         string outputDirectory,
         string? stageKey,
         bool fromCache,
@@ -180,100 +371,163 @@ public static class RecipeCompiler
         var overLength = OverLengthOptions.From(recipe.Sequence);
         using var shardWriter = new ShardSetWriter(outputDirectory, length, info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
         var packer = new ShardPacker(length, recipe.Sequence.Packing, info.EndOfText, RowsPerShard, shardWriter);
-
-        var conversationsByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var supervisedByKind = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var overLengthBySource = new SortedDictionary<string, OverLengthCounts>(StringComparer.Ordinal);
-        long conversationCount = 0, truncated = 0, dropped = 0, unsupervised = 0, documentCount = 0, tokens = 0, supervisedTokens = 0;
-        var capabilities = new CapabilityCounter();
+        var totals = new SegmentTally();
+        var toStore = new List<Action>();
 
         // A token budget needs every sample before choosing; without one, samples stream straight to the shards.
         var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<SampleView>() : null;
-        // Sample lengths in eighths of the sequence length (the last bucket holds full-length, truncated samples).
-        var lengthBuckets = new long[8];
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Keep(SampleView sample)
+        void Keep(SampleView sample, SegmentTally tally)
         {
-            lengthBuckets[Math.Min(7, (sample.Length - 1) * 8 / length)]++;
-            documentCount++;
-            tokens += sample.Length;
-            supervisedTokens += sample.SupervisedCount;
+            tally.LengthBuckets[Math.Min(7, (sample.Length - 1) * 8 / length)]++;
+            tally.Documents++;
+            tally.Tokens += sample.Length;
+            tally.SupervisedTokens += sample.SupervisedCount;
             var kind = KindName(sample.Kind);
-            supervisedByKind[kind] = supervisedByKind.GetValueOrDefault(kind) + sample.SupervisedCount;
-            capabilities.Add(sample);
+            tally.SupervisedTokensByKind[kind] = tally.SupervisedTokensByKind.GetValueOrDefault(kind) + sample.SupervisedCount;
+            tally.Capabilities.Add(sample);
             packer.Add(sample);
         }
 
         var started = context.Clock.Elapsed;
         var documentsTime = TimeSpan.Zero;
-        foreach (var document in Timed(documents, elapsed => documentsTime += elapsed))
+        int reusedSegments = 0;
+        using var stream = Timed(documents, elapsed => documentsTime += elapsed).GetEnumerator();
+        foreach (var segment in segments)
         {
-            conversationCount++;
-            var kind = KindName(document.Kind);
-            conversationsByKind[kind] = conversationsByKind.GetValueOrDefault(kind) + 1;
-
-            // The weights decide which segments stay supervised: a view of the document's tokens, no per-token arrays.
-            var (weighed, outcome) = OverLength.Apply(plan.View(document), length, overLength);
-            switch (outcome)
+            if (segment.Stored is { } entry)
             {
-                case OverLengthOutcome.TooLong:
-                    throw new DiagnosticException(Diagnostic.Error(
-                        DiagnosticCodes.SampleTooLong,
-                        $"Sample '{document.Id}' ({document.Where}) has {document.Length} tokens; sequence.length is {length} and sequence.over_length is 'error'.",
-                        recipe.FilePath));
-                case OverLengthOutcome.Dropped:
-                    dropped++;
-                    var d = overLengthBySource.GetValueOrDefault(document.Source) ?? new OverLengthCounts();
-                    overLengthBySource[document.Source] = d with { Dropped = d.Dropped + 1 };
-                    continue;
-                case OverLengthOutcome.Truncated:
-                    truncated++;
-                    var t = overLengthBySource.GetValueOrDefault(document.Source) ?? new OverLengthCounts();
-                    overLengthBySource[document.Source] = t with { Truncated = t.Truncated + 1 };
-                    break;
-            }
-
-            var sample = weighed!;
-            if (sample.SupervisedCount == 0)
-            {
-                unsupervised++;
+                PackedStore.CopyShards(entry, (shard, write) => shardWriter.AddStored(entry.Summary.Shards[shard], write));
+                shardWriter.EndSegment();
+                totals.Add(entry.Summary.Tally);
+                segment.Candidates = new ExampleCandidates(entry.Summary.Candidates, entry.Summary.Written);
+                reusedSegments++;
                 continue;
             }
 
-            examples.Written(document.Id);
+            var tally = new SegmentTally();
+            var candidates = segment.Candidates;
+            for (long n = 0; segment.Documents is not { } count || n < count; n++)
+            {
+                if (!stream.MoveNext())
+                {
+                    if (segment.Documents is null)
+                    {
+                        break;
+                    }
 
+                    throw new InvalidOperationException($"Source '{segment.Source}' gave {n} documents; the plan emits {segment.Documents}.");
+                }
+
+                var (conversation, document) = stream.Current;
+                if (conversation is not null)
+                {
+                    candidates.Offer(conversation);
+                }
+
+                tally.Conversations++;
+                var kind = KindName(document.Kind);
+                tally.ConversationsByKind[kind] = tally.ConversationsByKind.GetValueOrDefault(kind) + 1;
+
+                // The weights decide which segments stay supervised: a view of the document's tokens, no per-token arrays.
+                var (weighed, outcome) = OverLength.Apply(plan.View(document), length, overLength);
+                switch (outcome)
+                {
+                    case OverLengthOutcome.TooLong:
+                        throw new DiagnosticException(Diagnostic.Error(
+                            DiagnosticCodes.SampleTooLong,
+                            $"Sample '{document.Id}' ({document.Where}) has {document.Length} tokens; sequence.length is {length} and sequence.over_length is 'error'.",
+                            recipe.FilePath));
+                    case OverLengthOutcome.Dropped:
+                        tally.Dropped++;
+                        var d = tally.OverLengthBySource.GetValueOrDefault(document.Source) ?? new OverLengthCounts();
+                        tally.OverLengthBySource[document.Source] = d with { Dropped = d.Dropped + 1 };
+                        continue;
+                    case OverLengthOutcome.Truncated:
+                        tally.Truncated++;
+                        var t = tally.OverLengthBySource.GetValueOrDefault(document.Source) ?? new OverLengthCounts();
+                        tally.OverLengthBySource[document.Source] = t with { Truncated = t.Truncated + 1 };
+                        break;
+                }
+
+                var sample = weighed!;
+                if (sample.SupervisedCount == 0)
+                {
+                    tally.Unsupervised++;
+                    continue;
+                }
+
+                candidates.Written(document.Id);
+                if (budgeted is not null)
+                {
+                    budgeted.Add(sample);
+                }
+                else
+                {
+                    Keep(sample, tally);
+                }
+            }
+
+            totals.Add(tally);
             if (budgeted is not null)
             {
-                budgeted.Add(sample);
+                continue;
             }
-            else
+
+            packer.Flush();
+            var shards = shardWriter.EndSegment();
+            if (segment.PackedKey is { } packedKey && context.Cache is not null)
             {
-                Keep(sample);
+                var summary = new PackedSummary { Tally = tally, Candidates = candidates.All, Written = candidates.WrittenIds };
+                toStore.Add(() =>
+                {
+                    var written = shards.Select(s => (s.Path, Threading.Blocking.Wait(s.Written))).ToList();
+                    PackedStore.Store(context.Cache!, packedKey, written, summary with { Shards = [.. written.Select(w => w.Item2)] });
+                });
             }
         }
+
+        if (stream.MoveNext())
+        {
+            throw new InvalidOperationException("More documents came than the segments hold.");
+        }
+
+        // Stored only now: documents streamed from the samples stage are known intact once they have all been read.
+        var storing = toStore.Select(Task.Run).ToList();
 
         long budgetRemoved = 0;
         if (budgeted is not null)
         {
             var limited = Mixer.LimitTokens(budgeted, v => v.Id, v => v.Length, recipe.Mixing.MaxTokens, recipe.Seed);
             budgetRemoved = budgeted.Count - limited.Count;
-            limited.ForEach(Keep);
+            limited.ForEach(sample => Keep(sample, totals));
+            packer.Flush();
         }
 
         var (sources, transforms) = inputs();
-        if (documentCount == 0)
+        if (totals.Documents == 0)
         {
             throw new DiagnosticException(Diagnostic.Error(
                 DiagnosticCodes.NoSupervisedTokens,
-                $"Recipe '{recipe.Name}' produced no sample with a supervised token ({conversationCount} conversations read, {dropped} dropped as over-length, {unsupervised} without an assistant turn to learn).",
+                $"Recipe '{recipe.Name}' produced no sample with a supervised token ({totals.Conversations} conversations read, {totals.Dropped} dropped as over-length, {totals.Unsupervised} without an assistant turn to learn).",
                 recipe.FilePath));
         }
 
-        packer.Flush();
         var diagnostics = new List<Diagnostic>(context.Cache?.Warnings ?? []);
 
         // Every row is packed, so the statistics are final: the charts (which show only them) are drawn while the last
         // shards are written and hashed; the shards go into the manifest once they are all done.
+        var stages = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (stageKey is not null)
+        {
+            stages[SampleStore.Stage] = stageKey;
+        }
+
+        foreach (var segment in segments.Where(s => s.PackedKey is not null))
+        {
+            stages[$"{PackedStore.Stage}/{segment.Source}"] = segment.PackedKey!;
+        }
+
         var manifest = new DatasetManifest
         {
             Recipe = recipe.Name,
@@ -283,27 +537,27 @@ public static class RecipeCompiler
             Overrides = [.. recipe.Overrides.Select(o => o.ToString())],
             RecipeFiles = [.. recipe.Files.Select(f => Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'))],
             Settings = System.Text.Json.Nodes.JsonNode.Parse(context.DataSettings),
-            Stages = stageKey is null ? new SortedDictionary<string, string>() : new SortedDictionary<string, string>(StringComparer.Ordinal) { [SampleStore.Stage] = stageKey },
+            Stages = stages,
             Tokenizer = info,
             Template = context.Template.Name,
             SequenceLength = length,
             Shards = [],
             Statistics = new DatasetStatistics
             {
-                Conversations = conversationCount,
-                Documents = documentCount,
-                Tokens = tokens,
-                SupervisedTokens = supervisedTokens,
-                PaddingTokens = (shardWriter.RowCount * length) - tokens,
-                Truncated = truncated,
-                Dropped = dropped,
-                Unsupervised = unsupervised,
+                Conversations = totals.Conversations,
+                Documents = totals.Documents,
+                Tokens = totals.Tokens,
+                SupervisedTokens = totals.SupervisedTokens,
+                PaddingTokens = (shardWriter.RowCount * length) - totals.Tokens,
+                Truncated = totals.Truncated,
+                Dropped = totals.Dropped,
+                Unsupervised = totals.Unsupervised,
                 Sources = sources,
-                OverLengthBySource = overLengthBySource,
-                LengthHistogram = new SortedDictionary<int, long>(Enumerable.Range(0, 8).ToDictionary(b => (b + 1) * length / 8, b => lengthBuckets[b])),
-                ConversationsByKind = conversationsByKind,
-                SupervisedTokensByKind = supervisedByKind,
-                Capabilities = capabilities.Measure(plan),
+                OverLengthBySource = totals.OverLengthBySource,
+                LengthHistogram = new SortedDictionary<int, long>(Enumerable.Range(0, 8).ToDictionary(b => (b + 1) * length / 8, b => totals.LengthBuckets[b])),
+                ConversationsByKind = totals.ConversationsByKind,
+                SupervisedTokensByKind = totals.SupervisedTokensByKind,
+                Capabilities = totals.Capabilities.Measure(plan),
                 Transforms = transforms with { TokenBudgetRemoved = budgetRemoved },
             },
         };
@@ -312,11 +566,12 @@ public static class RecipeCompiler
         var measured = manifest;
         var drawing = Task.Run(() => DatasetReport.Draw(measured, charts));
         manifest = manifest with { Shards = shardWriter.Complete() };
+        Threading.Blocking.Wait(Task.WhenAll(storing));
         var written = context.Clock.Elapsed;
 
         var manifestJson = manifest.ToJson();
         var sampler = new SampleTokenizer(context.Tokenizer, context.Template, recipe.Masking, plan);
-        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, examples.Chosen(), drawing));
+        diagnostics.AddRange(DatasetReport.Write(outputDirectory, manifest, sampler, ExampleCandidates.Chosen(segments.Select(s => s.Candidates)), drawing));
         var manifestPath = Path.Combine(outputDirectory, ManifestFileName);
         AtomicFile.WriteAllText(manifestPath, manifestJson);
         context.Timings.Add((fromCache ? "documents (samples stage)" : "documents (render, tokenize)", documentsTime.TotalSeconds));
@@ -325,9 +580,11 @@ public static class RecipeCompiler
         return new CompileResult(manifestPath, manifest, diagnostics)
         {
             Timings = context.Timings,
-            SamplesFromCache = fromCache ? conversationCount : context.Memo?.Hits ?? 0,
-            SamplesTokenized = fromCache ? 0 : context.Memo?.Misses ?? conversationCount,
+            SamplesFromCache = fromCache ? totals.Conversations : context.Memo?.Hits ?? 0,
+            SamplesTokenized = fromCache ? 0 : context.Memo?.Misses ?? totals.Conversations,
             SamplesStageReused = fromCache,
+            SegmentsReused = reusedSegments,
+            Segments = segments.Count(s => s.Source is not null),
         };
     }
 
@@ -365,6 +622,41 @@ public static class RecipeCompiler
         return string.Join("\n", new[] { "compiler", "tokenizer", "template", "masking" }.Select(name => settings[name]?.ToJsonString()));
     }
 
+    /// <summary>
+    /// A run of the documents packed into shards of its own: one source's (<see cref="Documents"/> of them) or the rest.
+    /// With a packed-stage key it is stored there; <see cref="Stored"/> is its entry when found (then its documents
+    /// do not come at all).
+    /// </summary>
+    private sealed class Segment(string? source, long? documents, string? packedKey, ExampleCandidates candidates)
+    {
+        public string? Source { get; } = source;
+
+        /// <summary>How many documents it has; null for the last segment, which takes the rest.</summary>
+        public long? Documents { get; } = documents;
+
+        public string? PackedKey { get; } = packedKey;
+
+        /// <summary>The key of its part of the samples stage; null when its documents go into the recipe's entry.</summary>
+        public string? PartKey { get; init; }
+
+        public StreamedEntryReader<ShardChunk, PackedSummary>? Stored { get; set; }
+
+        /// <summary>Its report-example candidates (given by the samples stage, offered as its conversations pass, or from its entry).</summary>
+        public ExampleCandidates Candidates { get; set; } = candidates;
+    }
+
+    /// <summary>
+    /// What turns a segment's conversations into its shards besides the conversations and the plan's decisions:
+    /// rendering (compiler, tokenizer content, template, masking), the capability weights and the seed they draw
+    /// with, the sequence settings and the shard size.
+    /// </summary>
+    private static string PackingIdentity(string dataSettings)
+    {
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(dataSettings)!;
+        var parts = new[] { "compiler", "tokenizer", "template", "masking", "capabilities", "seed", "sequence" }.Select(name => settings[name]?.ToJsonString());
+        return string.Join("\n", parts.Append(FormattableString.Invariant($"rows_per_shard {RowsPerShard}")));
+    }
+
     /// <summary>What one compile works with: the recipe, its tokenizer and template, the cache and the document memo.</summary>
     private sealed class CompileContext
     {
@@ -380,13 +672,21 @@ public static class RecipeCompiler
             Template = ChatTemplates.Get(recipe.Template);
             Cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
             DataSettings = RecipeFingerprint.DataSettings(recipe);
-            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderIdentity(DataSettings));
+            RenderSettings = RenderIdentity(DataSettings);
+            Memo = Cache is null ? null : new DocumentMemo(Cache, RenderSettings);
+            PackingSettings = PackingIdentity(DataSettings);
         }
 
         public Recipe Recipe { get; }
 
         /// <summary>The recipe's data settings, computed once (they hash the tokenizer and template files).</summary>
         public string DataSettings { get; }
+
+        /// <summary>What decides a conversation's tokens and segments besides the conversation: <see cref="RenderIdentity"/>.</summary>
+        public string RenderSettings { get; }
+
+        /// <summary>What turns a segment's conversations into rows: <see cref="PackingIdentity"/>.</summary>
+        public string PackingSettings { get; }
 
         public CompileOptions Options { get; }
 

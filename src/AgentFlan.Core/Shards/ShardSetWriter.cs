@@ -27,6 +27,7 @@ public sealed class ShardSetWriter : IDisposable
     private readonly Queue<Job> _inFlight = new();
     private readonly Handoff<Job> _jobs = new();
     private readonly List<Thread> _writers = [];
+    private readonly List<Job> _segment = [];
     private ShardBuffer _filling;
     private int _started;
     private bool _disposed;
@@ -75,6 +76,48 @@ public sealed class ShardSetWriter : IDisposable
     {
         _filling.Add(ids, window, members, padToken);
         Added();
+    }
+
+    /// <summary>
+    /// Ends a segment: its last shard is handed over even when not full, so the next rows start a new shard and a
+    /// segment's shards hold its rows only. Returns the segment's shards (path, and the write that gives its
+    /// <see cref="ShardInfo"/>), in order.
+    /// </summary>
+    public IReadOnlyList<(string Path, Task<ShardInfo> Written)> EndSegment()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_filling.Rows > 0)
+        {
+            HandOver();
+        }
+
+        var shards = _segment.Select(job => (job.Path, job.Done.Task)).ToList();
+        _segment.Clear();
+        return shards;
+    }
+
+    /// <summary>
+    /// Adds a shard written elsewhere before (<paramref name="stored"/>: its counts and hash) as the next shard:
+    /// <paramref name="write"/> writes its bytes, atomically, under the next shard's name. Call between segments.
+    /// </summary>
+    public void AddStored(ShardInfo stored, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(write);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_filling.Rows > 0)
+        {
+            throw new InvalidOperationException("A stored shard goes between segments: end the segment first.");
+        }
+
+        var name = string.Create(CultureInfo.InvariantCulture, $"shard-{_started++:D5}{ShardFormat.Extension}");
+        var path = Path.Combine(_directory, name);
+        IO.AtomicFile.Write(path, write);
+        var job = new Job(null, name, path);
+        job.Done.SetResult(stored with { File = name });
+        _inFlight.Enqueue(job);
+        _segment.Add(job);
+        RowCount += stored.Rows;
     }
 
     public IReadOnlyList<ShardInfo> Complete()
@@ -149,14 +192,15 @@ public sealed class ShardSetWriter : IDisposable
         var full = _filling;
         var name = string.Create(CultureInfo.InvariantCulture, $"shard-{_started++:D5}{ShardFormat.Extension}");
         ShardBuffer? reuse = null;
-        if (_inFlight.Count >= _maxWriting)
+        while (reuse is null && _inFlight.Count >= _maxWriting)
         {
             reuse = WaitOldest();
-            reuse.Clear();
+            reuse?.Clear();
         }
 
         var job = new Job(full, name, Path.Combine(_directory, name));
         _inFlight.Enqueue(job);
+        _segment.Add(job);
         _jobs.Add(job);
         if (_writers.Count < _maxWriting && _writers.Count < _inFlight.Count)
         {
@@ -171,8 +215,8 @@ public sealed class ShardSetWriter : IDisposable
         _filling = reuse ?? new ShardBuffer(_sequenceLength, _tokenWidth, RowsPerShard, initialRows: RowsPerShard);
     }
 
-    /// <summary>Finishes the oldest write in flight (throwing its failure) and returns its buffer.</summary>
-    private ShardBuffer WaitOldest()
+    /// <summary>Finishes the oldest write in flight (throwing its failure) and returns its buffer (null for a stored shard).</summary>
+    private ShardBuffer? WaitOldest()
     {
         var job = _inFlight.Dequeue();
         _shards.Add(Threading.Blocking.Wait(job.Done.Task));
@@ -185,7 +229,7 @@ public sealed class ShardSetWriter : IDisposable
         {
             try
             {
-                var buffer = job.Buffer;
+                var buffer = job.Buffer!;
                 var hash = ShardWriter.Write(job.Path, buffer);
                 job.Done.SetResult(new ShardInfo(job.Name, buffer.Rows, buffer.DocumentCount, buffer.Tokens, buffer.SupervisedTokens, hash));
             }
@@ -196,7 +240,8 @@ public sealed class ShardSetWriter : IDisposable
         }
     }
 
-    private sealed record Job(ShardBuffer Buffer, string Name, string Path)
+    /// <summary>A shard being written from <paramref name="Buffer"/>, or (no buffer) one already written from a stored copy.</summary>
+    private sealed record Job(ShardBuffer? Buffer, string Name, string Path)
     {
         public TaskCompletionSource<ShardInfo> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -6,8 +6,33 @@ namespace AgentFlan.Transforms;
 /// <summary>Counts eligible and supervised tokens per capability as samples stream past.</summary>
 public sealed class CapabilityCounter
 {
-    private readonly long[] _eligible = new long[CapabilityStatistics.Decomposed.Length + 1];
-    private readonly long[] _achieved = new long[CapabilityStatistics.Decomposed.Length + 1];
+    private long[] _eligible = new long[CapabilityStatistics.Decomposed.Length + 1];
+    private long[] _achieved = new long[CapabilityStatistics.Decomposed.Length + 1];
+
+    /// <summary>Tokens labelled with each capability (index = <see cref="Conversations.Capability"/>), whatever the weights.</summary>
+    public long[] Eligible
+    {
+        get => _eligible;
+        set => _eligible = Sized(value);
+    }
+
+    /// <summary>Of those, the tokens still supervised after the weights.</summary>
+    public long[] Achieved
+    {
+        get => _achieved;
+        set => _achieved = Sized(value);
+    }
+
+    /// <summary>Adds <paramref name="other"/>'s counts to these.</summary>
+    public void Add(CapabilityCounter other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        for (int c = 0; c < _eligible.Length; c++)
+        {
+            _eligible[c] += other._eligible[c];
+            _achieved[c] += other._achieved[c];
+        }
+    }
 
     public void Add(TokenizedSample sample)
     {
@@ -39,4 +64,12 @@ public sealed class CapabilityCounter
     }
 
     public List<CapabilityStatistics> Measure(RenderPlan plan) => CapabilityStatistics.Measure(plan, _eligible, _achieved);
+
+    private static long[] Sized(long[] counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var sized = new long[CapabilityStatistics.Decomposed.Length + 1];
+        counts.AsSpan(0, Math.Min(counts.Length, sized.Length)).CopyTo(sized);
+        return sized;
+    }
 }

@@ -114,6 +114,28 @@ public sealed class ConversationSpool : IDisposable
         return Decode();
     }
 
+    /// <summary>
+    /// The conversations as runs of one source each, in the order added. A run the caller does not enumerate costs
+    /// nothing when it is replayed or in memory (a run in the temp file is decoded past); enumerate each run, if at
+    /// all, before asking for the next.
+    /// </summary>
+    public IEnumerable<SpoolSegment> ReadSegments()
+    {
+        using var stored = new StoredCursor(_memory, _memory is null && _stored > 0 ? Decode() : null);
+        foreach (var segment in _segments)
+        {
+            if (segment.Replay is null)
+            {
+                int start = stored.Position;
+                yield return new SpoolSegment(segment.Source, segment.Count, stored.Take(segment.Count));
+                stored.SkipTo(start + segment.Count);
+                continue;
+            }
+
+            yield return new SpoolSegment(segment.Source, segment.Count, Replayed(segment));
+        }
+    }
+
     public void Dispose()
     {
         foreach (var owner in _owned)
@@ -130,32 +152,20 @@ public sealed class ConversationSpool : IDisposable
     }
 
     /// <summary>The segments in order: stored ones from memory or the temp file, adopted ones from their replay.</summary>
-    private IEnumerable<Conversation> Merged()
+    private IEnumerable<Conversation> Merged() => ReadSegments().SelectMany(segment => segment.Conversations);
+
+    private static IEnumerable<Conversation> Replayed(Segment segment)
     {
-        using var stored = (_memory ?? Decode()).GetEnumerator();
-        foreach (var segment in _segments)
+        int replayed = 0;
+        foreach (var conversation in segment.Replay!())
         {
-            if (segment.Replay is null)
-            {
-                for (int i = 0; i < segment.Count && stored.MoveNext(); i++)
-                {
-                    yield return stored.Current;
-                }
+            replayed++;
+            yield return conversation;
+        }
 
-                continue;
-            }
-
-            int replayed = 0;
-            foreach (var conversation in segment.Replay())
-            {
-                replayed++;
-                yield return conversation;
-            }
-
-            if (replayed != segment.Count)
-            {
-                throw new InvalidOperationException($"Source '{segment.Source}' replayed {replayed} conversations; {segment.Count} were added.");
-            }
+        if (replayed != segment.Count)
+        {
+            throw new InvalidOperationException($"Source '{segment.Source}' replayed {replayed} conversations; {segment.Count} were added.");
         }
     }
 
@@ -202,6 +212,56 @@ public sealed class ConversationSpool : IDisposable
         return bytes + (16L * conversation.Tools.Count);
     }
 
+    /// <summary>The stored conversations (in memory or decoded from the temp file) in order, taken a run at a time.</summary>
+    private sealed class StoredCursor(List<Conversation>? memory, IEnumerable<Conversation>? decoded) : IDisposable
+    {
+        private readonly IEnumerator<Conversation>? _decoded = decoded?.GetEnumerator();
+
+        public int Position { get; private set; }
+
+        public IEnumerable<Conversation> Take(int count)
+        {
+            int end = Position + count;
+            while (Position < end)
+            {
+                yield return Next();
+            }
+        }
+
+        /// <summary>Moves past what the caller left of a run: free in memory, decoded past in the temp file.</summary>
+        public void SkipTo(int position)
+        {
+            if (memory is not null)
+            {
+                Position = Math.Max(Position, position);
+                return;
+            }
+
+            while (Position < position)
+            {
+                Next();
+            }
+        }
+
+        public void Dispose() => _decoded?.Dispose();
+
+        private Conversation Next()
+        {
+            if (memory is not null)
+            {
+                return memory[Position++];
+            }
+
+            if (!_decoded!.MoveNext())
+            {
+                throw new InvalidOperationException("The spool's temp file ended before every stored conversation was read.");
+            }
+
+            Position++;
+            return _decoded.Current;
+        }
+    }
+
     private sealed class Segment(string source, Func<IEnumerable<Conversation>>? replay)
     {
         public string Source { get; } = source;
@@ -211,3 +271,6 @@ public sealed class ConversationSpool : IDisposable
         public int Count { get; set; }
     }
 }
+
+/// <summary>One source's run of conversations in a <see cref="ConversationSpool"/>: enumerate it at most once, before the next run.</summary>
+public sealed record SpoolSegment(string Source, int Count, IEnumerable<Conversation> Conversations);

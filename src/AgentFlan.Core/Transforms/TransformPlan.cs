@@ -350,6 +350,7 @@ public sealed class TransformPlan
 
         long output = _keep is null ? mixed : _keep.Count(k => k);
         Plan = new RenderPlan(seed, recipe.Capabilities, forms);
+        Segments = DescribeSegments();
         _byKind = byKind;
         _statistics = new TransformStatistics
         {
@@ -381,6 +382,13 @@ public sealed class TransformPlan
     /// <summary>The per-sample rendering plan for the tokenizer: capability weights and the format-following forms.</summary>
     public RenderPlan Plan { get; }
 
+    /// <summary>
+    /// The training conversations of each source, in output order (the built samples follow them): how many
+    /// <see cref="Conversations"/> emits for it and a digest of every decision that shaped them, so a source whose
+    /// files and decisions are unchanged emits the very same conversations.
+    /// </summary>
+    public IReadOnlyList<PlanSegment> Segments { get; }
+
     /// <summary>What the transforms did; complete once <see cref="Conversations"/> has been enumerated (it builds the irrelevant-tools negatives).</summary>
     public TransformStatistics Statistics => _deferred.Count == 0 ? _statistics
         : _final ?? throw new InvalidOperationException("The transform statistics are complete once the conversations have been enumerated.");
@@ -408,7 +416,14 @@ public sealed class TransformPlan
     /// The training conversations, streamed from the spool: each source conversation that stays, with its weight
     /// copies and general-ratio copies next to it, then the format-following samples, then the negatives.
     /// </summary>
-    public IEnumerable<Conversation> Conversations(CancellationToken cancellationToken = default)
+    public IEnumerable<Conversation> Conversations(CancellationToken cancellationToken = default) => Conversations(null, cancellationToken);
+
+    /// <summary>
+    /// The training conversations as <see cref="Conversations(CancellationToken)"/> gives them, leaving out those of the
+    /// sources in <paramref name="omitted"/> (their output is known already). An omitted source is not even read from
+    /// the spool unless it holds bases of built samples.
+    /// </summary>
+    public IEnumerable<Conversation> Conversations(IReadOnlySet<string>? omitted, CancellationToken cancellationToken = default)
     {
         // Bases of built samples and kept candidates wait in a stash (in memory up to the spool's budget, then in a
         // temp file), so memory stays flat however many samples are built.
@@ -429,39 +444,57 @@ public sealed class TransformPlan
         long position = 0;
         int next = 0;
         int ordinal = 0;
-        foreach (var conversation in _spool.Read())
+        var segmentOf = Segments.ToDictionary(segment => segment.Source, StringComparer.Ordinal);
+        foreach (var run in _spool.ReadSegments())
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (; next < _items.Count && _items[next].Ordinal == ordinal; next++)
+            var omit = omitted is not null && omitted.Contains(run.Source);
+            if (omit && !segmentOf[run.Source].HoldsBases)
             {
-                var item = _items[next];
-                var aligned = item.Copy == 0 && item.Kind == conversation.Kind ? conversation : conversation with { Id = Mixer.WeightCopyId(conversation.Id, item.Copy), Kind = item.Kind };
-                if (isBase.Contains(next))
+                // Nothing of it is emitted or kept aside: step over its items without reading it.
+                int end = ordinal + run.Count;
+                for (; next < _items.Count && _items[next].Ordinal < end; next++)
                 {
-                    stash.Put(next, aligned);
+                    position += _items[next].Copies;
                 }
 
-                if (rankOf.TryGetValue(next, out var baseRank) && NegativeSamples.Irrelevant(aligned, _catalogue, _catalogueWords).Count > 0)
-                {
-                    candidateAt[baseRank] = true;
-                    stash.Put(next, aligned);
-                    keptCandidates.Enqueue(next, baseRank);
-                    if (keptCandidates.Count > most && keptCandidates.Dequeue() is var dropped && !isBase.Contains(dropped))
-                    {
-                        stash.Remove(dropped);
-                    }
-                }
-
-                for (long g = 0; g < item.Copies; g++)
-                {
-                    if (Keeps(position++))
-                    {
-                        yield return g == 0 ? aligned : aligned with { Id = Mixer.GeneralCopyId(aligned.Id, g) };
-                    }
-                }
+                ordinal = end;
+                continue;
             }
 
-            ordinal++;
+            foreach (var conversation in run.Conversations)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                for (; next < _items.Count && _items[next].Ordinal == ordinal; next++)
+                {
+                    var item = _items[next];
+                    var aligned = item.Copy == 0 && item.Kind == conversation.Kind ? conversation : conversation with { Id = Mixer.WeightCopyId(conversation.Id, item.Copy), Kind = item.Kind };
+                    if (isBase.Contains(next))
+                    {
+                        stash.Put(next, aligned);
+                    }
+
+                    if (rankOf.TryGetValue(next, out var baseRank) && NegativeSamples.Irrelevant(aligned, _catalogue, _catalogueWords).Count > 0)
+                    {
+                        candidateAt[baseRank] = true;
+                        stash.Put(next, aligned);
+                        keptCandidates.Enqueue(next, baseRank);
+                        if (keptCandidates.Count > most && keptCandidates.Dequeue() is var dropped && !isBase.Contains(dropped))
+                        {
+                            stash.Remove(dropped);
+                        }
+                    }
+
+                    for (long g = 0; g < item.Copies; g++)
+                    {
+                        if (Keeps(position++) && !omit)
+                        {
+                            yield return g == 0 ? aligned : aligned with { Id = Mixer.GeneralCopyId(aligned.Id, g) };
+                        }
+                    }
+                }
+
+                ordinal++;
+            }
         }
 
         var seed = _recipe.Seed;
@@ -511,6 +544,69 @@ public sealed class TransformPlan
     }
 
     private bool Keeps(long position) => _keep is null || _keep[position];
+
+    /// <summary>
+    /// Each source's segment: its emitted conversations and a SHA-256 over every decision about them — per item its
+    /// ordinal within the source, weight copy, aligned kind, general-ratio copies and which of those the sample
+    /// budget keeps — and whether it holds bases of built samples (which then read it even when its output is known).
+    /// </summary>
+    private List<PlanSegment> DescribeSegments()
+    {
+        var holdsBases = new bool[_sources.Count];
+        foreach (var built in _built)
+        {
+            holdsBases[_facts[_items[built.Item].Ordinal].Source] = true;
+        }
+
+        foreach (var item in _irrelevantBases ?? [])
+        {
+            holdsBases[_facts[_items[item].Ordinal].Source] = true;
+        }
+
+        var segments = new List<PlanSegment>(_sources.Count);
+        int next = 0;
+        long position = 0;
+        int ordinal = 0;
+        Span<byte> record = stackalloc byte[17];
+        for (int source = 0; source < _sources.Count; source++)
+        {
+            int first = ordinal;
+            while (ordinal < _facts.Count && _facts[ordinal].Source == source)
+            {
+                ordinal++;
+            }
+
+            using var digest = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            long emitted = 0;
+            for (; next < _items.Count && _items[next].Ordinal < ordinal; next++)
+            {
+                var item = _items[next];
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(record, item.Ordinal - first);
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(record[4..], item.Copy);
+                record[8] = (byte)item.Kind;
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(record[9..], item.Copies);
+                digest.AppendData(record);
+                for (long g = 0; g < item.Copies; g++)
+                {
+                    var kept = Keeps(position++);
+                    emitted += kept ? 1 : 0;
+                    if (_keep is not null)
+                    {
+                        digest.AppendData(kept ? [1] : [0]);
+                    }
+                }
+            }
+
+            segments.Add(new PlanSegment(_sources[source], emitted, Convert.ToHexStringLower(digest.GetHashAndReset()), holdsBases[source]));
+        }
+
+        if (ordinal != _facts.Count)
+        {
+            throw new InvalidOperationException("A source's conversations were not read in one run.");
+        }
+
+        return segments;
+    }
 
     private bool IsTrajectory(Item item) => Kinds.IsTrajectory(item.Kind, _facts[item.Ordinal].HasCalls);
 
@@ -802,3 +898,9 @@ public sealed class TransformPlan
     /// <summary><paramref name="Count"/> irrelevant-tools negatives of kind name <paramref name="Kind"/>, emitted before built sample <paramref name="Slot"/>.</summary>
     private sealed record Deferred(int Slot, int Count, string Kind);
 }
+
+/// <summary>
+/// One source's part of a plan's output: <paramref name="Conversations"/> emitted, <paramref name="Decisions"/> a
+/// digest of the plan's decisions about them, <paramref name="HoldsBases"/> whether built samples take bases from it.
+/// </summary>
+public sealed record PlanSegment(string Source, long Conversations, string Decisions, bool HoldsBases);

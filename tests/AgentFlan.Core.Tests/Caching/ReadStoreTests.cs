@@ -61,7 +61,8 @@ public sealed class ReadStoreTests
         RecipeCompiler.Compile(recipe, temp.Combine("fresh"), new CompileOptions());
 
         Assert.AreEqual(1, edited.SourcesFromCache);
-        Assert.IsTrue(edited.SamplesFromCache > 0, "part0's samples keep their tokens");
+        Assert.AreEqual(1, edited.SegmentsReused, "part0's shards come from the packed stage");
+        Assert.AreEqual(0, edited.SamplesFromCache, "nothing of part0 is tokenized or looked up");
         SampleStoreTests.AssertSameTree(temp.Combine("fresh"), temp.Combine("edited"));
     }
 
