@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AgentFlan.Conversations;
 using AgentFlan.Synthetic;
 using AgentFlan.Writers;
 
@@ -8,8 +9,12 @@ using AgentFlan.Writers;
 // no-op build (against the same project without recipes), a capability weight change and an edit of one source.
 // Default 4 x 12,500 conversations (~24 M tokens): a build's fixed cost (~0.6 s of MSBuild start-up) must be small
 // next to the cold compile for the ratios to say anything about the cache.
-// Usage: [sources] [conversations per source] | --sources N --conversations N [--keep] [--tasks <AgentFlan.Build.Tasks.dll>]
+// Usage: [sources] [conversations per source] | --sources N --conversations N [--keep] [--tasks <AgentFlan.Build.Tasks.dll>] [--shared-duplicates]
 // (--conversations 50000 shows how the fixed costs amortise at a larger scale; --keep leaves the project for profiling).
+// The sources share no conversation, as distinct public datasets do: each source's first user turns carry its name.
+// The generator alone repeats ~8 % of its conversations across seeds; --shared-duplicates keeps those, and then
+// deduplication ties every source to every other (which copy of a duplicate stays depends on all of them), so editing
+// one source changes the decisions about the others and repacks them too.
 var options = BenchOptions.Parse(args);
 int sources = options.Sources;
 int perSource = options.Conversations;
@@ -20,10 +25,15 @@ var root = Path.Combine(Path.GetTempPath(), $"agentflan-buildbench-{Guid.NewGuid
 Directory.CreateDirectory(root);
 try
 {
+    void WriteSource(int s, int seed)
+    {
+        var conversations = SyntheticCorpus.Generate(new SyntheticOptions { Count = perSource, Seed = seed });
+        CorpusWriter.Write(CorpusFormat.OpenAi, options.SharedDuplicates ? conversations : conversations.Select(c => Own(c, $"part{s}")), Path.Combine(root, "data", $"part{s}.jsonl"));
+    }
+
     for (int s = 0; s < sources; s++)
     {
-        var conversations = SyntheticCorpus.Generate(new SyntheticOptions { Count = perSource, Seed = 100 + s });
-        CorpusWriter.Write(CorpusFormat.OpenAi, conversations, Path.Combine(root, "data", $"part{s}.jsonl"));
+        WriteSource(s, 100 + s);
     }
 
     var sourceList = string.Join("\n", Enumerable.Range(0, sources).Select(s => $"  - {{name: part{s}, format: openai, path: data/part{s}.jsonl}}"));
@@ -51,12 +61,11 @@ try
     var noOp = Median(() => Build(root, "Bench.proj").Seconds, 3);
     File.WriteAllText(Path.Combine(root, "bench.recipe.yaml"), File.ReadAllText(Path.Combine(root, "bench.recipe.yaml")).Replace("retrieval: 0.25", "retrieval: 0.5", StringComparison.Ordinal));
     var (weight, weightLog) = Build(root, "Bench.proj");
-    var conversationsEdited = SyntheticCorpus.Generate(new SyntheticOptions { Count = perSource, Seed = 999 });
-    CorpusWriter.Write(CorpusFormat.OpenAi, conversationsEdited, Path.Combine(root, "data", "part0.jsonl"));
+    WriteSource(0, 999);
     var (oneSource, oneSourceLog) = Build(root, "Bench.proj");
 
     long bytes = Enumerable.Range(0, sources).Sum(s => new FileInfo(Path.Combine(root, "data", $"part{s}.jsonl")).Length);
-    Console.WriteLine($"sources {sources} x {perSource} conversations ({bytes / 1e6:0} MB), {Environment.ProcessorCount} cores, {configuration}");
+    Console.WriteLine($"sources {sources} x {perSource} conversations ({bytes / 1e6:0} MB), {(options.SharedDuplicates ? "sharing the generator's duplicates" : "no conversation in two sources")}, {Environment.ProcessorCount} cores, {configuration}");
     Console.WriteLine($"{"build",-34} {"seconds",8} {"x cold",8}");
     void Row(string name, double seconds) => Console.WriteLine($"{name,-34} {seconds,8:0.00} {seconds / cold,8:0.00}");
     Row("cold compile (empty cache)", cold);
@@ -124,6 +133,19 @@ static double Phase(string log, string phase)
     return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
 }
 
+// A conversation of the named source only: its first user turn says where it comes from.
+static Conversation Own(Conversation conversation, string source)
+{
+    var messages = conversation.Messages.ToList();
+    var first = messages.FindIndex(m => m.Role == Role.User);
+    if (first >= 0)
+    {
+        messages[first] = messages[first] with { Content = $"[{source}] {messages[first].Content}" };
+    }
+
+    return conversation with { Messages = messages };
+}
+
 static double Median(Func<double> run, int times) => Enumerable.Range(0, times).Select(_ => run()).Order().ElementAt(times / 2);
 
 static string FindRepository()
@@ -140,12 +162,12 @@ static string FindRepository()
 }
 
 /// <summary>The command line: positional <c>[sources] [conversations]</c> or named options.</summary>
-internal sealed record BenchOptions(int Sources, int Conversations, bool Keep, string? Tasks)
+internal sealed record BenchOptions(int Sources, int Conversations, bool Keep, string? Tasks, bool SharedDuplicates)
 {
     public static BenchOptions Parse(string[] args)
     {
         int sources = 4, conversations = 12_500, positional = 0;
-        bool keep = false;
+        bool keep = false, shared = false;
         string? tasks = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -160,13 +182,16 @@ internal sealed record BenchOptions(int Sources, int Conversations, bool Keep, s
                 case "--keep":
                     keep = true;
                     break;
+                case "--shared-duplicates":
+                    shared = true;
+                    break;
                 case "--tasks":
                     tasks = ++i < args.Length ? Path.GetFullPath(args[i]) : throw new ArgumentException("'--tasks' needs the path of a task assembly.");
                     break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) || positional > 1)
                     {
-                        throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [sources] [conversations per source] | --sources N --conversations N [--keep] [--tasks <dll>]");
+                        throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [sources] [conversations per source] | --sources N --conversations N [--keep] [--tasks <dll>] [--shared-duplicates]");
                     }
 
                     if (positional++ == 0)
@@ -182,7 +207,7 @@ internal sealed record BenchOptions(int Sources, int Conversations, bool Keep, s
             }
         }
 
-        return new BenchOptions(sources, conversations, keep, tasks);
+        return new BenchOptions(sources, conversations, keep, tasks, shared);
     }
 
     private static int Number(string[] args, int i) =>

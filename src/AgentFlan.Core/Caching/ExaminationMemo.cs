@@ -1,3 +1,4 @@
+using AgentFlan.Conversations;
 using AgentFlan.Hashing;
 
 namespace AgentFlan.Caching;
@@ -8,12 +9,14 @@ namespace AgentFlan.Caching;
 /// (stage <c>examined</c>), so a source that did not change is not examined again. Both depend only on the
 /// conversation (and the queries, named by <see cref="SourceExamination.ContaminationIdentity"/>), never on the
 /// rest of the corpus; a remembered examination whose queries differ keeps its keys and has its contamination
-/// computed again. Safe to use from one thread at a time.
+/// computed again. With them, the facts the transforms decide on (id, kind, whether it calls a tool or has a user
+/// turn), so an unchanged source whose output the packed stage holds is never decoded at all.
+/// Safe to use from one thread at a time.
 /// </summary>
 public sealed class ExaminationMemo
 {
     public const string Stage = "examined";
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     private readonly StageCache _cache;
     private readonly IReadOnlyDictionary<string, string> _readKeys;
@@ -64,8 +67,21 @@ public sealed class ExaminationMemo
                 }
             }
 
+            ExaminedFacts[]? facts = null;
+            if (reader.ReadBoolean())
+            {
+                facts = new ExaminedFacts[keys.Length];
+                for (int i = 0; i < facts.Length; i++)
+                {
+                    var id = reader.ReadString();
+                    var kind = (ConversationKind)reader.ReadByte();
+                    var flags = reader.ReadByte();
+                    facts[i] = new ExaminedFacts(id, kind, (flags & 1) != 0, (flags & 2) != 0);
+                }
+            }
+
             Reused++;
-            return new SourceExamination(keys, identity.Length > 0 ? identity : null, contaminated);
+            return new SourceExamination(keys, identity.Length > 0 ? identity : null, contaminated) { Facts = facts };
         }
         catch (EndOfStreamException)
         {
@@ -107,6 +123,14 @@ public sealed class ExaminationMemo
 
                 writer.Write(bits);
             }
+
+            writer.Write(examination.Facts is not null);
+            foreach (var fact in examination.Facts ?? [])
+            {
+                writer.Write(fact.Id);
+                writer.Write((byte)fact.Kind);
+                writer.Write((byte)((fact.HasCalls ? 1 : 0) | (fact.HasUser ? 2 : 0)));
+            }
         }
 
         _cache.Put(Stage, Key(readKey), buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
@@ -119,4 +143,11 @@ public sealed class ExaminationMemo
 /// One source's examination, conversation by conversation in read order: exact-duplicate keys, and contamination
 /// against the queries named by <see cref="ContaminationIdentity"/> (both null when it was not checked).
 /// </summary>
-public sealed record SourceExamination(IReadOnlyList<Digest128> Keys, string? ContaminationIdentity, IReadOnlyList<bool>? Contaminated);
+public sealed record SourceExamination(IReadOnlyList<Digest128> Keys, string? ContaminationIdentity, IReadOnlyList<bool>? Contaminated)
+{
+    /// <summary>Each conversation's facts, in read order (null in an examination that did not record them).</summary>
+    public IReadOnlyList<ExaminedFacts>? Facts { get; init; }
+}
+
+/// <summary>What the transforms decide on about one conversation, besides its duplicate key and contamination.</summary>
+public readonly record struct ExaminedFacts(string Id, ConversationKind Kind, bool HasCalls, bool HasUser);

@@ -13,7 +13,8 @@ namespace AgentFlan.Caching;
 /// Key: the segment's identity (the source's read-stage key and a digest of the plan's decisions about its
 /// conversations: <see cref="Transforms.PlanSegment.Decisions"/>) and every setting from rendering on (tokenizer
 /// content, template, masking, capability weights and policy, seed, sequence settings), plus the compiler version.
-/// Entries are verified as a whole when opened (one pass), so a damaged one is a miss, never a half-copied shard.
+/// An entry is read once, on a thread of its own while the compile goes on, into temp files that are renamed into
+/// place only after its hash checked out; a damaged one is deleted and the compile starts again without it.
 /// Payload: format version, the shard files' bytes in chunks, then the summary as JSON.
 /// </summary>
 public static class PackedStore
@@ -35,16 +36,23 @@ public static class PackedStore
     public static string Identity(string source, string readKey, string decisions) =>
         ContentHash.OfText($"{source}\n{readKey}\n{decisions}\n");
 
-    /// <summary>The entry under <paramref name="key"/>, verified, or null when there is none (or a damaged one, then deleted and reported).</summary>
+    /// <summary>
+    /// The entry under <paramref name="key"/>, or null when there is none (or one whose summary is damaged): its summary
+    /// is checked at once, its shard bytes as <see cref="CopyShards"/> reads them.
+    /// </summary>
     public static StreamedEntryReader<ShardChunk, PackedSummary>? Open(StageCache cache, string key) =>
-        StreamedEntry.Open<ShardChunk, PackedSummary>(cache, Stage, key, FormatVersion, reader => () => Read(reader));
+        StreamedEntry.OpenStreaming<ShardChunk, PackedSummary>(cache, Stage, key, FormatVersion, reader =>
+        {
+            var buffer = new byte[ChunkBytes];
+            return () => Read(reader, buffer);
+        });
 
     /// <summary>Stores a segment: its shard files (read back in chunks, each checked against the hash it was written with) and its summary.</summary>
     public static void Store(StageCache cache, string key, IReadOnlyList<(string Path, ShardInfo Shard)> shards, PackedSummary summary)
     {
         ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(summary);
-        using var writer = StreamedEntry.Create<ShardChunk, PackedSummary>(cache, Stage, key, FormatVersion, binary => chunk => Write(binary, chunk));
+        using var writer = StreamedEntry.CreateStreamed<ShardChunk, PackedSummary>(cache, Stage, key, FormatVersion, binary => chunk => Write(binary, chunk));
         var buffer = new byte[ChunkBytes];
         for (int i = 0; i < shards.Count; i++)
         {
@@ -68,28 +76,45 @@ public static class PackedStore
         writer.Commit(summary);
     }
 
-    /// <summary>Writes the segment's shard files from <paramref name="entry"/>, one after another, each handed to <paramref name="write"/> as a stream of its bytes.</summary>
-    public static void CopyShards(StreamedEntryReader<ShardChunk, PackedSummary> entry, Action<int, Action<Stream>> write)
+    /// <summary>
+    /// Writes the entry's shards to new temp files beside <paramref name="pathFor"/>(shard) — flushed to disk, for the
+    /// caller to rename into place — and checks the entry's hash after the last byte. A damaged entry is deleted and
+    /// reported, its temp files removed, and <see cref="CacheEntryDamagedException"/> thrown.
+    /// </summary>
+    public static IReadOnlyList<string> CopyShards(StreamedEntryReader<ShardChunk, PackedSummary> entry, Func<int, string> pathFor)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(write);
-        using var chunks = entry.Records().GetEnumerator();
-        var more = chunks.MoveNext();
-        for (int shard = 0; shard < entry.Summary.Shards.Count; shard++)
+        ArgumentNullException.ThrowIfNull(pathFor);
+        var temps = new List<string>();
+        try
         {
-            write(shard, stream =>
+            using var chunks = entry.Records().GetEnumerator();
+            var more = chunks.MoveNext();
+            for (int shard = 0; shard < entry.Summary.Shards.Count; shard++)
             {
+                var temp = IO.AtomicFile.TempPathFor(pathFor(shard));
+                temps.Add(temp);
+                using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
                 while (more && chunks.Current.Shard == shard)
                 {
-                    stream.Write(chunks.Current.Bytes, 0, chunks.Current.Length);
+                    file.Write(chunks.Current.Bytes, 0, chunks.Current.Length);
                     more = chunks.MoveNext();
                 }
-            });
-        }
 
-        if (more)
+                file.Flush(flushToDisk: true);
+            }
+
+            if (more)
+            {
+                throw new InvalidDataException("The packed entry holds more shard bytes than its summary lists.");
+            }
+
+            return temps;
+        }
+        catch
         {
-            throw new InvalidDataException("The packed entry holds more shard bytes than its summary lists.");
+            temps.ForEach(File.Delete);
+            throw;
         }
     }
 
@@ -100,7 +125,8 @@ public static class PackedStore
         writer.Write(chunk.Bytes, 0, chunk.Length);
     }
 
-    private static ShardChunk Read(BinaryReader reader)
+    /// <summary>The next chunk, read into <paramref name="buffer"/> (valid until the next one is read).</summary>
+    private static ShardChunk Read(BinaryReader reader, byte[] buffer)
     {
         var shard = reader.ReadInt32();
         var length = reader.ReadInt32();
@@ -109,13 +135,8 @@ public static class PackedStore
             throw new InvalidDataException($"A packed entry's chunk claims {length} bytes.");
         }
 
-        var bytes = reader.ReadBytes(length);
-        if (bytes.Length != length)
-        {
-            throw new InvalidDataException("A packed entry ends inside a chunk.");
-        }
-
-        return new ShardChunk(shard, bytes, length);
+        reader.BaseStream.ReadExactly(buffer, 0, length);
+        return new ShardChunk(shard, buffer, length);
     }
 }
 

@@ -23,4 +23,10 @@ public sealed record CompileOptions
     /// report.md without charts and says so in it; the shards and manifest are the same either way.
     /// </summary>
     public IChartRenderer? Charts { get; init; }
+
+    /// <summary>How many more times a compile starts again after a packed entry it was copying turned out damaged.</summary>
+    internal int RetriesLeft { get; init; } = 1;
+
+    /// <summary>Warnings of an attempt that started again (a damaged cache entry), reported with the compile's own.</summary>
+    internal IReadOnlyList<Diagnostics.Diagnostic> EarlierWarnings { get; init; } = [];
 }

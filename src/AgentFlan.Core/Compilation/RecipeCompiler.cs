@@ -63,7 +63,7 @@ public static class RecipeCompiler
         var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache, spool, threads);
         var readStarted = context.Clock.Elapsed;
         var examinations = context.Cache is null ? null : new ExaminationMemo(context.Cache, loader.ReadKeys());
-        var transformed = TransformPlan.Create(recipe, loader.Read(cancellationToken), spool, threads, examinations, cancellationToken);
+        var transformed = TransformPlan.Create(recipe, loader.ReadRuns(cancellationToken), spool, threads, examinations, cancellationToken);
         context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
 
@@ -74,7 +74,7 @@ public static class RecipeCompiler
         var layout = Layout(context, sourceSegments, examples: null);
         try
         {
-            var omitted = Reuse(context, layout);
+            var omitted = Reuse(context, layout, outputDirectory);
             var documents = Tokenize(context, transformed.Conversations(omitted, cancellationToken), transformed.Plan, cancellationToken);
             if (context.Cache is not null)
             {
@@ -94,12 +94,16 @@ public static class RecipeCompiler
             var result = Finish(context, documents, layout, transformed.Plan, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics), tokenizerInfo: null);
             return result with { SourcesFromCache = loader.ReusedSources, SourcesExaminedFromCache = examinations?.Reused ?? 0, Spooled = spool.Spilled };
         }
+        catch (CacheEntryDamagedException) when (layout.Any(segment => segment.Copy is { IsFaulted: true }) && options.RetriesLeft > 0)
+        {
+            // A packed entry turned out damaged while it was copied, after its source was left out of the stream: it is
+            // deleted and reported; compile again without it (once), keeping the warning.
+            var warnings = context.Cache!.Warnings;
+            return Compile(recipe, outputDirectory, options with { RetriesLeft = options.RetriesLeft - 1, EarlierWarnings = [.. options.EarlierWarnings, .. warnings] }, cancellationToken);
+        }
         finally
         {
-            foreach (var segment in layout)
-            {
-                segment.Stored?.Dispose();
-            }
+            Release(layout);
         }
     }
 
@@ -144,23 +148,61 @@ public static class RecipeCompiler
         return segments;
     }
 
-    /// <summary>Opens the packed entries the cache holds for <paramref name="segments"/>; the sources whose output they hold.</summary>
-    private static HashSet<string> Reuse(CompileContext context, List<Segment> segments)
+    /// <summary>
+    /// Opens the packed entries the cache holds for <paramref name="segments"/> and starts copying each one's shards into
+    /// temp files beside the output's (on a thread of its own, hashed as they are read); the sources whose output they hold.
+    /// </summary>
+    private static HashSet<string> Reuse(CompileContext context, List<Segment> segments, string outputDirectory)
     {
         var reused = new HashSet<string>(StringComparer.Ordinal);
         foreach (var segment in segments)
         {
-            if (segment.PackedKey is not null && segment.Source is not null && context.Cache is not null && context.Cache.Contains(PackedStore.Stage, segment.PackedKey))
+            if (segment.PackedKey is null || segment.Source is null || context.Cache is null || !context.Cache.Contains(PackedStore.Stage, segment.PackedKey))
             {
-                segment.Stored = PackedStore.Open(context.Cache, segment.PackedKey);
-                if (segment.Stored is not null)
-                {
-                    reused.Add(segment.Source);
-                }
+                continue;
             }
+
+            var entry = PackedStore.Open(context.Cache, segment.PackedKey);
+            if (entry is null)
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(outputDirectory);
+            segment.Stored = entry;
+            segment.Copy = Task.Factory.StartNew(
+                () => PackedStore.CopyShards(entry, shard => Path.Combine(outputDirectory, FormattableString.Invariant($"shard-copy-{shard}{Shards.ShardFormat.Extension}"))),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+            reused.Add(segment.Source);
         }
 
         return reused;
+    }
+
+    /// <summary>Waits for the copies <see cref="Reuse"/> started, removes the temp files no shard took and closes the entries.</summary>
+    private static void Release(List<Segment> segments)
+    {
+        foreach (var segment in segments)
+        {
+            if (segment.Copy is { } copy)
+            {
+                try
+                {
+                    foreach (var temp in Threading.Blocking.Wait(copy))
+                    {
+                        File.Delete(temp);
+                    }
+                }
+                catch (Exception e) when (e is CacheEntryDamagedException or IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // A copy that failed removed its own temp files; the compile reports the failure where it waited for it.
+                }
+            }
+
+            segment.Stored?.Dispose();
+        }
     }
 
     /// <summary>The form the plan gives each report-example candidate, for a reuse of the samples stage.</summary>
@@ -270,7 +312,7 @@ public static class RecipeCompiler
         {
             var summary = stored.Summary;
             layout = Layout(context, summary.Segments, summary.Examples);
-            Reuse(context, layout);
+            Reuse(context, layout, outputDirectory);
             foreach (var segment in layout)
             {
                 var part = segment.Stored is null && segment.PartKey is { } partKey ? SampleStore.OpenPart(context.Cache!, partKey) : null;
@@ -302,7 +344,10 @@ public static class RecipeCompiler
         {
             stored.Dispose();
             parts.ForEach(part => part?.Dispose());
-            layout?.ForEach(segment => segment.Stored?.Dispose());
+            if (layout is not null)
+            {
+                Release(layout);
+            }
         }
     }
 
@@ -372,7 +417,16 @@ public static class RecipeCompiler
         using var shardWriter = new ShardSetWriter(outputDirectory, length, info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
         var packer = new ShardPacker(length, recipe.Sequence.Packing, info.EndOfText, RowsPerShard, shardWriter);
         var totals = new SegmentTally();
+
+        // A segment is stored once the next document has been asked for: documents streamed from a part of the samples
+        // stage are checked when the part ends, which is then behind them.
         var toStore = new List<Action>();
+        var storing = new List<Task>();
+        void StartStoring()
+        {
+            storing.AddRange(toStore.Select(Task.Run));
+            toStore.Clear();
+        }
 
         // A token budget needs every sample before choosing; without one, samples stream straight to the shards.
         var budgeted = recipe.Mixing.MaxTokens > 0 ? new List<SampleView>() : null;
@@ -397,7 +451,12 @@ public static class RecipeCompiler
         {
             if (segment.Stored is { } entry)
             {
-                PackedStore.CopyShards(entry, (shard, write) => shardWriter.AddStored(entry.Summary.Shards[shard], write));
+                var copied = Threading.Blocking.Wait(segment.Copy!);
+                for (int shard = 0; shard < copied.Count; shard++)
+                {
+                    shardWriter.AddStored(entry.Summary.Shards[shard], copied[shard]);
+                }
+
                 shardWriter.EndSegment();
                 totals.Add(entry.Summary.Tally);
                 segment.Candidates = new ExampleCandidates(entry.Summary.Candidates, entry.Summary.Written);
@@ -409,7 +468,13 @@ public static class RecipeCompiler
             var candidates = segment.Candidates;
             for (long n = 0; segment.Documents is not { } count || n < count; n++)
             {
-                if (!stream.MoveNext())
+                var more = stream.MoveNext();
+                if (toStore.Count > 0)
+                {
+                    StartStoring();
+                }
+
+                if (!more)
                 {
                     if (segment.Documents is null)
                     {
@@ -492,8 +557,7 @@ public static class RecipeCompiler
             throw new InvalidOperationException("More documents came than the segments hold.");
         }
 
-        // Stored only now: documents streamed from the samples stage are known intact once they have all been read.
-        var storing = toStore.Select(Task.Run).ToList();
+        StartStoring();
 
         long budgetRemoved = 0;
         if (budgeted is not null)
@@ -513,7 +577,7 @@ public static class RecipeCompiler
                 recipe.FilePath));
         }
 
-        var diagnostics = new List<Diagnostic>(context.Cache?.Warnings ?? []);
+        var diagnostics = new List<Diagnostic>([.. context.Options.EarlierWarnings, .. context.Cache?.Warnings ?? []]);
 
         // Every row is packed, so the statistics are final: the charts (which show only them) are drawn while the last
         // shards are written and hashed; the shards go into the manifest once they are all done.
@@ -640,6 +704,9 @@ public static class RecipeCompiler
         public string? PartKey { get; init; }
 
         public StreamedEntryReader<ShardChunk, PackedSummary>? Stored { get; set; }
+
+        /// <summary>The copy of <see cref="Stored"/>'s shards into temp files, in shard order (renamed into place when the segment's turn comes).</summary>
+        public Task<IReadOnlyList<string>>? Copy { get; set; }
 
         /// <summary>Its report-example candidates (given by the samples stage, offered as its conversations pass, or from its entry).</summary>
         public ExampleCandidates Candidates { get; set; } = candidates;

@@ -53,7 +53,15 @@ public sealed class SourceLoader
 
     public IReadOnlyList<SourceStatistics> Statistics => _statistics;
 
-    public IEnumerable<Conversation> Read(CancellationToken cancellationToken)
+    public IEnumerable<Conversation> Read(CancellationToken cancellationToken) => ReadRuns(cancellationToken).SelectMany(run => run.Conversations);
+
+    /// <summary>
+    /// The sources in recipe order, each as a run of its conversations (enumerate each run, if at all, before asking
+    /// for the next). A run served by the read stage is <see cref="SourceRun.Replayable"/>: its statistics, quarantine
+    /// and tolerance are settled when the run is given, and the spool replays it from its entry, so a caller that
+    /// knows its facts already may leave it unread.
+    /// </summary>
+    public IEnumerable<SourceRun> ReadRuns(CancellationToken cancellationToken)
     {
         _statistics.Clear();
         var quarantine = Path.Combine(_outputDirectory, QuarantineFolder);
@@ -76,13 +84,16 @@ public sealed class SourceLoader
             }
 
             var source = _recipe.Sources[index];
-            var conversations = source.Format == "synthetic"
-                ? Synthetic(source, cancellationToken)
-                : FromFiles(index, aside: false, cancellationToken);
-            foreach (var conversation in conversations)
+            if (source.Format == "synthetic")
             {
-                yield return conversation;
+                yield return new SourceRun(source.Name, Synthetic(source, cancellationToken), Replayable: false);
+                continue;
             }
+
+            var stored = _cache is null ? null : ReadStore.Open(_cache, ReadKey(index));
+            yield return stored is null
+                ? new SourceRun(source.Name, FromFiles(index, aside: false, cancellationToken), Replayable: false)
+                : FromStore(index, stored, cancellationToken);
         }
 
         if (Directory.Exists(quarantine) && !Directory.EnumerateFileSystemEntries(quarantine).Any())
@@ -197,6 +208,47 @@ public sealed class SourceLoader
         }
     }
 
+    /// <summary>
+    /// A source the read stage holds: its quarantine, statistics and tolerance settled now, its conversations decoded from
+    /// the entry as the run is enumerated (the spool adopts the entry, so later passes replay it from there).
+    /// </summary>
+    private SourceRun FromStore(int index, StreamedEntryReader<Conversation, StoredRead> stored, CancellationToken cancellationToken)
+    {
+        var source = _recipe.Sources[index];
+        if (_spool is not null)
+        {
+            _spool.Adopt(source.Name, stored.Replay, stored);
+        }
+
+        var summary = stored.Summary;
+        if (summary.Quarantine is not null)
+        {
+            Directory.CreateDirectory(Path.Combine(_outputDirectory, QuarantineFolder));
+            AtomicFile.WriteAllText(QuarantinePath(source), summary.Quarantine);
+        }
+
+        _statistics.Add(summary.Statistics);
+        CheckTolerance(source, summary.Statistics, summary.Reasons);
+        if (!_readAhead.Contains(index))
+        {
+            ReusedSources++;
+        }
+
+        return new SourceRun(source.Name, Records(), Replayable: _spool is not null);
+
+        IEnumerable<Conversation> Records()
+        {
+            using (_spool is null ? stored : null)
+            {
+                foreach (var conversation in stored.Records())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return conversation;
+                }
+            }
+        }
+    }
+
     /// <param name="aside">Read into the read stage only (<see cref="ReadAhead"/>): statistics are taken from the entry later.</param>
     private IEnumerable<Conversation> FromFiles(int index, bool aside, CancellationToken cancellationToken)
     {
@@ -205,40 +257,6 @@ public sealed class SourceLoader
         var reader = SourceReaders.Find(source.Format)
             ?? throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.UnknownName, $"Source '{source.Name}': format '{source.Format}' has no reader.", _recipe.FilePath));
         var key = ReadKey(index);
-        var stored = _cache is null || aside ? null : ReadStore.Open(_cache, key);
-        if (_spool is not null && stored is not null)
-        {
-            _spool.Adopt(source.Name, stored.Replay, stored);
-        }
-
-        using (_spool is null ? stored : null)
-        {
-            if (stored is not null)
-            {
-                foreach (var conversation in stored.Records())
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    yield return conversation;
-                }
-
-                var summary = stored.Summary;
-                if (summary.Quarantine is not null)
-                {
-                    Directory.CreateDirectory(Path.Combine(_outputDirectory, QuarantineFolder));
-                    AtomicFile.WriteAllText(QuarantinePath(source), summary.Quarantine);
-                }
-
-                _statistics.Add(summary.Statistics);
-                CheckTolerance(source, summary.Statistics, summary.Reasons);
-                if (!_readAhead.Contains(index))
-                {
-                    ReusedSources++;
-                }
-
-                yield break;
-            }
-        }
-
         using var store = _cache is null ? null : ReadStore.Create(_cache, key);
         var tally = new ReadTally();
         QuarantineWriter? quarantine = null;
@@ -392,3 +410,9 @@ public sealed class SourceLoader
     private string? Relative(string? file) =>
         file is null ? null : Path.GetRelativePath(_recipe.Directory, file).Replace('\\', '/');
 }
+
+/// <summary>
+/// One source's conversations as <see cref="SourceLoader.ReadRuns"/> gives them. <paramref name="Replayable"/>: served
+/// by the read stage into a spool that replays it, so the run may be left unread.
+/// </summary>
+public sealed record SourceRun(string Source, IEnumerable<Conversation> Conversations, bool Replayable);

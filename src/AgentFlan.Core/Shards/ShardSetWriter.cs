@@ -97,22 +97,23 @@ public sealed class ShardSetWriter : IDisposable
     }
 
     /// <summary>
-    /// Adds a shard written elsewhere before (<paramref name="stored"/>: its counts and hash) as the next shard:
-    /// <paramref name="write"/> writes its bytes, atomically, under the next shard's name. Call between segments.
+    /// Adds a shard whose file is written already (<paramref name="writtenPath"/>, a temp file beside the shards, flushed
+    /// to disk; <paramref name="stored"/>: its counts and hash) as the next shard: it is renamed into place. Call
+    /// between segments.
     /// </summary>
-    public void AddStored(ShardInfo stored, Action<Stream> write)
+    public void AddStored(ShardInfo stored, string writtenPath)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(writtenPath);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_filling.Rows > 0)
         {
             throw new InvalidOperationException("A stored shard goes between segments: end the segment first.");
         }
 
-        var name = string.Create(CultureInfo.InvariantCulture, $"shard-{_started++:D5}{ShardFormat.Extension}");
+        var name = NameOf(_started++);
         var path = Path.Combine(_directory, name);
-        IO.AtomicFile.Write(path, write);
+        File.Move(writtenPath, path, overwrite: true);
         var job = new Job(null, name, path);
         job.Done.SetResult(stored with { File = name });
         _inFlight.Enqueue(job);
@@ -190,7 +191,7 @@ public sealed class ShardSetWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var full = _filling;
-        var name = string.Create(CultureInfo.InvariantCulture, $"shard-{_started++:D5}{ShardFormat.Extension}");
+        var name = NameOf(_started++);
         ShardBuffer? reuse = null;
         while (reuse is null && _inFlight.Count >= _maxWriting)
         {
@@ -222,6 +223,8 @@ public sealed class ShardSetWriter : IDisposable
         _shards.Add(Threading.Blocking.Wait(job.Done.Task));
         return job.Buffer;
     }
+
+    private static string NameOf(int index) => string.Create(CultureInfo.InvariantCulture, $"shard-{index:D5}{ShardFormat.Extension}");
 
     private void Write()
     {

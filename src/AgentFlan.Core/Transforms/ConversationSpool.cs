@@ -98,6 +98,27 @@ public sealed class ConversationSpool : IDisposable
         _writer!.Write(conversation);
     }
 
+    /// <summary>
+    /// Counts <paramref name="count"/> conversations of an <see cref="Adopt">adopted</see> source without being given
+    /// them (its replay gives them when a pass reads it), as <see cref="Add"/> would for each.
+    /// </summary>
+    public void AddReplayed(string source, int count)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (!_replays.TryGetValue(source, out var replay))
+        {
+            throw new InvalidOperationException($"Source '{source}' was not adopted: its conversations must be added.");
+        }
+
+        if (_segments.Count > 0 && string.Equals(_segments[^1].Source, source, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Source '{source}' is counted once, in one run.");
+        }
+
+        _segments.Add(new Segment(source, replay) { Count = count });
+        Count += count;
+    }
+
     /// <summary>Every conversation, in the order added.</summary>
     public IEnumerable<Conversation> Read()
     {

@@ -44,7 +44,7 @@ public sealed class TransformPlan
     private readonly List<ToolSpec> _catalogue = [];
     private readonly List<HashSet<string>> _catalogueWords = [];
 
-    private TransformPlan(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads, Caching.ExaminationMemo? memo, CancellationToken cancellationToken)
+    private TransformPlan(Recipe recipe, IEnumerable<Compilation.SourceRun> runs, ConversationSpool spool, int threads, Caching.ExaminationMemo? memo, CancellationToken cancellationToken)
     {
         _recipe = recipe;
         _spool = spool;
@@ -62,7 +62,12 @@ public sealed class TransformPlan
         {
             // Into the spool only once examined: a spill reads every conversation in it, never one still being examined.
             spool.Add(conversation);
-            var source = conversation.Provenance.Source;
+            var known = new Caching.ExaminedFacts(conversation.Id, conversation.Kind, Kinds.HasCalls(conversation), conversation.Messages.Any(m => m.Role == Role.User));
+            AddFacts(conversation.Provenance.Source, known, wantsCatalogue ? conversation.Tools : null, key, contaminated);
+        }
+
+        void AddFacts(string source, Caching.ExaminedFacts known, IReadOnlyList<ToolSpec>? tools, Digest128 key, bool contaminated)
+        {
             if (!sources.TryGetValue(source, out var sourceIndex))
             {
                 sources[source] = sourceIndex = _sources.Count;
@@ -70,21 +75,21 @@ public sealed class TransformPlan
             }
 
             var ordinal = facts.Count;
-            if (!keepers.TryGetValue(key, out var kept) || conversation.Id.AsSpan().SequenceCompareTo(_ids.Chars(facts[kept].Id)) < 0)
+            if (!keepers.TryGetValue(key, out var kept) || known.Id.AsSpan().SequenceCompareTo(_ids.Chars(facts[kept].Id)) < 0)
             {
                 keepers[key] = ordinal;
             }
 
-            var id = _ids.Add(conversation.Id);
+            var id = _ids.Add(known.Id);
             facts.Add(new Fact
             {
                 IdAt = id.At,
                 IdLength = id.Length,
                 Source = checked((ushort)sourceIndex),
-                Kind = negatives.Source is { } negativeSource && source == negativeSource ? ConversationKind.Negative : conversation.Kind,
-                HasCalls = Kinds.HasCalls(conversation),
-                HasUser = conversation.Messages.Any(m => m.Role == Role.User),
-                Tools = wantsCatalogue ? conversation.Tools : null,
+                Kind = negatives.Source is { } negativeSource && source == negativeSource ? ConversationKind.Negative : known.Kind,
+                HasCalls = known.HasCalls,
+                HasUser = known.HasUser,
+                Tools = tools,
                 Contaminated = contaminated,
             });
         }
@@ -107,39 +112,68 @@ public sealed class TransformPlan
         using (var worker = threads > 1 ? new ExaminingThread(examine) : null)
         {
             List<Conversation>? handed = null;
-            foreach (var conversation in conversations)
+
+            // Everything read so far merged, in order, and the examiner idle.
+            void Drain()
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                reading.Add(conversation);
-                if (reading.Count < BatchSize)
-                {
-                    continue;
-                }
-
-                if (worker is null)
-                {
-                    Merge(reading, examine(reading));
-                    reading.Clear();
-                    continue;
-                }
-
                 if (handed is not null)
                 {
-                    Merge(handed, worker.Take());
+                    Merge(handed, worker!.Take());
+                    handed = null;
                 }
 
-                worker.Give(reading);
-                handed = reading;
-                reading = new List<Conversation>(BatchSize);
+                Merge(reading, examine(reading));
+                reading.Clear();
             }
 
-            if (handed is not null)
+            foreach (var run in runs)
             {
-                Merge(handed, worker!.Take());
+                // A source the read stage replays and the examined stage knows in full: its facts, not its text.
+                if (run.Replayable && !wantsCatalogue && memo is not null)
+                {
+                    Drain();
+                    if (examiner.Known(run.Source) is { } known)
+                    {
+                        spool.AddReplayed(run.Source, known.Keys.Count);
+                        for (int i = 0; i < known.Keys.Count; i++)
+                        {
+                            AddFacts(run.Source, known.Facts![i], null, known.Keys[i], examiner.ChecksContamination && known.Contaminated![i]);
+                        }
+
+                        continue;
+                    }
+                }
+
+                foreach (var conversation in run.Conversations)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    reading.Add(conversation);
+                    if (reading.Count < BatchSize)
+                    {
+                        continue;
+                    }
+
+                    if (worker is null)
+                    {
+                        Merge(reading, examine(reading));
+                        reading.Clear();
+                        continue;
+                    }
+
+                    if (handed is not null)
+                    {
+                        Merge(handed, worker.Take());
+                    }
+
+                    worker.Give(reading);
+                    handed = reading;
+                    reading = new List<Conversation>(BatchSize);
+                }
             }
+
+            Drain();
         }
 
-        Merge(reading, examine(reading));
         examiner.Finish();
 
         _facts = facts;
@@ -401,15 +435,26 @@ public sealed class TransformPlan
     /// <param name="memo">Examinations remembered per source (duplicate keys, contamination); null examines every conversation.</param>
     public static TransformPlan Create(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads = 1, Caching.ExaminationMemo? memo = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(conversations);
+        return Create(recipe, [new Compilation.SourceRun(string.Empty, conversations, Replayable: false)], spool, threads, memo, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the sources' <paramref name="runs"/> into <paramref name="spool"/> and decides every transform. A replayable
+    /// run whose examination the memo holds in full (keys, facts and, when needed, contamination against these
+    /// queries) is not read at all: the spool counts it and replays it when a later pass needs its text.
+    /// </summary>
+    public static TransformPlan Create(Recipe recipe, IEnumerable<Compilation.SourceRun> runs, ConversationSpool spool, int threads = 1, Caching.ExaminationMemo? memo = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(spool);
         if (spool.Count > 0)
         {
             throw new ArgumentException("The spool must start empty: the plan fills it.", nameof(spool));
         }
 
-        return new TransformPlan(recipe, conversations, spool, threads, memo, cancellationToken);
+        return new TransformPlan(recipe, runs, spool, threads, memo, cancellationToken);
     }
 
     /// <summary>
@@ -715,6 +760,8 @@ public sealed class TransformPlan
         private bool _contaminationKnown;
         private List<Digest128>? _keys;
         private List<bool>? _contaminated;
+        private List<Caching.ExaminedFacts>? _facts;
+        private (string Source, Caching.SourceExamination? Known)? _prefetched;
         private int _ordinal;
 
         public (Digest128 Key, bool Contaminated)[] Examine(List<Conversation> batch)
@@ -735,6 +782,7 @@ public sealed class TransformPlan
                     && (known && _contaminationKnown ? _known!.Contaminated![_ordinal] : decontaminator!.IsContaminated(conversation));
                 _keys?.Add(key);
                 _contaminated?.Add(contaminated);
+                _facts?.Add(new Caching.ExaminedFacts(conversation.Id, conversation.Kind, Kinds.HasCalls(conversation), conversation.Messages.Any(m => m.Role == Role.User)));
                 _ordinal++;
                 results[i] = (key, contaminated);
             }
@@ -742,27 +790,51 @@ public sealed class TransformPlan
             return results;
         }
 
+        /// <summary>
+        /// The source's remembered examination when it holds everything pass 1 needs (facts, and contamination against
+        /// these queries when they are known now); null otherwise. Call while no batch is being examined.
+        /// </summary>
+        public Caching.SourceExamination? Known(string source)
+        {
+            Finish();
+            var known = memo?.Find(source);
+            var contaminationKnown = _identity is null || (known?.ContaminationIdentity == _identity && known.Contaminated is not null);
+            if (known is { Facts: not null } && contaminationKnown)
+            {
+                return known;
+            }
+
+            // Examined from the text after all: what the memo holds serves that examination (found once).
+            _prefetched = (source, known);
+            return null;
+        }
+
+        /// <summary>Whether a known examination's contamination bits apply (they were checked against these queries).</summary>
+        public bool ChecksContamination => _identity is not null;
+
         /// <summary>Remembers the source being examined, if it was not remembered (or not against these queries).</summary>
         public void Finish()
         {
             if (_source is not null && _keys is not null)
             {
-                memo!.Remember(_source, new Caching.SourceExamination(_keys, _identity, _identity is null ? null : _contaminated));
+                memo!.Remember(_source, new Caching.SourceExamination(_keys, _identity, _identity is null ? null : _contaminated) { Facts = _facts });
             }
 
-            (_source, _known, _keys, _contaminated) = (null, null, null, null);
+            (_source, _known, _keys, _contaminated, _facts) = (null, null, null, null, null);
         }
 
         private void Start(string source)
         {
             _source = source;
             _ordinal = 0;
-            _known = memo?.Find(source);
+            _known = _prefetched is { } prefetched && prefetched.Source == source ? prefetched.Known : memo?.Find(source);
+            _prefetched = null;
             _contaminationKnown = _identity is null || (_known?.ContaminationIdentity == _identity && _known.Contaminated is not null);
             if (memo is not null && (_known is null || !_contaminationKnown))
             {
                 _keys = [];
                 _contaminated = [];
+                _facts = [];
             }
         }
     }

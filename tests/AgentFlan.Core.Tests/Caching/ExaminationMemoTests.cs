@@ -35,6 +35,18 @@ public sealed class ExaminationMemoTests
         Assert.AreEqual(2, memo.Reused);
     }
 
+    [TestMethod]
+    public void The_facts_of_each_conversation_read_back_as_remembered()
+    {
+        using var temp = new TempDirectory();
+        var memo = new ExaminationMemo(new StageCache(temp.Path), new Dictionary<string, string> { ["a"] = "read-key-a" });
+        Digest128[] keys = [.. Enumerable.Range(0, 5).Select(i => new Digest128((ulong)i, (ulong)i))];
+        ExaminedFacts[] facts = [.. Enumerable.Range(0, 5).Select(i => new ExaminedFacts($"id-{i}-é", (ConversationKind)(i % 3), i % 2 == 0, i % 3 == 0))];
+        memo.Remember("a", new SourceExamination(keys, null, null) { Facts = facts });
+
+        CollectionAssert.AreEqual(facts, memo.Find("a")!.Facts!.ToArray());
+    }
+
     /// <summary>
     /// Two file sources (one with exact duplicates across them and conversations that leak evaluation queries) and
     /// a synthetic one. After a transform setting changes, the read stage and the examinations are reused — the
