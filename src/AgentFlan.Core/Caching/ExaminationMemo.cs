@@ -16,6 +16,9 @@ namespace AgentFlan.Caching;
 public sealed class ExaminationMemo
 {
     public const string Stage = "examined";
+
+    /// <summary>The stage of the remembered evaluation queries (<see cref="Queries"/>).</summary>
+    public const string QueriesStage = "queries";
     private const int FormatVersion = 2;
 
     private readonly StageCache _cache;
@@ -134,6 +137,50 @@ public sealed class ExaminationMemo
         }
 
         _cache.Put(Stage, Key(readKey), buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    /// <summary>
+    /// The evaluation queries a compile checks contamination against, remembered by <paramref name="identity"/> (what
+    /// decides them: <see cref="Recipes.RecipeFingerprint.EvaluationQueries"/>) and the compiler version: building
+    /// the suites generates hundreds of conversations, a fixed cost of every compile that examines anything.
+    /// </summary>
+    public IReadOnlyList<string> Queries(string identity, Func<IReadOnlyList<string>> compute)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(compute);
+        var key = ContentHash.OfText($"{QueriesStage}/v1\n{Compilation.CompilerInfo.Version}\n{identity}");
+        if (_cache.TryGet(QueriesStage, key, out var payload))
+        {
+            try
+            {
+                using var reader = new BinaryReader(new MemoryStream(payload));
+                var queries = new string[reader.ReadInt32()];
+                for (int i = 0; i < queries.Length; i++)
+                {
+                    queries[i] = reader.ReadString();
+                }
+
+                return queries;
+            }
+            catch (Exception e) when (e is EndOfStreamException or OverflowException or IOException)
+            {
+                // Written by another format: computed again below, and replaced.
+            }
+        }
+
+        var computed = compute();
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(computed.Count);
+            foreach (var query in computed)
+            {
+                writer.Write(query);
+            }
+        }
+
+        _cache.Put(QueriesStage, key, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return computed;
     }
 
     private static string Key(string readKey) => ContentHash.OfText($"{Stage}/v{FormatVersion}\n{readKey}");

@@ -149,29 +149,28 @@ public static class RecipeCompiler
     }
 
     /// <summary>
-    /// Opens the packed entries the cache holds for <paramref name="segments"/> and starts copying each one's shards into
-    /// temp files beside the output's (on a thread of its own, hashed as they are read); the sources whose output they hold.
+    /// Starts copying the shards of each segment whose packed entry the cache holds into temp files beside the
+    /// output's, on a thread of its own (the entry opened there, its bytes hashed as they are read); the sources whose
+    /// output is thus known. An entry that turns out damaged or gone fails its copy, which restarts the compile.
     /// </summary>
     private static HashSet<string> Reuse(CompileContext context, List<Segment> segments, string outputDirectory)
     {
         var reused = new HashSet<string>(StringComparer.Ordinal);
         foreach (var segment in segments)
         {
-            if (segment.PackedKey is null || segment.Source is null || context.Cache is null || !context.Cache.Contains(PackedStore.Stage, segment.PackedKey))
-            {
-                continue;
-            }
-
-            var entry = PackedStore.Open(context.Cache, segment.PackedKey);
-            if (entry is null)
+            if (segment.PackedKey is not { } key || segment.Source is null || context.Cache is not { } cache || !cache.Contains(PackedStore.Stage, key))
             {
                 continue;
             }
 
             Directory.CreateDirectory(outputDirectory);
-            segment.Stored = entry;
             segment.Copy = Task.Factory.StartNew(
-                () => PackedStore.CopyShards(entry, shard => Path.Combine(outputDirectory, FormattableString.Invariant($"shard-copy-{shard}{Shards.ShardFormat.Extension}"))),
+                () =>
+                {
+                    using var entry = PackedStore.Open(cache, key) ?? throw new CacheEntryDamagedException($"The packed entry of source '{segment.Source}' is gone or damaged.");
+                    var temps = PackedStore.CopyShards(entry, shard => Path.Combine(outputDirectory, FormattableString.Invariant($"shard-copy-{shard}{Shards.ShardFormat.Extension}")));
+                    return new CopiedSegment(entry.Summary, temps);
+                },
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default);
@@ -181,27 +180,27 @@ public static class RecipeCompiler
         return reused;
     }
 
-    /// <summary>Waits for the copies <see cref="Reuse"/> started, removes the temp files no shard took and closes the entries.</summary>
+    /// <summary>Waits for the copies <see cref="Reuse"/> started and removes the temp files no shard took.</summary>
     private static void Release(List<Segment> segments)
     {
         foreach (var segment in segments)
         {
-            if (segment.Copy is { } copy)
+            if (segment.Copy is not { } copy)
             {
-                try
-                {
-                    foreach (var temp in Threading.Blocking.Wait(copy))
-                    {
-                        File.Delete(temp);
-                    }
-                }
-                catch (Exception e) when (e is CacheEntryDamagedException or IOException or InvalidDataException or UnauthorizedAccessException)
-                {
-                    // A copy that failed removed its own temp files; the compile reports the failure where it waited for it.
-                }
+                continue;
             }
 
-            segment.Stored?.Dispose();
+            try
+            {
+                foreach (var temp in Threading.Blocking.Wait(copy).Temps)
+                {
+                    File.Delete(temp);
+                }
+            }
+            catch (Exception e) when (e is CacheEntryDamagedException or IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                // A copy that failed removed its own temp files; the compile reports the failure where it waited for it.
+            }
         }
     }
 
@@ -255,7 +254,7 @@ public static class RecipeCompiler
         using var stream = documents.GetEnumerator();
         foreach (var segment in layout)
         {
-            if (segment.Stored is not null)
+            if (segment.Copy is not null)
             {
                 continue;
             }
@@ -315,8 +314,8 @@ public static class RecipeCompiler
             Reuse(context, layout, outputDirectory);
             foreach (var segment in layout)
             {
-                var part = segment.Stored is null && segment.PartKey is { } partKey ? SampleStore.OpenPart(context.Cache!, partKey) : null;
-                if (part is null && segment.Stored is null && segment.PartKey is not null)
+                var part = segment.Copy is null && segment.PartKey is { } partKey ? SampleStore.OpenPart(context.Cache!, partKey) : null;
+                if (part is null && segment.Copy is null && segment.PartKey is not null)
                 {
                     return null;
                 }
@@ -361,7 +360,7 @@ public static class RecipeCompiler
         for (int i = 0; i < layout.Count; i++)
         {
             var segment = layout[i];
-            if (segment.Stored is not null)
+            if (segment.Copy is not null)
             {
                 continue;
             }
@@ -449,17 +448,18 @@ public static class RecipeCompiler
         using var stream = Timed(documents, elapsed => documentsTime += elapsed).GetEnumerator();
         foreach (var segment in segments)
         {
-            if (segment.Stored is { } entry)
+            if (segment.Copy is { } copy)
             {
-                var copied = Threading.Blocking.Wait(segment.Copy!);
-                for (int shard = 0; shard < copied.Count; shard++)
+                var (summary, temps) = Threading.Blocking.Wait(copy);
+                for (int shard = 0; shard < temps.Count; shard++)
                 {
-                    shardWriter.AddStored(entry.Summary.Shards[shard], copied[shard]);
+                    shardWriter.AddStored(summary.Shards[shard], temps[shard]);
                 }
 
+                segment.Copy = Task.FromResult(new CopiedSegment(summary, []));
                 shardWriter.EndSegment();
-                totals.Add(entry.Summary.Tally);
-                segment.Candidates = new ExampleCandidates(entry.Summary.Candidates, entry.Summary.Written);
+                totals.Add(summary.Tally);
+                segment.Candidates = new ExampleCandidates(summary.Candidates, summary.Written);
                 reusedSegments++;
                 continue;
             }
@@ -688,7 +688,7 @@ public static class RecipeCompiler
 
     /// <summary>
     /// A run of the documents packed into shards of its own: one source's (<see cref="Documents"/> of them) or the rest.
-    /// With a packed-stage key it is stored there; <see cref="Stored"/> is its entry when found (then its documents
+    /// With a packed-stage key it is stored there; <see cref="Copy"/> is its entry being copied when found (then its documents
     /// do not come at all).
     /// </summary>
     private sealed class Segment(string? source, long? documents, string? packedKey, ExampleCandidates candidates)
@@ -703,10 +703,8 @@ public static class RecipeCompiler
         /// <summary>The key of its part of the samples stage; null when its documents go into the recipe's entry.</summary>
         public string? PartKey { get; init; }
 
-        public StreamedEntryReader<ShardChunk, PackedSummary>? Stored { get; set; }
-
-        /// <summary>The copy of <see cref="Stored"/>'s shards into temp files, in shard order (renamed into place when the segment's turn comes).</summary>
-        public Task<IReadOnlyList<string>>? Copy { get; set; }
+        /// <summary>Its packed entry, being copied into temp files (renamed into place when the segment's turn comes); null when it is packed here.</summary>
+        public Task<CopiedSegment>? Copy { get; set; }
 
         /// <summary>Its report-example candidates (given by the samples stage, offered as its conversations pass, or from its entry).</summary>
         public ExampleCandidates Candidates { get; set; } = candidates;
@@ -723,6 +721,9 @@ public static class RecipeCompiler
         var parts = new[] { "compiler", "tokenizer", "template", "masking", "capabilities", "seed", "sequence" }.Select(name => settings[name]?.ToJsonString());
         return string.Join("\n", parts.Append(FormattableString.Invariant($"rows_per_shard {RowsPerShard}")));
     }
+
+    /// <summary>A packed entry's summary and its shards, copied into temp files in shard order.</summary>
+    private sealed record CopiedSegment(PackedSummary Summary, IReadOnlyList<string> Temps);
 
     /// <summary>What one compile works with: the recipe, its tokenizer and template, the cache and the document memo.</summary>
     private sealed class CompileContext

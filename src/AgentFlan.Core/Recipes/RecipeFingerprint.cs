@@ -82,6 +82,16 @@ public static class RecipeFingerprint
 
     public static string DataHash(Recipe recipe) => ContentHash.OfText(DataSettings(recipe));
 
+    /// <summary>
+    /// What decides the evaluation's queries when no training conversation is held out: the seed and the evaluation
+    /// settings. Null when the recipe names evaluation files, whose content this does not cover.
+    /// </summary>
+    public static string? EvaluationQueries(Recipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        return recipe.Evaluation.Sources.Count > 0 ? null : $"seed {recipe.Seed}\n{JsonSerializer.Serialize(recipe.Evaluation, Options)}";
+    }
+
     /// <summary>The whole resolved recipe (defaults, extends and overrides applied) as JSON, for people.</summary>
     public static string Resolved(Recipe recipe)
     {

@@ -25,6 +25,7 @@ public sealed class TransformPlan
 {
     private readonly Recipe _recipe;
     private readonly ConversationSpool _spool;
+    private readonly Caching.ExaminationMemo? _memo;
     private readonly List<Fact> _facts;
     private readonly IdStore _ids = new();
     private readonly List<string> _sources = [];
@@ -48,6 +49,7 @@ public sealed class TransformPlan
     {
         _recipe = recipe;
         _spool = spool;
+        _memo = memo;
         var seed = recipe.Seed;
         var negatives = recipe.Negatives;
         var kinds = negatives.Kinds;
@@ -742,8 +744,15 @@ public sealed class TransformPlan
     /// <summary>The queries the evaluation will ask (generator, evaluation.sources, held-out conversations) as a contamination check.</summary>
     private Decontaminator Decontamination(IReadOnlyList<Conversation> heldOut)
     {
-        var cases = Evaluation.EvaluationSuites.Build(_recipe.Seed, _recipe.Evaluation, heldOut, _recipe.FilePath);
-        var queries = Evaluation.EvaluationSuites.Queries(cases, _recipe.Seed, _recipe.Evaluation, heldOut);
+        IReadOnlyList<string> Build()
+        {
+            var cases = Evaluation.EvaluationSuites.Build(_recipe.Seed, _recipe.Evaluation, heldOut, _recipe.FilePath);
+            return [.. Evaluation.EvaluationSuites.Queries(cases, _recipe.Seed, _recipe.Evaluation, heldOut)];
+        }
+
+        // Without held-out conversations the queries depend on the settings alone: remembered between compiles.
+        var identity = heldOut.Count == 0 ? RecipeFingerprint.EvaluationQueries(_recipe) : null;
+        var queries = identity is not null && _memo is not null ? _memo.Queries(identity, Build) : Build();
         return new Decontaminator(queries, _recipe.HeldOut.DecontaminationNgram, _recipe.HeldOut.DecontaminationThreshold);
     }
 

@@ -36,6 +36,26 @@ public sealed class ExaminationMemoTests
     }
 
     [TestMethod]
+    public void Evaluation_queries_are_built_once_per_identity()
+    {
+        using var temp = new TempDirectory();
+        var memo = new ExaminationMemo(new StageCache(temp.Path), new Dictionary<string, string>());
+        int built = 0;
+        IReadOnlyList<string> Build()
+        {
+            built++;
+            return ["What is the weather in Paris?", "line one\nline two", string.Empty];
+        }
+
+        var first = memo.Queries("seed 1", Build);
+        var again = new ExaminationMemo(new StageCache(temp.Path), new Dictionary<string, string>()).Queries("seed 1", Build);
+        memo.Queries("seed 2", Build);
+
+        CollectionAssert.AreEqual(first.ToArray(), again.ToArray());
+        Assert.AreEqual(2, built, "built for seed 1 and seed 2, read back for seed 1 the second time");
+    }
+
+    [TestMethod]
     public void The_facts_of_each_conversation_read_back_as_remembered()
     {
         using var temp = new TempDirectory();
