@@ -61,11 +61,12 @@ public sealed class CacheBuildTests
             CollectionAssert.AreEqual(File.ReadAllBytes(project.Path("artifacts", "cached", "data", name)), File.ReadAllBytes(moved.Path("artifacts", "cached", "data", name)), name);
         }
 
-        // A tiny memory budget spools the conversations to disk (on one thread, so the sources are read in turn, not
-        // read ahead into the read stage and replayed from it); a cold compile that way writes the same bytes.
-        var spooled = moved.Build("-p:AgentFlanSpoolBudgetMB=1", "-p:AgentFlanThreads=1", $"-p:AgentFlanCacheDir={moved.Path("other-cache")}/", $"-p:AgentFlanOutputDir={moved.Path("spooled")}/");
+        // Without the cache (whose read stage would replay the sources) a tiny memory budget spools the conversations
+        // to disk; a compile that way writes the same bytes, and leaves no cache behind.
+        var spooled = moved.Build("-p:AgentFlanSpoolBudgetMB=1", "-p:AgentFlanUseCache=false", $"-p:AgentFlanCacheDir={moved.Path("other-cache")}/", $"-p:AgentFlanOutputDir={moved.Path("spooled")}/");
         Assert.AreEqual(0, spooled.ExitCode, spooled.ToString());
         StringAssert.Contains(spooled.Output, "conversations spooled to disk");
+        Assert.IsFalse(Directory.Exists(moved.Path("other-cache")), "AgentFlanUseCache=false reads and writes no cache");
         foreach (var name in new[] { "manifest.json", "shard-00000.afbshard" })
         {
             CollectionAssert.AreEqual(File.ReadAllBytes(project.Path("artifacts", "cached", "data", name)), File.ReadAllBytes(moved.Path("spooled", "cached", "data", name)), name);

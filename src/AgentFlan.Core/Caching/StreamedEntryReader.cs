@@ -128,11 +128,6 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
     }
 
     /// <summary>
-    /// For an entry read while streaming, whether it is damaged: reads what was not read yet and checks the hash (a
-    /// damaged entry is deleted and reported). A compile that failed while using the records asks this to tell a
-    /// damaged entry (build it again) from a real error. Always false for an entry verified when opened.
-    /// </summary>
-    /// <summary>
     /// The records again from the first, for an entry verified as a whole when it was opened: its open handle reads
     /// the same bytes whatever happens to the file's name since (a publish renames over it, a prune deletes it).
     /// </summary>
@@ -180,6 +175,11 @@ public sealed class StreamedEntryReader<TRecord, TSummary> : IDisposable
         }
     }
 
+    /// <summary>
+    /// For an entry read while streaming, whether it is damaged: reads what was not read yet and checks the hash (a
+    /// damaged entry is deleted and reported). A compile that failed while using the records asks this to tell a
+    /// damaged entry (build it again) from a real error. Always false for an entry verified when opened.
+    /// </summary>
     public bool IsDamaged() => _entry is not null && !_entry.IsIntact();
 
     public void Dispose() => _stream.Dispose();

@@ -257,7 +257,14 @@ public sealed class SourceLoader
         var reader = SourceReaders.Find(source.Format)
             ?? throw new DiagnosticException(Diagnostic.Error(DiagnosticCodes.UnknownName, $"Source '{source.Name}': format '{source.Format}' has no reader.", _recipe.FilePath));
         var key = ReadKey(index);
-        using var store = _cache is null ? null : ReadStore.Create(_cache, key);
+        // Encoded and hashed on the entry's own thread; the spool keeps nothing of a source it will replay from the entry.
+        using var store = _cache is null ? null : new BackgroundEntryWriter<Conversation, StoredRead>(ReadStore.Create(_cache, key));
+        var replayed = store is not null && _spool is not null && !aside;
+        if (replayed)
+        {
+            _spool!.Defer(source.Name);
+        }
+
         var tally = new ReadTally();
         QuarantineWriter? quarantine = null;
         long yielded = 0;
@@ -265,7 +272,8 @@ public sealed class SourceLoader
         {
             foreach (var path in SourcePaths.Expand(source.Path!))
             {
-                foreach (var result in reader.Read(path, source.Name, cancellationToken))
+                // Read ahead beside other sources, one thread each; alone, on every thread the compile has.
+                foreach (var result in reader.Read(path, source.Name, aside ? 1 : _threads, cancellationToken))
                 {
                     tally.Add(result);
                     if (result is RejectedRecord rejected)
@@ -320,6 +328,12 @@ public sealed class SourceLoader
         var reasons = Reasons(tally);
         CheckTolerance(source, statistics, reasons);
         store?.Commit(new StoredRead(statistics, reasons, quarantine is null ? null : File.ReadAllText(QuarantinePath(source))));
+        if (replayed)
+        {
+            var entry = ReadStore.Open(_cache!, key)
+                ?? throw new IOException($"The read stage entry of source '{source.Name}' could not be read back right after it was written ({_cache!.Root}).");
+            _spool!.Adopt(source.Name, entry.Replay, entry);
+        }
     }
 
     /// <summary>

@@ -16,4 +16,11 @@ public interface ISourceReader
     /// folder, whose <c>.json</c>/<c>.jsonl</c> files (and their <c>.gz</c> forms) are read in ordinal order.
     /// </summary>
     IEnumerable<ReadResult> Read(string path, string sourceName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="path"/> as <see cref="Read(string, string, CancellationToken)"/> does, parsing on up to
+    /// <paramref name="threads"/> threads where the format allows: the same results in the same order.
+    /// </summary>
+    IEnumerable<ReadResult> Read(string path, string sourceName, int threads, CancellationToken cancellationToken) =>
+        Read(path, sourceName, cancellationToken);
 }

@@ -13,7 +13,18 @@ internal sealed class JsonSourceReader(string format, RecordMapper mapper) : ISo
 {
     public string Format { get; } = format;
 
-    public IEnumerable<ReadResult> Read(string path, string sourceName, CancellationToken cancellationToken)
+    public IEnumerable<ReadResult> Read(string path, string sourceName, CancellationToken cancellationToken) =>
+        Read(path, sourceName, threads: 1, cancellationToken);
+
+    /// <param name="threads">
+    /// Above 1, a JSON Lines file's lines are parsed and mapped on that many threads (<see cref="ParallelJsonLines"/>):
+    /// the same results in the same order.
+    /// </param>
+    public IEnumerable<ReadResult> Read(string path, string sourceName, int threads, CancellationToken cancellationToken) =>
+        Read(path, sourceName, threads, ParallelJsonLines.DefaultBlockBytes, cancellationToken);
+
+    /// <param name="blockBytes">The parallel reader's block size (tests make it small).</param>
+    internal IEnumerable<ReadResult> Read(string path, string sourceName, int threads, int blockBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -26,15 +37,35 @@ internal sealed class JsonSourceReader(string format, RecordMapper mapper) : ISo
             foreach (var file in files)
             {
                 using var stream = SourceFiles.Open(file);
-                foreach (var record in JsonRecordScanner.Scan(stream, cancellationToken))
+                IEnumerable<ReadResult> Sequential(Stream rest, int line, bool mayBeArray) =>
+                    (mayBeArray ? JsonRecordScanner.Scan(rest, cancellationToken) : JsonRecordScanner.ScanLines(rest, line, cancellationToken))
+                        .Select(record => Result(record, file, sourceName, toolSpecs));
+
+                ReadResult? Line(ReadOnlyMemory<byte> bytes, int line)
                 {
-                    var where = new Provenance(sourceName, file, record.Line, record.Index);
-                    yield return record.Document is null
-                        ? new RejectedRecord(where, record.FailureReason!, record.FailureCode!, record.RawText())
-                        : Map(record.Document.RootElement, new RecordContext(where, record.RawText, toolSpecs));
+                    using var document = JsonRecordScanner.ParseLine(bytes);
+                    return document is null
+                        ? null
+                        : Map(document.RootElement, new RecordContext(new Provenance(sourceName, file, line, -1), () => ScannedRecord.Decode(bytes.Span), toolSpecs));
+                }
+
+                var results = threads > 1
+                    ? ParallelJsonLines.Read(stream, threads, Line, Sequential, blockBytes, cancellationToken)
+                    : Sequential(stream, 1, mayBeArray: true);
+                foreach (var result in results)
+                {
+                    yield return result;
                 }
             }
         }
+    }
+
+    private ReadResult Result(ScannedRecord record, string file, string sourceName, ToolSpecCache toolSpecs)
+    {
+        var where = new Provenance(sourceName, file, record.Line, record.Index);
+        return record.Document is null
+            ? new RejectedRecord(where, record.FailureReason!, record.FailureCode!, record.RawText())
+            : Map(record.Document.RootElement, new RecordContext(where, record.RawText, toolSpecs));
     }
 
     private ReadResult Map(JsonElement root, RecordContext context)

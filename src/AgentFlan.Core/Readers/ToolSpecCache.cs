@@ -18,7 +18,16 @@ internal sealed class ToolSpecCache
 
     private readonly Dictionary<byte[], ToolSpec> _specs = new(RawJsonComparer.Instance);
 
+    /// <summary>The spec of <paramref name="element"/>'s raw JSON, read once; safe from several threads (one reads at a time, so each distinct spec has one instance).</summary>
     public ToolSpec GetOrAdd(JsonElement element, string where, Func<JsonElement, string, ToolSpec> read)
+    {
+        lock (_specs)
+        {
+            return GetOrAddLocked(element, where, read);
+        }
+    }
+
+    private ToolSpec GetOrAddLocked(JsonElement element, string where, Func<JsonElement, string, ToolSpec> read)
     {
         var raw = JsonMarshal.GetRawUtf8Value(element);
         var lookup = _specs.GetAlternateLookup<ReadOnlySpan<byte>>();

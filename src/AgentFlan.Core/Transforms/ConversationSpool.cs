@@ -20,6 +20,7 @@ public sealed class ConversationSpool : IDisposable
     public const long DefaultBudgetBytes = 64L << 20;
 
     private readonly Dictionary<string, Func<IEnumerable<Conversation>>> _replays = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _deferred = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _owned = [];
 
     /// <summary>Runs of consecutive conversations of one source: replayed (its replay) or stored here (null).</summary>
@@ -65,6 +66,17 @@ public sealed class ConversationSpool : IDisposable
         _replays[source] = replay;
     }
 
+    /// <summary>
+    /// Counts <paramref name="source"/>'s conversations without keeping them: its replay is <see cref="Adopt">adopted</see>
+    /// later, before the first pass reads the spool (a source being written to the read stage, replayed from its entry
+    /// once published). Call before the source's first conversation is added.
+    /// </summary>
+    public void Defer(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _deferred.Add(source);
+    }
+
     public void Add(Conversation conversation)
     {
         ArgumentNullException.ThrowIfNull(conversation);
@@ -72,12 +84,12 @@ public sealed class ConversationSpool : IDisposable
         var source = conversation.Provenance.Source;
         if (_segments.Count == 0 || !string.Equals(_segments[^1].Source, source, StringComparison.Ordinal))
         {
-            _segments.Add(new Segment(source, _replays.GetValueOrDefault(source)));
+            _segments.Add(new Segment(source, replayed: _replays.ContainsKey(source) || _deferred.Contains(source)));
         }
 
         var segment = _segments[^1];
         segment.Count++;
-        if (segment.Replay is not null)
+        if (segment.Replayed)
         {
             return;
         }
@@ -105,7 +117,7 @@ public sealed class ConversationSpool : IDisposable
     public void AddReplayed(string source, int count)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (!_replays.TryGetValue(source, out var replay))
+        if (!_replays.ContainsKey(source))
         {
             throw new InvalidOperationException($"Source '{source}' was not adopted: its conversations must be added.");
         }
@@ -115,14 +127,14 @@ public sealed class ConversationSpool : IDisposable
             throw new InvalidOperationException($"Source '{source}' is counted once, in one run.");
         }
 
-        _segments.Add(new Segment(source, replay) { Count = count });
+        _segments.Add(new Segment(source, replayed: true) { Count = count });
         Count += count;
     }
 
     /// <summary>Every conversation, in the order added.</summary>
     public IEnumerable<Conversation> Read()
     {
-        if (_replays.Count > 0)
+        if (_replays.Count > 0 || _deferred.Count > 0)
         {
             return Merged();
         }
@@ -145,7 +157,7 @@ public sealed class ConversationSpool : IDisposable
         using var stored = new StoredCursor(_memory, _memory is null && _stored > 0 ? Decode() : null);
         foreach (var segment in _segments)
         {
-            if (segment.Replay is null)
+            if (!segment.Replayed)
             {
                 int start = stored.Position;
                 yield return new SpoolSegment(segment.Source, segment.Count, stored.Take(segment.Count));
@@ -175,10 +187,12 @@ public sealed class ConversationSpool : IDisposable
     /// <summary>The segments in order: stored ones from memory or the temp file, adopted ones from their replay.</summary>
     private IEnumerable<Conversation> Merged() => ReadSegments().SelectMany(segment => segment.Conversations);
 
-    private static IEnumerable<Conversation> Replayed(Segment segment)
+    private IEnumerable<Conversation> Replayed(Segment segment)
     {
+        var replay = _replays.GetValueOrDefault(segment.Source)
+            ?? throw new InvalidOperationException($"Source '{segment.Source}' was deferred and never adopted: the spool has none of its conversations.");
         int replayed = 0;
-        foreach (var conversation in segment.Replay!())
+        foreach (var conversation in replay())
         {
             replayed++;
             yield return conversation;
@@ -283,11 +297,12 @@ public sealed class ConversationSpool : IDisposable
         }
     }
 
-    private sealed class Segment(string source, Func<IEnumerable<Conversation>>? replay)
+    /// <summary>A run of one source's conversations: stored here, or replayed (adopted or deferred).</summary>
+    private sealed class Segment(string source, bool replayed)
     {
         public string Source { get; } = source;
 
-        public Func<IEnumerable<Conversation>>? Replay { get; } = replay;
+        public bool Replayed { get; } = replayed;
 
         public int Count { get; set; }
     }

@@ -46,6 +46,19 @@ internal sealed class JsonRecordScanner
             : scanner.ScanLines(cancellationToken);
     }
 
+    /// <summary>
+    /// Scans <paramref name="stream"/> as JSON Lines whose first line is line <paramref name="firstLine"/> of the file
+    /// (the rest of a file another reader started; no byte order mark, no array).
+    /// </summary>
+    public static IEnumerable<ScannedRecord> ScanLines(Stream stream, int firstLine, CancellationToken cancellationToken, int maxRecordBytes = ReaderLimits.MaxRecordBytes)
+    {
+        var scanner = new JsonRecordScanner(stream, maxRecordBytes) { _line = firstLine };
+        return scanner.ScanLines(cancellationToken);
+    }
+
+    /// <summary>Parses one line the way the JSON Lines scan does; null when it is not exactly one JSON value.</summary>
+    internal static JsonDocument? ParseLine(ReadOnlyMemory<byte> line) => TryParse(line);
+
     private IEnumerable<ScannedRecord> ScanArray(CancellationToken cancellationToken)
     {
         Advance(1);
