@@ -496,6 +496,64 @@ public sealed class StageCache
         return (entries, bytes);
     }
 
+    /// <summary>
+    /// Keeps <paramref name="file"/> as a blob: a file stored as it is (no header), named by the SHA-256 of its bytes
+    /// (<paramref name="sha256"/>, which the caller computed when it wrote them), hard-linked when the file system allows
+    /// (no copy: the shards a compile wrote are kept at no cost) and copied otherwise. A blob already there is touched.
+    /// </summary>
+    public void PutBlob(string stage, string sha256, string file)
+    {
+        var path = PathOf(stage, sha256);
+        if (File.Exists(path))
+        {
+            Touch(stage, sha256);
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        IO.HardLink.LinkOrCopy(file, path);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="destination"/> (which must not exist) with the blob's bytes — linked, or copied and
+    /// flushed to disk — once they are checked against its name. False when the blob is gone, or damaged (then
+    /// deleted and reported in <see cref="Warnings"/>).
+    /// </summary>
+    public bool TryGetBlob(string stage, string sha256, string destination)
+    {
+        var path = PathOf(stage, sha256);
+        try
+        {
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan))
+            {
+                if (!Convert.ToHexStringLower(SHA256.HashData(stream)).Equals(sha256, StringComparison.Ordinal))
+                {
+                    stream.Dispose();
+                    Reject(path);
+                    return false;
+                }
+            }
+
+            if (!IO.HardLink.TryCreate(path, destination))
+            {
+                using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan);
+                using var copy = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                source.CopyTo(copy);
+                copy.Flush(flushToDisk: true);
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        Touch(stage, sha256);
+        return true;
+    }
+
+    /// <summary>Removes an entry that cannot serve (one of its blobs is gone or damaged), without a warning of its own.</summary>
+    public void Remove(string stage, string key) => TryDelete(PathOf(stage, key));
+
     /// <summary>Marks an entry as used now, so pruning by age keeps what builds still read.</summary>
     public void Touch(string stage, string key)
     {

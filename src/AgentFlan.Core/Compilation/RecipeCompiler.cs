@@ -167,9 +167,8 @@ public static class RecipeCompiler
             segment.Copy = Task.Factory.StartNew(
                 () =>
                 {
-                    using var entry = PackedStore.Open(cache, key) ?? throw new CacheEntryDamagedException($"The packed entry of source '{segment.Source}' is gone or damaged.");
-                    var temps = PackedStore.CopyShards(entry, shard => Path.Combine(outputDirectory, FormattableString.Invariant($"shard-copy-{shard}{Shards.ShardFormat.Extension}")));
-                    return new CopiedSegment(entry.Summary, temps);
+                    var (summary, temps) = PackedStore.Take(cache, key, shard => Path.Combine(outputDirectory, FormattableString.Invariant($"shard-copy-{shard}{Shards.ShardFormat.Extension}")));
+                    return new CopiedSegment(summary, temps);
                 },
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,

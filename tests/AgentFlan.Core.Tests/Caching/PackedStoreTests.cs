@@ -136,6 +136,34 @@ public sealed class PackedStoreTests
     }
 
     [TestMethod]
+    public void A_damaged_or_missing_shard_blob_is_a_miss_and_the_compile_starts_again_without_it()
+    {
+        using var temp = new TempDirectory();
+        var recipe = Write(temp, ThreeSources, string.Empty);
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        var first = RecipeCompiler.Compile(recipe, temp.Combine("first"), cached);
+        var blobs = temp.Combine("cache", PackedStore.ShardStage);
+        Assert.AreEqual(first.Manifest.Shards.Count, Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories).Count(), "one blob per shard, named by its hash");
+
+        // A blob is a name for the output's bytes (a hard link here): writing into it in place, as an outside tool might, damages it.
+        var damaged = Path.Combine(blobs, first.Manifest.Shards[0].Sha256[..2], first.Manifest.Shards[0].Sha256);
+        using (var stream = new FileStream(damaged, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 100;
+            stream.WriteByte(0x5A);
+        }
+
+        File.Delete(Path.Combine(blobs, first.Manifest.Shards[2].Sha256[..2], first.Manifest.Shards[2].Sha256));
+
+        var again = RecipeCompiler.Compile(recipe, temp.Combine("again"), cached);
+        RecipeCompiler.Compile(recipe, temp.Combine("clean"), new CompileOptions());
+
+        Assert.IsTrue(again.Diagnostics.Any(d => d.Code == DiagnosticCodes.CacheEntryCorrupt), "the damaged blob is reported");
+        SampleStoreTests.AssertSameTree(temp.Combine("clean"), temp.Combine("again"));
+        Assert.AreEqual(3, RecipeCompiler.Compile(recipe, temp.Combine("third"), cached).SegmentsReused, "the blobs were stored again");
+    }
+
+    [TestMethod]
     public void A_token_budget_packs_every_sample_together_and_stores_no_segment()
     {
         using var temp = new TempDirectory();

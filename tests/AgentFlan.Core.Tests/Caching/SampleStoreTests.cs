@@ -279,7 +279,8 @@ public sealed class SampleStoreTests
     internal static void AssertSameTree(string expected, string actual)
     {
         var files = Directory.EnumerateFiles(expected, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(expected, f)).Order(StringComparer.Ordinal).ToList();
-        CollectionAssert.AreEqual(files, Directory.EnumerateFiles(actual, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(actual, f)).Order(StringComparer.Ordinal).ToList());
+        var others = Directory.EnumerateFiles(actual, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(actual, f)).Order(StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(files, others, $"only in {expected}: [{string.Join(", ", files.Except(others))}]; only in {actual}: [{string.Join(", ", others.Except(files))}]");
         foreach (var file in files)
         {
             CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(expected, file)), File.ReadAllBytes(Path.Combine(actual, file)), file);
