@@ -1,16 +1,22 @@
-using AgentFlan.Charts;
-using AgentFlan.Compilation;
+using System.Diagnostics;
+using System.Text;
 using AgentFlan.Diagnostics;
-using AgentFlan.Recipes;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace AgentFlan.Build.Tasks;
 
-/// <summary>Compiles each given recipe (items from <see cref="ResolveRecipes"/>) into shards + manifest + report.</summary>
+/// <summary>
+/// Compiles each given recipe (items from <see cref="ResolveRecipes"/>) into shards + manifest + report, in the compile
+/// worker process (<see cref="CompileWorker"/>: this assembly run as a program, with runtime settings of its own) and
+/// logs what it reports as if compiled here; in this process when the assembly cannot run as a program (no
+/// runtimeconfig beside it).
+/// </summary>
 public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     // Created per Execute and disposed when it ends; Cancel may arrive from another thread at any time.
     private volatile CancellationTokenSource? _cancel;
+    private volatile Process? _worker;
 
     [Required]
     public ITaskItem[] Recipes { get; set; } = [];
@@ -33,25 +39,22 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
     [Output]
     public ITaskItem[] Manifests { get; set; } = [];
 
-    public void Cancel() => _cancel?.Cancel();
-
-    public override bool Execute()
+    public void Cancel()
     {
-        using var cancel = new CancellationTokenSource();
-        _cancel = cancel;
+        _cancel?.Cancel();
         try
         {
-            return Compile(cancel.Token);
+            _worker?.Kill(entireProcessTree: true);
         }
-        finally
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            _cancel = null;
+            // Already gone.
         }
     }
 
-    private bool Compile(CancellationToken cancellationToken)
+    public override bool Execute()
     {
-        var manifests = new List<ITaskItem>();
+        var recipes = new List<(string Recipe, string DataDirectory)>();
         foreach (var item in Recipes)
         {
             var path = item.GetMetadata("RecipePath") is { Length: > 0 } recipePath ? recipePath : item.GetMetadata("FullPath");
@@ -62,48 +65,122 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                 continue;
             }
 
-            try
-            {
-                var loaded = RecipeLoader.Load(path, Overrides);
-                Log.Log(loaded.Diagnostics.Where(d => d.IsError));
-                if (loaded.Recipe is not { } recipe)
-                {
-                    continue;
-                }
-
-                var started = System.Diagnostics.Stopwatch.StartNew();
-                var options = new CompileOptions
-                {
-                    CacheDirectory = string.IsNullOrEmpty(CacheDirectory) ? null : CacheDirectory,
-                    Charts = new ScottPlotRenderer(),
-                    SpoolBudgetBytes = SpoolBudgetMegabytes > 0 ? (long)SpoolBudgetMegabytes << 20 : Transforms.ConversationSpool.DefaultBudgetBytes,
-                    Threads = Math.Max(0, Threads),
-                };
-                var result = RecipeCompiler.Compile(recipe, dataDirectory, options, cancellationToken);
-                Log.Log(result.Diagnostics);
-                var stats = result.Manifest.Statistics;
-                Log.LogMessage(
-                    MessageImportance.High,
-                    $"AgentFlan: compiled recipe '{recipe.Name}': {stats.Conversations} conversations, {stats.Tokens} tokens ({stats.SupervisedTokens} supervised), {result.Manifest.Shards.Sum(s => s.Rows)} rows in {started.Elapsed.TotalSeconds:0.0} s ({result.CacheSummary}) -> {result.ManifestPath}");
-                Log.LogMessage(MessageImportance.Normal, $"AgentFlan: recipe '{recipe.Name}' compile time: {result.TimingSummary}");
-                manifests.Add(new Microsoft.Build.Utilities.TaskItem(result.ManifestPath));
-            }
-            catch (DiagnosticException e)
-            {
-                Log.Log(e.Diagnostics);
-            }
-            catch (OperationCanceledException)
-            {
-                Log.LogMessage(MessageImportance.High, $"AgentFlan: compile of '{path}' was cancelled; nothing was published.");
-                return false;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                Log.LogInternalError(e, path);
-            }
+            recipes.Add((path, dataDirectory));
         }
 
-        Manifests = [.. manifests];
+        var request = new CompileRequest(recipes, Overrides, CacheDirectory, SpoolBudgetMegabytes, Threads);
+        var report = new LogReport(Log);
+        using var cancel = new CancellationTokenSource();
+        _cancel = cancel;
+        try
+        {
+            if (WorkerRuntimeConfig() is null)
+            {
+                RecipeCompilation.Run(request, report, cancel.Token);
+            }
+            else
+            {
+                RunWorker(request, report, cancel.Token);
+            }
+        }
+        finally
+        {
+            _cancel = null;
+        }
+
+        Manifests = [.. report.Manifests.Select(path => new TaskItem(path))];
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The runtimeconfig that lets this assembly run as the worker, or null.</summary>
+    private static string? WorkerRuntimeConfig()
+    {
+        var config = Path.ChangeExtension(typeof(CompileRecipe).Assembly.Location, ".runtimeconfig.json");
+        return File.Exists(config) ? config : null;
+    }
+
+    private void RunWorker(CompileRequest request, LogReport report, CancellationToken cancellationToken)
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
+        var start = new ProcessStartInfo(host)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardErrorEncoding = new UTF8Encoding(false),
+        };
+        start.ArgumentList.Add(typeof(CompileRecipe).Assembly.Location);
+        start.ArgumentList.Add(CompileWorker.Verb);
+
+        var errors = new StringBuilder();
+        using var worker = Process.Start(start) ?? throw new InvalidOperationException($"'{host}' did not start.");
+        _worker = worker;
+        try
+        {
+            worker.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    lock (errors)
+                    {
+                        errors.AppendLine(e.Data);
+                    }
+                }
+            };
+            worker.BeginErrorReadLine();
+            worker.StandardInput.Write(Protocol.WriteRequest(request));
+            worker.StandardInput.Close();
+            while (worker.StandardOutput.ReadLine() is { } line)
+            {
+                if (!Protocol.Replay(line, report))
+                {
+                    Log.LogMessage(MessageImportance.Normal, line);
+                }
+            }
+
+            worker.WaitForExit();
+        }
+        finally
+        {
+            _worker = null;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            Log.LogMessage(MessageImportance.High, "AgentFlan: the compile was cancelled; nothing was published.");
+            Log.LogError("AgentFlan: the compile was cancelled.");
+            return;
+        }
+
+        if (worker.ExitCode != 0)
+        {
+            string detail;
+            lock (errors)
+            {
+                detail = errors.ToString().Trim();
+            }
+
+            report.InternalError($"the compile worker exited with code {worker.ExitCode}: {detail}", detail, request.Recipes.Count > 0 ? request.Recipes[0].Recipe : null);
+        }
+    }
+
+    /// <summary>Logs what a compilation reports, as errors and warnings with code, file, line and column, and keeps the manifests.</summary>
+    private sealed class LogReport(TaskLoggingHelper log) : ICompileReport
+    {
+        public List<string> Manifests { get; } = [];
+
+        public void Diagnostics(IEnumerable<Diagnostic> diagnostics) => log.Log(diagnostics);
+
+        public void Message(bool high, string text) => log.LogMessage(high ? MessageImportance.High : MessageImportance.Normal, text);
+
+        public void Manifest(string path) => Manifests.Add(path);
+
+        public void InternalError(string message, string detail, string? file)
+        {
+            log.LogError(null, DiagnosticCodes.InternalError, null, file, 0, 0, 0, 0, $"Internal error: {message}");
+            log.LogMessage(MessageImportance.Low, detail);
+        }
     }
 }

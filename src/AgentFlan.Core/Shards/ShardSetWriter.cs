@@ -114,6 +114,13 @@ public sealed class ShardSetWriter : IDisposable
         var name = NameOf(_started++);
         var path = Path.Combine(_directory, name);
         File.Move(writtenPath, path, overwrite: true);
+        if (File.Exists(writtenPath))
+        {
+            // Both names linked one file (the shard an earlier attempt of this compile took from the same blob): a
+            // rename between two links of one file does nothing, and leaves the temp name behind.
+            File.Delete(writtenPath);
+        }
+
         var job = new Job(null, name, path);
         job.Done.SetResult(stored with { File = name });
         _inFlight.Enqueue(job);

@@ -1,0 +1,78 @@
+using AgentFlan.Charts;
+using AgentFlan.Compilation;
+using AgentFlan.Diagnostics;
+using AgentFlan.Recipes;
+
+namespace AgentFlan.Build.Tasks;
+
+/// <summary>
+/// What <see cref="CompileRecipe"/> does for its recipes, free of MSBuild types so that it runs the same in the task
+/// and in the compile worker process (<see cref="CompileWorker"/>): load each recipe with the build's overrides,
+/// compile it, and report diagnostics, the summary lines and the manifest to a <see cref="ICompileReport"/>.
+/// </summary>
+internal static class RecipeCompilation
+{
+    public static void Run(CompileRequest request, ICompileReport report, CancellationToken cancellationToken)
+    {
+        foreach (var (path, dataDirectory) in request.Recipes)
+        {
+            try
+            {
+                var loaded = RecipeLoader.Load(path, request.Overrides);
+                report.Diagnostics(loaded.Diagnostics.Where(d => d.IsError));
+                if (loaded.Recipe is not { } recipe)
+                {
+                    continue;
+                }
+
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                var options = new CompileOptions
+                {
+                    CacheDirectory = string.IsNullOrEmpty(request.CacheDirectory) ? null : request.CacheDirectory,
+                    Charts = new ScottPlotRenderer(),
+                    SpoolBudgetBytes = request.SpoolBudgetMegabytes > 0 ? (long)request.SpoolBudgetMegabytes << 20 : Transforms.ConversationSpool.DefaultBudgetBytes,
+                    Threads = Math.Max(0, request.Threads),
+                };
+                var result = RecipeCompiler.Compile(recipe, dataDirectory, options, cancellationToken);
+                report.Diagnostics(result.Diagnostics);
+                var stats = result.Manifest.Statistics;
+                report.Message(high: true, $"AgentFlan: compiled recipe '{recipe.Name}': {stats.Conversations} conversations, {stats.Tokens} tokens ({stats.SupervisedTokens} supervised), {result.Manifest.Shards.Sum(s => s.Rows)} rows in {started.Elapsed.TotalSeconds:0.0} s ({result.CacheSummary}) -> {result.ManifestPath}");
+                report.Message(high: false, $"AgentFlan: recipe '{recipe.Name}' compile time: {result.TimingSummary}");
+                report.Manifest(result.ManifestPath);
+            }
+            catch (DiagnosticException e)
+            {
+                report.Diagnostics(e.Diagnostics);
+            }
+            catch (OperationCanceledException)
+            {
+                report.Message(high: true, $"AgentFlan: compile of '{path}' was cancelled; nothing was published.");
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                report.InternalError(e.Message, e.ToString(), path);
+            }
+        }
+    }
+}
+
+/// <summary>The recipes to compile (recipe file, data directory) and the build's settings for them.</summary>
+internal sealed record CompileRequest(
+    IReadOnlyList<(string Recipe, string DataDirectory)> Recipes,
+    string? Overrides,
+    string? CacheDirectory,
+    int SpoolBudgetMegabytes,
+    int Threads);
+
+/// <summary>Where a compilation reports: the build log in the task, a line protocol in the worker.</summary>
+internal interface ICompileReport
+{
+    void Diagnostics(IEnumerable<Diagnostic> diagnostics);
+
+    void Message(bool high, string text);
+
+    void Manifest(string path);
+
+    void InternalError(string message, string detail, string? file);
+}
