@@ -9,8 +9,9 @@ namespace AgentFlan.Build.Tasks;
 /// <summary>
 /// Compiles each given recipe (items from <see cref="ResolveRecipes"/>) into shards + manifest + report, in the compile
 /// worker process (<see cref="CompileWorker"/>: this assembly run as a program, with runtime settings of its own) and
-/// logs what it reports as if compiled here; in this process when the assembly cannot run as a program (no
-/// runtimeconfig beside it).
+/// logs what it reports as if compiled here. In this process when the samples stage holds every recipe's documents
+/// (a weight or sequence change: re-weighing and packing take less than the worker's start) or when the assembly
+/// cannot run as a program (no runtimeconfig beside it).
 /// </summary>
 public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableTask
 {
@@ -74,7 +75,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         _cancel = cancel;
         try
         {
-            if (WorkerRuntimeConfig() is null)
+            if (WorkerRuntimeConfig() is null || RecipeCompilation.OnlyRepacks(request))
             {
                 RecipeCompilation.Run(request, report, cancel.Token);
             }

@@ -12,6 +12,44 @@ namespace AgentFlan.Build.Tasks;
 /// </summary>
 internal static class RecipeCompilation
 {
+    /// <summary>
+    /// Whether the samples stage holds every recipe's documents, so that each compile only re-weighs and packs them:
+    /// about a second of code, for which starting the worker process costs more than running it here. False when
+    /// anything is missing or wrong (the compile then reports it).
+    /// </summary>
+    public static bool OnlyRepacks(CompileRequest request)
+    {
+        if (string.IsNullOrEmpty(request.CacheDirectory) || request.Recipes.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var cache = new Caching.StageCache(request.CacheDirectory);
+            var hashes = new Caching.FileHashMemo(cache.Root);
+            foreach (var (path, _) in request.Recipes)
+            {
+                if (RecipeLoader.Load(path, request.Overrides).Recipe is not { } recipe)
+                {
+                    return false;
+                }
+
+                var files = recipe.Sources.Select(source => SourceLoader.InputFiles(recipe, source, hashes)).ToList();
+                if (!cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, files)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is DiagnosticException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static void Run(CompileRequest request, ICompileReport report, CancellationToken cancellationToken)
     {
         foreach (var (path, dataDirectory) in request.Recipes)
