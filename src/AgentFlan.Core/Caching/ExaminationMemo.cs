@@ -93,7 +93,8 @@ public sealed class ExaminationMemo
     }
 
     /// <summary>Publishes the source's examination (replacing one made against other queries).</summary>
-    public void Remember(string source, SourceExamination examination)
+    /// <param name="writeFacts">Writes each conversation's facts (<see cref="WriteFacts"/>, in read order) when the examination does not hold them.</param>
+    public void Remember(string source, SourceExamination examination, Action<BinaryWriter>? writeFacts = null)
     {
         ArgumentNullException.ThrowIfNull(examination);
         if (!_readKeys.TryGetValue(source, out var readKey))
@@ -127,12 +128,17 @@ public sealed class ExaminationMemo
                 writer.Write(bits);
             }
 
-            writer.Write(examination.Facts is not null);
-            foreach (var fact in examination.Facts ?? [])
+            writer.Write(examination.Facts is not null || writeFacts is not null);
+            if (examination.Facts is { } facts)
             {
-                writer.Write(fact.Id);
-                writer.Write((byte)fact.Kind);
-                writer.Write((byte)((fact.HasCalls ? 1 : 0) | (fact.HasUser ? 2 : 0)));
+                foreach (var fact in facts)
+                {
+                    WriteFacts(writer, fact.Id, fact.Kind, fact.HasCalls, fact.HasUser);
+                }
+            }
+            else
+            {
+                writeFacts?.Invoke(writer);
             }
         }
 
@@ -181,6 +187,16 @@ public sealed class ExaminationMemo
 
         _cache.Put(QueriesStage, key, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         return computed;
+    }
+
+    /// <summary>One conversation's facts as <see cref="Find"/> reads them back (the id as a length-prefixed UTF-8 string, no string needed).</summary>
+    public static void WriteFacts(BinaryWriter writer, ReadOnlySpan<char> id, ConversationKind kind, bool hasCalls, bool hasUser)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write7BitEncodedInt(System.Text.Encoding.UTF8.GetByteCount(id));
+        writer.Write(id);
+        writer.Write((byte)kind);
+        writer.Write((byte)((hasCalls ? 1 : 0) | (hasUser ? 2 : 0)));
     }
 
     private static string Key(string readKey) => ContentHash.OfText($"{Stage}/v{FormatVersion}\n{readKey}");

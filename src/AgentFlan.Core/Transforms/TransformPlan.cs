@@ -88,6 +88,7 @@ public sealed class TransformPlan
                 IdAt = id.At,
                 IdLength = id.Length,
                 Source = checked((ushort)sourceIndex),
+                RawKind = known.Kind,
                 Kind = negatives.Source is { } negativeSource && source == negativeSource ? ConversationKind.Negative : known.Kind,
                 HasCalls = known.HasCalls,
                 HasUser = known.HasUser,
@@ -177,6 +178,23 @@ public sealed class TransformPlan
         }
 
         examiner.Finish();
+        if (memo is not null)
+        {
+            // With each conversation's facts, read from the plan's own compact copy (no string per conversation kept
+            // while the sources are read).
+            foreach (var (source, examination) in examiner.Examined)
+            {
+                var first = facts.FindIndex(f => _sources[f.Source] == source);
+                memo.Remember(source, examination, writer =>
+                {
+                    for (int i = first; i < first + examination.Keys.Count; i++)
+                    {
+                        var fact = facts[i];
+                        Caching.ExaminationMemo.WriteFacts(writer, _ids.Chars(fact.Id), fact.RawKind, fact.HasCalls, fact.HasUser);
+                    }
+                });
+            }
+        }
 
         _facts = facts;
         var isKeeper = new bool[_facts.Count];
@@ -769,7 +787,6 @@ public sealed class TransformPlan
         private bool _contaminationKnown;
         private List<Digest128>? _keys;
         private List<bool>? _contaminated;
-        private List<Caching.ExaminedFacts>? _facts;
         private (string Source, Caching.SourceExamination? Known)? _prefetched;
         private int _ordinal;
 
@@ -791,7 +808,6 @@ public sealed class TransformPlan
                     && (known && _contaminationKnown ? _known!.Contaminated![_ordinal] : decontaminator!.IsContaminated(conversation));
                 _keys?.Add(key);
                 _contaminated?.Add(contaminated);
-                _facts?.Add(new Caching.ExaminedFacts(conversation.Id, conversation.Kind, Kinds.HasCalls(conversation), conversation.Messages.Any(m => m.Role == Role.User)));
                 _ordinal++;
                 results[i] = (key, contaminated);
             }
@@ -821,15 +837,21 @@ public sealed class TransformPlan
         /// <summary>Whether a known examination's contamination bits apply (they were checked against these queries).</summary>
         public bool ChecksContamination => _identity is not null;
 
-        /// <summary>Remembers the source being examined, if it was not remembered (or not against these queries).</summary>
+        /// <summary>
+        /// Sources examined from their text (not remembered, or against other queries), in order: the plan remembers
+        /// them, with their facts, once every conversation is merged.
+        /// </summary>
+        public List<(string Source, Caching.SourceExamination Examination)> Examined { get; } = [];
+
+        /// <summary>Ends the source being examined: queued for <see cref="Examined"/> if the memo does not hold it (or not against these queries).</summary>
         public void Finish()
         {
             if (_source is not null && _keys is not null)
             {
-                memo!.Remember(_source, new Caching.SourceExamination(_keys, _identity, _identity is null ? null : _contaminated) { Facts = _facts });
+                Examined.Add((_source, new Caching.SourceExamination(_keys, _identity, _identity is null ? null : _contaminated)));
             }
 
-            (_source, _known, _keys, _contaminated, _facts) = (null, null, null, null, null);
+            (_source, _known, _keys, _contaminated) = (null, null, null, null);
         }
 
         private void Start(string source)
@@ -843,7 +865,6 @@ public sealed class TransformPlan
             {
                 _keys = [];
                 _contaminated = [];
-                _facts = [];
             }
         }
     }
@@ -918,6 +939,7 @@ public sealed class TransformPlan
         /// <summary>Index of its source name.</summary>
         public ushort Source;
         private byte _kind;
+        private byte _rawKind;
         private Flag _flags;
 
         [Flags]
@@ -935,6 +957,13 @@ public sealed class TransformPlan
         {
             readonly get => (ConversationKind)_kind;
             set => _kind = checked((byte)value);
+        }
+
+        /// <summary>The kind the source gave it (<see cref="Kind"/> may be overridden by <c>negatives.source</c>).</summary>
+        public ConversationKind RawKind
+        {
+            readonly get => (ConversationKind)_rawKind;
+            set => _rawKind = checked((byte)value);
         }
 
         public bool HasCalls
