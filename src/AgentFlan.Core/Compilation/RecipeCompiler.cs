@@ -221,7 +221,6 @@ public static class RecipeCompiler
         var recipe = context.Recipe;
         var parallel = new ParallelTokenizer(context.Tokenizer, t => new SampleTokenizer(t, context.Template, recipe.Masking, plan, context.Memo).Document);
         var threads = context.Options.Threads > 0 ? context.Options.Threads : ParallelTokenizer.DefaultThreads;
-        var saving = false;
         try
         {
             foreach (var (conversation, document) in parallel.TokenizeAll(conversations, threads, cancellationToken))
@@ -229,27 +228,11 @@ public static class RecipeCompiler
                 yield return (conversation, document);
             }
 
-            if (context.Memo is { } memo)
-            {
-                // Its new packs are written beside the packing; the compile waits for them before it returns.
-                context.MemoSaved = Task.Run(
-                    () =>
-                    {
-                        using (memo)
-                        {
-                            memo.Save();
-                        }
-                    },
-                    CancellationToken.None);
-                saving = true;
-            }
+            context.Memo?.Save();
         }
         finally
         {
-            if (!saving)
-            {
-                context.Memo?.Dispose();
-            }
+            context.Memo?.Dispose();
         }
     }
 
@@ -647,7 +630,6 @@ public static class RecipeCompiler
         var drawing = Task.Run(() => DatasetReport.Draw(measured, charts));
         manifest = manifest with { Shards = shardWriter.Complete() };
         Threading.Blocking.Wait(Task.WhenAll(storing));
-        Threading.Blocking.Wait(context.MemoSaved);
         var written = context.Clock.Elapsed;
 
         var manifestJson = manifest.ToJson();
@@ -783,9 +765,6 @@ public static class RecipeCompiler
 
         /// <summary>Null without a cache: nothing to remember between compiles, so no key is hashed and no document kept.</summary>
         public DocumentMemo? Memo { get; }
-
-        /// <summary>The memo's packs being published (once every document was tokenized).</summary>
-        public Task MemoSaved { get; set; } = Task.CompletedTask;
 
         public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
 
