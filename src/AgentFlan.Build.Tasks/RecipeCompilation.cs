@@ -36,7 +36,7 @@ internal static class RecipeCompilation
                 }
 
                 var files = recipe.Sources.Select(source => SourceLoader.InputFiles(recipe, source, hashes)).ToList();
-                if (!cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, files)))
+                if (!cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files, hashes))))
                 {
                     return false;
                 }

@@ -33,12 +33,12 @@ public static class SampleStore
     /// <summary>The settings that do not reach the documents: they are applied to the stored documents.</summary>
     private static readonly string[] AppliedLater = ["recipe", "capabilities", "sequence"];
 
-    /// <param name="files">Every source's input files (by content), in recipe order; synthetic sources have none.</param>
+    /// <param name="files">Every source's input files (by content), in recipe order, then the evaluation sources' (<see cref="Compilation.SourceLoader.KeyFiles"/>); synthetic sources have none.</param>
     public static string Key(Recipe recipe, IReadOnlyList<IReadOnlyList<SourceFile>> files) =>
         Key(RecipeFingerprint.DataSettings(recipe ?? throw new ArgumentNullException(nameof(recipe))), files);
 
     /// <param name="dataSettings">The recipe's <see cref="RecipeFingerprint.DataSettings"/>, when the caller has it.</param>
-    /// <param name="files">Every source's input files (by content), in recipe order; synthetic sources have none.</param>
+    /// <param name="files">Every source's input files (by content), in recipe order, then the evaluation sources' (<see cref="Compilation.SourceLoader.KeyFiles"/>); synthetic sources have none.</param>
     public static string Key(string dataSettings, IReadOnlyList<IReadOnlyList<SourceFile>> files)
     {
         ArgumentNullException.ThrowIfNull(dataSettings);

@@ -85,7 +85,7 @@ public static class RebuildExplanation
         var cache = new Caching.StageCache(cacheDirectory);
         var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
         var lines = new List<string>();
-        if (cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, files)))
+        if (cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files))))
         {
             lines.Add("samples: cached; a compile re-weighs capabilities, applies the over-length policy, packs and writes, and reads, transforms and tokenizes nothing");
             return lines;

@@ -42,8 +42,8 @@ public static class RecipeCompiler
         var context = new CompileContext(recipe, options);
         var hashes = context.Cache is null ? null : new FileHashMemo(context.Cache.Root);
         var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s, hashes)).ToList();
+        var key = SampleStore.Key(context.DataSettings, SourceLoader.KeyFiles(recipe, files, hashes));
         hashes?.Save();
-        var key = SampleStore.Key(context.DataSettings, files);
         var stored = context.Cache is null ? null : SampleStore.Open(context.Cache, key);
         context.Timings.Add(("inputs", context.Clock.Elapsed.TotalSeconds));
         if (stored is not null)

@@ -337,6 +337,32 @@ public sealed class SourceLoader
     }
 
     /// <summary>
+    /// The files the samples stage's key covers by content: every source's input files (as <see cref="InputFiles"/>,
+    /// in recipe order), then each evaluation source's — their cases decontaminate the training data, so editing one
+    /// must not reuse documents decontaminated against the old cases. A missing evaluation file adds none here (the
+    /// evaluation reports it, AFB6003).
+    /// </summary>
+    public static List<IReadOnlyList<SourceFile>> KeyFiles(Recipe recipe, IReadOnlyList<IReadOnlyList<SourceFile>> sourceFiles, FileHashMemo? hashes = null)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(sourceFiles);
+        var files = new List<IReadOnlyList<SourceFile>>(sourceFiles);
+        foreach (var source in recipe.Evaluation.Sources)
+        {
+            try
+            {
+                files.Add(InputFiles(recipe, source, hashes));
+            }
+            catch (DiagnosticException)
+            {
+                files.Add([]);
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>
     /// A source's input files, relative to the recipe and in reading order, with their sizes and content hashes
     /// (none for a synthetic source). Fails with AFB1002-style errors when nothing matches the path.
     /// </summary>

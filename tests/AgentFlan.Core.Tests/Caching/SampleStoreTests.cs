@@ -200,6 +200,37 @@ public sealed class SampleStoreTests
     }
 
     [TestMethod]
+    public void Editing_an_evaluation_file_does_not_reuse_documents_decontaminated_against_the_old_cases()
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data", "chats.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(data)!);
+        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 60, Seed = 3 }), data);
+        var evaluation = temp.Combine("eval", "cases.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(evaluation)!);
+        CorpusWriter.Write(CorpusFormat.Glaive, SyntheticCorpus.Generate(new SyntheticOptions { Count = 30, Seed = 4 }), evaluation);
+        var recipe = RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", """
+            sources:
+              - {name: chats, format: openai, path: data/chats.jsonl}
+            evaluation:
+              sources:
+                - {name: held, format: glaive, path: eval/cases.json}
+            sequence:
+              length: 2048
+            """)).Recipe!;
+        var cached = new CompileOptions { CacheDirectory = temp.Combine("cache") };
+        RecipeCompiler.Compile(recipe, temp.Combine("first"), cached);
+        Assert.IsTrue(RecipeCompiler.Compile(recipe, temp.Combine("same"), cached).SamplesStageReused);
+
+        CorpusWriter.Write(CorpusFormat.Glaive, SyntheticCorpus.Generate(new SyntheticOptions { Count = 30, Seed = 5 }), evaluation);
+        var edited = RecipeCompiler.Compile(recipe, temp.Combine("edited"), cached);
+        RecipeCompiler.Compile(recipe, temp.Combine("clean"), new CompileOptions());
+
+        Assert.IsFalse(edited.SamplesStageReused, "the evaluation file's content is part of the samples stage's key");
+        AssertSameTree(temp.Combine("clean"), temp.Combine("edited"));
+    }
+
+    [TestMethod]
     public void An_entry_with_a_damaged_summary_is_a_miss_before_anything_is_written()
     {
         using var temp = new TempDirectory();
@@ -213,7 +244,7 @@ public sealed class SampleStoreTests
 
         var cache = new StageCache(temp.Combine("cache"));
         var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
-        Assert.IsNull(SampleStore.Open(cache, SampleStore.Key(recipe, files)));
+        Assert.IsNull(SampleStore.Open(cache, SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files))));
         Assert.AreEqual(DiagnosticCodes.CacheEntryCorrupt, cache.Warnings.Single().Code);
         Assert.IsFalse(File.Exists(entry));
     }
@@ -263,7 +294,7 @@ public sealed class SampleStoreTests
     private static string RecipeEntry(TempDirectory temp)
     {
         var recipe = RecipeLoader.Load(temp.Combine("r.recipe.yaml")).Recipe!;
-        var key = SampleStore.Key(recipe, [.. recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s))]);
+        var key = SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, [.. recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s))]));
         return Directory.EnumerateFiles(temp.Combine("cache", SampleStore.Stage), "*", SearchOption.AllDirectories).Single(path => Path.GetFileName(path).StartsWith(key, StringComparison.Ordinal));
     }
 
