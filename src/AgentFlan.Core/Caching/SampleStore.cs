@@ -69,20 +69,9 @@ public static class SampleStore
     /// <see cref="CacheEntryDamagedException"/> (it is deleted and reported), so nothing built from them may be
     /// published before they all went past.
     /// </summary>
-    public static StreamedEntryReader<TokenizedDocument, StoredSummary>? Open(StageCache cache, string key) =>
-        StreamedEntry.OpenStreaming<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, reader =>
-        {
-            var scratch = new DocumentCodec.Scratch();
-            var limit = reader.BaseStream.Length;
-            return () => Read(reader, limit, scratch);
-        });
+    public static StreamedEntryReader<TokenizedDocument, StoredSummary>? Open(StageCache cache, string key) => OpenEntry<StoredSummary>(cache, key);
 
-    public static StreamedEntryWriter<TokenizedDocument, StoredSummary> Create(StageCache cache, string key) =>
-        StreamedEntry.CreateStreamed<TokenizedDocument, StoredSummary>(cache, Stage, key, FormatVersion, writer =>
-        {
-            var scratch = new DocumentCodec.Scratch();
-            return document => Write(writer, document, scratch);
-        });
+    public static StreamedEntryWriter<TokenizedDocument, StoredSummary> Create(StageCache cache, string key) => CreateEntry<StoredSummary>(cache, key);
 
     /// <summary>
     /// The key of one source's part: its documents in the same encoding, keyed by what decides them — the segment's
@@ -99,16 +88,21 @@ public static class SampleStore
     }
 
     /// <summary>A source's part under <paramref name="key"/>, read while streaming as <see cref="Open"/> reads the recipe's entry; null when there is none.</summary>
-    public static StreamedEntryReader<TokenizedDocument, SamplesPart>? OpenPart(StageCache cache, string key) =>
-        StreamedEntry.OpenStreaming<TokenizedDocument, SamplesPart>(cache, Stage, key, FormatVersion, reader =>
+    public static StreamedEntryReader<TokenizedDocument, SamplesPart>? OpenPart(StageCache cache, string key) => OpenEntry<SamplesPart>(cache, key);
+
+    public static StreamedEntryWriter<TokenizedDocument, SamplesPart> CreatePart(StageCache cache, string key) => CreateEntry<SamplesPart>(cache, key);
+
+    /// <summary>An entry of documents (the recipe's or a part), read once while streaming.</summary>
+    private static StreamedEntryReader<TokenizedDocument, TSummary>? OpenEntry<TSummary>(StageCache cache, string key) =>
+        StreamedEntry.OpenStreaming<TokenizedDocument, TSummary>(cache, Stage, key, FormatVersion, reader =>
         {
             var scratch = new DocumentCodec.Scratch();
             var limit = reader.BaseStream.Length;
             return () => Read(reader, limit, scratch);
         });
 
-    public static StreamedEntryWriter<TokenizedDocument, SamplesPart> CreatePart(StageCache cache, string key) =>
-        StreamedEntry.CreateStreamed<TokenizedDocument, SamplesPart>(cache, Stage, key, FormatVersion, writer =>
+    private static StreamedEntryWriter<TokenizedDocument, TSummary> CreateEntry<TSummary>(StageCache cache, string key) =>
+        StreamedEntry.CreateStreamed<TokenizedDocument, TSummary>(cache, Stage, key, FormatVersion, writer =>
         {
             var scratch = new DocumentCodec.Scratch();
             return document => Write(writer, document, scratch);
