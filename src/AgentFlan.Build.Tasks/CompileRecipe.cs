@@ -131,8 +131,10 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
                 }
             };
             worker.BeginErrorReadLine();
-            worker.StandardInput.Write(Protocol.WriteRequest(request));
-            worker.StandardInput.Close();
+
+            // One line; the input then stays open until the worker is done (its end tells the worker the build is gone).
+            worker.StandardInput.WriteLine(Protocol.WriteRequest(request));
+            worker.StandardInput.Flush();
             while (worker.StandardOutput.ReadLine() is { } line)
             {
                 if (!Protocol.Replay(line, report))
@@ -146,6 +148,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         finally
         {
             _worker = null;
+            worker.StandardInput.Close();
         }
 
         if (cancellationToken.IsCancellationRequested)

@@ -9,8 +9,9 @@ namespace AgentFlan.Build.Tasks;
 /// program (<c>dotnet AgentFlan.Build.Tasks.dll compile</c>). A compile runs a few seconds of new code, and MSBuild's
 /// runtime settings (tiered compilation with dynamic PGO) run much of it unoptimized or instrumented; this program's
 /// settings turn dynamic PGO off (<c>TieredPGO</c> in the project), which took a 50,000-conversation edit from 6.2–6.7
-/// to 4.6 s. The request comes as one JSON object on standard input; what the task logs goes back as one JSON
-/// object per line on standard output (<see cref="Protocol"/>). Nothing here touches MSBuild's types.
+/// to 4.6 s. The request comes as one JSON line on standard input, which stays open until the task has the result (the
+/// worker exits when it closes early); what the task logs goes back as one JSON object per line on standard output
+/// (<see cref="Protocol"/>). Nothing here touches MSBuild's types.
 /// </summary>
 internal static class CompileWorker
 {
@@ -25,7 +26,21 @@ internal static class CompileWorker
         }
 
         Console.OutputEncoding = new UTF8Encoding(false);
-        var request = Protocol.ReadRequest(Console.In.ReadToEnd());
+        var request = Protocol.ReadRequest(Console.In.ReadLine() ?? throw new InvalidDataException("No request on standard input."));
+
+        // The task keeps standard input open while it waits: its end means the build is gone (killed, not cancelled),
+        // and a compile nobody waits for must not publish a manifest later, over what another build wrote.
+        var orphaned = new Thread(() =>
+        {
+            while (Console.In.Read() >= 0)
+            {
+            }
+
+            Environment.Exit(3);
+        })
+        { IsBackground = true, Name = "AgentFlan build watch" };
+        orphaned.Start();
+
         using var output = Console.OpenStandardOutput();
         RecipeCompilation.Run(request, new Protocol.Writer(output), CancellationToken.None);
         return 0;

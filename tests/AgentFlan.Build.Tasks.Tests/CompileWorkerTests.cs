@@ -45,6 +45,32 @@ public sealed class CompileWorkerTests
         CollectionAssert.AreEqual(new[] { ("boom", "System.Exception: boom\n   at X", (string?)"/r/a.recipe.yaml") }, recorded.Errors);
     }
 
+    [TestMethod]
+    public void A_worker_whose_build_is_gone_stops_without_publishing()
+    {
+        using var temp = new AgentFlan.TestUtilities.TempDirectory();
+        var recipe = temp.WriteFile("r.recipe.yaml", "sources:\n  - {name: s, format: synthetic, count: 3000}\n");
+        var data = temp.Combine("out");
+        var start = new System.Diagnostics.ProcessStartInfo(AgentFlan.TestUtilities.DotNet.HostPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(CompileRecipe).Assembly.Location);
+        start.ArgumentList.Add(CompileWorker.Verb);
+        using var worker = System.Diagnostics.Process.Start(start)!;
+
+        // The request, then the end of the input: what a killed build leaves the worker.
+        worker.StandardInput.WriteLine(Protocol.WriteRequest(new CompileRequest([(recipe, data)], null, null, 0, 0)));
+        worker.StandardInput.Close();
+        worker.StandardOutput.ReadToEnd();
+
+        Assert.IsTrue(worker.WaitForExit(60_000), "the worker ended");
+        Assert.AreEqual(3, worker.ExitCode);
+        Assert.IsFalse(File.Exists(Path.Combine(data, "manifest.json")), "nothing was published");
+    }
+
     private sealed class Recorded : ICompileReport
     {
         public List<Diagnostic> Diagnostics { get; } = [];
