@@ -76,10 +76,10 @@ try
     Console.WriteLine($"no-op overhead vs a project without recipes: {noOp / plainNoOp:0.00}x (target <= 1.20)");
     Console.WriteLine($"weight change: {weight / cold:0.00}x cold (target <= 0.10)");
     Console.WriteLine($"1 of {sources} sources edited: {oneSource / cold:0.00}x cold (target <= {(1.0 / sources) + 0.10:0.00})");
-    // What no cache can save: MSBuild's own start (the project without recipes) and re-packing every sample, which a
-    // weight or an edit changes (rows mix the samples of every source).
+    // What no cache can save on a weight change: MSBuild's own start (the project without recipes) and re-packing every
+    // sample (a weight changes every sample's loss mask). An edit repacks only the edited source's samples.
     var repack = Phase(weightLog, "weigh, pack, write");
-    Console.WriteLine($"floor of any rebuild that changes data: no-op build of a project without recipes + weigh/pack/write of every sample = {plainNoOp:0.00} + {repack:0.00} s = {(plainNoOp + repack) / cold:0.00}x cold");
+    Console.WriteLine($"floor of a weight change: no-op build of a project without recipes + weigh/pack/write of every sample = {plainNoOp:0.00} + {repack:0.00} s = {(plainNoOp + repack) / cold:0.00}x cold");
     Console.WriteLine("phases (the compile task's own timings; the rest of a build is MSBuild, recipe loading and task start-up):");
     Phases("cold compile", coldLog);
     Phases("weight change", weightLog);
