@@ -75,13 +75,9 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         _cancel = cancel;
         try
         {
-            if (WorkerRuntimeConfig() is null || RecipeCompilation.OnlyRepacks(request))
+            if (WorkerRuntimeConfig() is null || RecipeCompilation.OnlyRepacks(request) || !RunWorker(request, report, cancel.Token))
             {
                 RecipeCompilation.Run(request, report, cancel.Token);
-            }
-            else
-            {
-                RunWorker(request, report, cancel.Token);
             }
         }
         finally
@@ -100,7 +96,8 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         return File.Exists(config) ? config : null;
     }
 
-    private void RunWorker(CompileRequest request, LogReport report, CancellationToken cancellationToken)
+    /// <summary>Compiles in the worker process; false when it cannot be started (the caller compiles here instead).</summary>
+    private bool RunWorker(CompileRequest request, LogReport report, CancellationToken cancellationToken)
     {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
         var start = new ProcessStartInfo(host)
@@ -116,7 +113,23 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         start.ArgumentList.Add(CompileWorker.Verb);
 
         var errors = new StringBuilder();
-        using var worker = Process.Start(start) ?? throw new InvalidOperationException($"'{host}' did not start.");
+        Process? started;
+        try
+        {
+            started = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            started = null;
+            Log.LogMessage(MessageImportance.Low, $"AgentFlan: the compile worker could not start ({host}: {e.Message}); compiling in the build's process.");
+        }
+
+        if (started is null)
+        {
+            return false;
+        }
+
+        using var worker = started;
         _worker = worker;
         try
         {
@@ -155,7 +168,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         {
             Log.LogMessage(MessageImportance.High, "AgentFlan: the compile was cancelled; nothing was published.");
             Log.LogError("AgentFlan: the compile was cancelled.");
-            return;
+            return true;
         }
 
         if (worker.ExitCode != 0)
@@ -168,6 +181,8 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
 
             report.InternalError($"the compile worker exited with code {worker.ExitCode}: {detail}", detail, request.Recipes.Count > 0 ? request.Recipes[0].Recipe : null);
         }
+
+        return true;
     }
 
     /// <summary>Logs what a compilation reports, as errors and warnings with code, file, line and column, and keeps the manifests.</summary>
