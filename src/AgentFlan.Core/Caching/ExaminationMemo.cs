@@ -19,7 +19,7 @@ public sealed class ExaminationMemo
 
     /// <summary>The stage of the remembered evaluation queries (<see cref="Queries"/>).</summary>
     public const string QueriesStage = "queries";
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     private readonly StageCache _cache;
     private readonly IReadOnlyDictionary<string, string> _readKeys;
@@ -39,14 +39,15 @@ public sealed class ExaminationMemo
     /// <summary>The source's remembered examination, or null (none, a damaged one, or a source without a read key).</summary>
     public SourceExamination? Find(string source)
     {
-        if (!_readKeys.TryGetValue(source, out var readKey) || !_cache.TryGet(Stage, Key(readKey), out var payload))
+        if (!_readKeys.TryGetValue(source, out var readKey) || _cache.OpenRead(Stage, Key(readKey)) is not { } entry)
         {
             return null;
         }
 
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(payload));
+            // Read as a stream (checked as a whole when opened): a million conversations' entry is never one array.
+            using var reader = new BinaryReader(new BufferedStream(entry, 1 << 16));
             if (reader.ReadInt32() != FormatVersion)
             {
                 return null;
@@ -70,18 +71,7 @@ public sealed class ExaminationMemo
                 }
             }
 
-            ExaminedFacts[]? facts = null;
-            if (reader.ReadBoolean())
-            {
-                facts = new ExaminedFacts[keys.Length];
-                for (int i = 0; i < facts.Length; i++)
-                {
-                    var id = reader.ReadString();
-                    var kind = (ConversationKind)reader.ReadByte();
-                    var flags = reader.ReadByte();
-                    facts[i] = new ExaminedFacts(id, kind, (flags & 1) != 0, (flags & 2) != 0);
-                }
-            }
+            var facts = reader.ReadBoolean() ? ExaminedFactTable.Read(reader, keys.Length) : null;
 
             Reused++;
             return new SourceExamination(keys, identity.Length > 0 ? identity : null, contaminated) { Facts = facts };
@@ -102,8 +92,10 @@ public sealed class ExaminationMemo
             return;
         }
 
-        using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        // Streamed into the entry (hashed as written, published by Commit): never held whole in memory.
+        using var entry = _cache.BeginPut(Stage, Key(readKey));
+        var buffered = new BufferedStream(entry.Payload, 1 << 16);
+        using (var writer = new BinaryWriter(buffered, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(FormatVersion);
             writer.Write(examination.Keys.Count);
@@ -131,18 +123,22 @@ public sealed class ExaminationMemo
             writer.Write(examination.Facts is not null || writeFacts is not null);
             if (examination.Facts is { } facts)
             {
-                foreach (var fact in facts)
+                for (int i = 0; i < facts.Count; i++)
                 {
-                    WriteFacts(writer, fact.Id, fact.Kind, fact.HasCalls, fact.HasUser);
+                    WriteFacts(writer, facts.Id(i), facts.Kind(i), facts.HasCalls(i), facts.HasUser(i));
                 }
             }
             else
             {
                 writeFacts?.Invoke(writer);
             }
+
+            writer.Flush();
         }
 
-        _cache.Put(Stage, Key(readKey), buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        // Not disposed: that would close the entry's stream before Commit writes its header.
+        buffered.Flush();
+        entry.Commit();
     }
 
     /// <summary>
@@ -189,12 +185,15 @@ public sealed class ExaminationMemo
         return computed;
     }
 
-    /// <summary>One conversation's facts as <see cref="Find"/> reads them back (the id as a length-prefixed UTF-8 string, no string needed).</summary>
+    /// <summary>
+    /// One conversation's facts as <see cref="Find"/> reads them back: the id's UTF-16 code units as they are (an id may
+    /// hold a lone surrogate, which UTF-8 would replace, and decisions hash the id), then kind and flags.
+    /// </summary>
     public static void WriteFacts(BinaryWriter writer, ReadOnlySpan<char> id, ConversationKind kind, bool hasCalls, bool hasUser)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Write7BitEncodedInt(System.Text.Encoding.UTF8.GetByteCount(id));
-        writer.Write(id);
+        writer.Write7BitEncodedInt(id.Length);
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(id));
         writer.Write((byte)kind);
         writer.Write((byte)((hasCalls ? 1 : 0) | (hasUser ? 2 : 0)));
     }
@@ -209,8 +208,80 @@ public sealed class ExaminationMemo
 public sealed record SourceExamination(IReadOnlyList<Digest128> Keys, string? ContaminationIdentity, IReadOnlyList<bool>? Contaminated)
 {
     /// <summary>Each conversation's facts, in read order (null in an examination that did not record them).</summary>
-    public IReadOnlyList<ExaminedFacts>? Facts { get; init; }
+    public ExaminedFactTable? Facts { get; init; }
 }
 
-/// <summary>What the transforms decide on about one conversation, besides its duplicate key and contamination.</summary>
-public readonly record struct ExaminedFacts(string Id, ConversationKind Kind, bool HasCalls, bool HasUser);
+/// <summary>
+/// What the transforms decide on about each conversation of a source, besides its duplicate key and contamination:
+/// its id (all ids in one character buffer, no string each: a million of them take ~45 MB, not ~80), its kind,
+/// whether it calls a tool and whether it has a user turn.
+/// </summary>
+public sealed class ExaminedFactTable
+{
+    private readonly char[] _ids;
+    private readonly int[] _starts;
+    private readonly byte[] _kinds;
+    private readonly byte[] _flags;
+
+    private ExaminedFactTable(char[] ids, int[] starts, byte[] kinds, byte[] flags) => (_ids, _starts, _kinds, _flags) = (ids, starts, kinds, flags);
+
+    public int Count => _kinds.Length;
+
+    public ReadOnlySpan<char> Id(int index) => _ids.AsSpan(_starts[index], _starts[index + 1] - _starts[index]);
+
+    public ConversationKind Kind(int index) => (ConversationKind)_kinds[index];
+
+    public bool HasCalls(int index) => (_flags[index] & 1) != 0;
+
+    public bool HasUser(int index) => (_flags[index] & 2) != 0;
+
+    /// <summary>A table of the given facts (tests, and examinations built in memory).</summary>
+    public static ExaminedFactTable Of(IEnumerable<(string Id, ConversationKind Kind, bool HasCalls, bool HasUser)> facts)
+    {
+        using var buffer = new MemoryStream();
+        int count = 0;
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            foreach (var (id, kind, hasCalls, hasUser) in facts ?? throw new ArgumentNullException(nameof(facts)))
+            {
+                ExaminationMemo.WriteFacts(writer, id, kind, hasCalls, hasUser);
+                count++;
+            }
+        }
+
+        buffer.Position = 0;
+        using var reader = new BinaryReader(buffer, System.Text.Encoding.UTF8);
+        return Read(reader, count);
+    }
+
+    /// <summary>Reads <paramref name="count"/> facts as <see cref="ExaminationMemo.WriteFacts"/> wrote them.</summary>
+    internal static ExaminedFactTable Read(BinaryReader reader, int count)
+    {
+        var ids = new char[Math.Max(16, count * 24)];
+        var starts = new int[count + 1];
+        var kinds = new byte[count];
+        var flags = new byte[count];
+        int used = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var chars = reader.Read7BitEncodedInt();
+            if (chars < 0 || chars > reader.BaseStream.Length)
+            {
+                throw new EndOfStreamException("An id's length runs past the entry.");
+            }
+
+            if (used + chars > ids.Length)
+            {
+                Array.Resize(ref ids, Math.Max(used + chars, ids.Length * 2));
+            }
+
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan(used, chars)));
+            used += chars;
+            starts[i + 1] = used;
+            kinds[i] = reader.ReadByte();
+            flags[i] = reader.ReadByte();
+        }
+
+        return new ExaminedFactTable(ids, starts, kinds, flags);
+    }
+}

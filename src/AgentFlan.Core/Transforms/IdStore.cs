@@ -16,10 +16,9 @@ internal sealed class IdStore
     private char[] _buffer = new char[256];
 
     /// <summary>Stores <paramref name="id"/>; the returned reference reads it back.</summary>
-    public IdRef Add(string id)
+    public IdRef Add(ReadOnlySpan<char> id)
     {
-        ArgumentNullException.ThrowIfNull(id);
-        var narrow = !id.AsSpan().ContainsAnyExceptInRange('\u0000', '\u00FF');
+        var narrow = !id.ContainsAnyExceptInRange('\u0000', '\u00FF');
         var bytes = narrow ? id.Length : id.Length * 2;
         if (_used + bytes > ChunkSize)
         {
@@ -38,7 +37,7 @@ internal sealed class IdStore
         }
         else
         {
-            MemoryMarshal.AsBytes(id.AsSpan()).CopyTo(target);
+            MemoryMarshal.AsBytes(id).CopyTo(target);
         }
 
         var reference = new IdRef(((long)(_chunks.Count - 1) * ChunkSize) + _used, narrow ? id.Length : -id.Length);

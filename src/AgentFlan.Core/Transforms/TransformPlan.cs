@@ -64,11 +64,11 @@ public sealed class TransformPlan
         {
             // Into the spool only once examined: a spill reads every conversation in it, never one still being examined.
             spool.Add(conversation);
-            var known = new Caching.ExaminedFacts(conversation.Id, conversation.Kind, Kinds.HasCalls(conversation), conversation.Messages.Any(m => m.Role == Role.User));
-            AddFacts(conversation.Provenance.Source, known, wantsCatalogue ? conversation.Tools : null, key, contaminated);
+            var hasUser = conversation.Messages.Any(m => m.Role == Role.User);
+            AddFacts(conversation.Provenance.Source, conversation.Id, conversation.Kind, Kinds.HasCalls(conversation), hasUser, wantsCatalogue ? conversation.Tools : null, key, contaminated);
         }
 
-        void AddFacts(string source, Caching.ExaminedFacts known, IReadOnlyList<ToolSpec>? tools, Digest128 key, bool contaminated)
+        void AddFacts(string source, ReadOnlySpan<char> knownId, ConversationKind kind, bool hasCalls, bool hasUser, IReadOnlyList<ToolSpec>? tools, Digest128 key, bool contaminated)
         {
             if (!sources.TryGetValue(source, out var sourceIndex))
             {
@@ -77,21 +77,21 @@ public sealed class TransformPlan
             }
 
             var ordinal = facts.Count;
-            if (!keepers.TryGetValue(key, out var kept) || known.Id.AsSpan().SequenceCompareTo(_ids.Chars(facts[kept].Id)) < 0)
+            if (!keepers.TryGetValue(key, out var kept) || knownId.SequenceCompareTo(_ids.Chars(facts[kept].Id)) < 0)
             {
                 keepers[key] = ordinal;
             }
 
-            var id = _ids.Add(known.Id);
+            var id = _ids.Add(knownId);
             facts.Add(new Fact
             {
                 IdAt = id.At,
                 IdLength = id.Length,
                 Source = checked((ushort)sourceIndex),
-                RawKind = known.Kind,
-                Kind = negatives.Source is { } negativeSource && source == negativeSource ? ConversationKind.Negative : known.Kind,
-                HasCalls = known.HasCalls,
-                HasUser = known.HasUser,
+                RawKind = kind,
+                Kind = negatives.Source is { } negativeSource && source == negativeSource ? ConversationKind.Negative : kind,
+                HasCalls = hasCalls,
+                HasUser = hasUser,
                 Tools = tools,
                 Contaminated = contaminated,
             });
@@ -140,7 +140,8 @@ public sealed class TransformPlan
                         spool.AddReplayed(run.Source, known.Keys.Count);
                         for (int i = 0; i < known.Keys.Count; i++)
                         {
-                            AddFacts(run.Source, known.Facts![i], null, known.Keys[i], examiner.ChecksContamination && known.Contaminated![i]);
+                            var table = known.Facts!;
+                            AddFacts(run.Source, table.Id(i), table.Kind(i), table.HasCalls(i), table.HasUser(i), null, known.Keys[i], examiner.ChecksContamination && known.Contaminated![i]);
                         }
 
                         continue;

@@ -61,10 +61,11 @@ public sealed class ExaminationMemoTests
         using var temp = new TempDirectory();
         var memo = new ExaminationMemo(new StageCache(temp.Path), new Dictionary<string, string> { ["a"] = "read-key-a" });
         Digest128[] keys = [.. Enumerable.Range(0, 5).Select(i => new Digest128((ulong)i, (ulong)i))];
-        ExaminedFacts[] facts = [.. Enumerable.Range(0, 5).Select(i => new ExaminedFacts($"id-{i}-é", (ConversationKind)(i % 3), i % 2 == 0, i % 3 == 0))];
-        memo.Remember("a", new SourceExamination(keys, null, null) { Facts = facts });
+        (string Id, ConversationKind Kind, bool HasCalls, bool HasUser)[] facts = [.. Enumerable.Range(0, 5).Select(i => ($"id-{i}-é-\ud800-{new string('x', i * 40)}", (ConversationKind)(i % 3), i % 2 == 0, i % 3 == 0))];
+        memo.Remember("a", new SourceExamination(keys, null, null) { Facts = ExaminedFactTable.Of(facts) });
 
-        CollectionAssert.AreEqual(facts, memo.Find("a")!.Facts!.ToArray());
+        var read = memo.Find("a")!.Facts!;
+        CollectionAssert.AreEqual(facts, Enumerable.Range(0, read.Count).Select(i => (read.Id(i).ToString(), read.Kind(i), read.HasCalls(i), read.HasUser(i))).ToArray());
     }
 
     /// <summary>

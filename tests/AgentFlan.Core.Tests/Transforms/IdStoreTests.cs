@@ -15,7 +15,7 @@ public sealed class IdStoreTests
             new string('x', 3_000_000), "after-the-long-one",
         ];
         var all = ids.Concat(Enumerable.Range(0, 200_000).Select(i => $"bulk-{i}")).ToList();
-        var refs = all.Select(store.Add).ToList();
+        var refs = all.Select(id => store.Add(id)).ToList();
         for (int i = 0; i < all.Count; i++)
         {
             Assert.AreEqual(all[i], store.ToString(refs[i]), $"id {i}");

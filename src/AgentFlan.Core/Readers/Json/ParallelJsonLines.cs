@@ -81,6 +81,12 @@ internal static class ParallelJsonLines
 
                 var block = pending.Dequeue();
                 var parsed = Blocking.Wait(block.Done.Task);
+                if (parsed.StopAt is null && block.Pooled is { } pooled)
+                {
+                    // Mapped records hold copies (a rejection's raw text was cut when it was made): the bytes can go.
+                    System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+                }
+
                 foreach (var result in parsed.Results)
                 {
                     yield return result;
@@ -169,6 +175,9 @@ internal static class ParallelJsonLines
     /// <summary>Bytes of the file and the line number of the first.</summary>
     private sealed class Block(ReadOnlyMemory<byte> bytes, int firstLine, Kind kind)
     {
+        /// <summary>The rented array behind <see cref="Bytes"/>, returned once the block's results are out (nothing they hold points into it).</summary>
+        public byte[]? Pooled { get; init; }
+
         public ReadOnlyMemory<byte> Bytes { get; } = bytes;
 
         public int FirstLine { get; } = firstLine;
@@ -198,7 +207,9 @@ internal static class ParallelJsonLines
                 return null;
             }
 
-            var buffer = new byte[Math.Max(blockBytes, _carry.Length * 2)];
+            // Pooled: a large file is a long run of blocks, each large enough for the large-object heap, where garbage
+            // waits for a full collection (a million conversations read with fresh blocks peaked at 680 MB).
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(blockBytes, _carry.Length * 2));
             _carry.CopyTo(buffer, 0);
             int filled = _carry.Length;
             _carry = [];
@@ -259,7 +270,10 @@ internal static class ParallelJsonLines
                     return Cut(buffer, filled, Kind.Oversized);
                 }
 
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, ReaderLimits.MaxRecordBytes));
+                var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, ReaderLimits.MaxRecordBytes));
+                buffer.AsSpan(0, filled).CopyTo(larger);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
             }
         }
 
@@ -270,7 +284,7 @@ internal static class ParallelJsonLines
         private Block Cut(byte[] buffer, int length, Kind kind)
         {
             var skip = _cut ? 0 : _bom;
-            var block = new Block(buffer.AsMemory(skip, length - skip), _line, kind);
+            var block = new Block(buffer.AsMemory(skip, length - skip), _line, kind) { Pooled = buffer };
             _cut = true;
             _line += buffer.AsSpan(0, length).Count((byte)'\n');
             return block;
