@@ -19,7 +19,8 @@ internal static class ExplainCommand
         }
 
         var output = arguments.Output ?? DefaultDataDirectory(recipe);
-        var reasons = RebuildExplanation.Explain(recipe, Path.Combine(output, RecipeCompiler.ManifestFileName));
+        var manifest = Path.Combine(output, RecipeCompiler.ManifestFileName);
+        var reasons = RebuildExplanation.Explain(recipe, manifest);
         stdout.WriteLine(RebuildExplanation.Summary(recipe, reasons));
         foreach (var reason in reasons)
         {
@@ -28,7 +29,7 @@ internal static class ExplainCommand
 
         var cache = CacheCommand.DefaultDirectory();
         stdout.WriteLine($"stages (cache {cache}):");
-        foreach (var stage in RebuildExplanation.Stages(recipe, cache))
+        foreach (var stage in RebuildExplanation.Stages(recipe, cache, manifest))
         {
             stdout.WriteLine($"  - {stage}");
         }

@@ -79,7 +79,8 @@ public static class RebuildExplanation
     /// source whether its read stage is cached, then whether the samples stage is (in which case the compile only
     /// re-weighs, applies the over-length policy, packs and writes). Hashes every source file.
     /// </summary>
-    public static IReadOnlyList<string> Stages(Recipe recipe, string cacheDirectory)
+    /// <param name="manifestPath">The last compile's manifest, whose packed-stage keys say which sources' shards the cache still holds; null leaves those lines out.</param>
+    public static IReadOnlyList<string> Stages(Recipe recipe, string cacheDirectory, string? manifestPath = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         var cache = new Caching.StageCache(cacheDirectory);
@@ -91,18 +92,62 @@ public static class RebuildExplanation
             return lines;
         }
 
+        var packed = PackedKeys(manifestPath);
+        var unread = new HashSet<string>(StringComparer.Ordinal);
         for (int s = 0; s < recipe.Sources.Count; s++)
         {
             var source = recipe.Sources[s];
+            var cached = files[s].Count > 0 && cache.Contains(Caching.ReadStore.Stage, Caching.ReadStore.Key(source, files[s]));
+            if (files[s].Count > 0 && !cached)
+            {
+                unread.Add(source.Name);
+            }
+
             lines.Add(files[s].Count == 0
                 ? $"read {source.Name}: generated ({source.Format})"
-                : cache.Contains(Caching.ReadStore.Stage, Caching.ReadStore.Key(source, files[s]))
+                : cached
                     ? $"read {source.Name}: cached"
                     : $"read {source.Name}: will read {files[s].Count} file(s), {files[s].Sum(f => f.Bytes)} bytes");
         }
 
+        foreach (var (name, key) in packed)
+        {
+            lines.Add(unread.Contains(name)
+                ? $"packed {name}: will pack again (its files changed)"
+                : cache.Contains(Caching.PackedStore.Stage, key)
+                    ? $"packed {name}: the last compile's shards are cached; copied unless the transforms decide differently about this source (deduplication across sources, budgets and the general ratio can)"
+                    : $"packed {name}: not cached; will pack again");
+        }
+
         lines.Add("samples: will rebuild: transforms, then a source whose files and transform decisions are unchanged is copied from the packed stage (its shards) or its part of the samples stage; every other conversation is rendered and tokenized unless the document memo holds it");
         return lines;
+    }
+
+    /// <summary>The packed-stage key of each source in a manifest's stages (none when there is no readable manifest).</summary>
+    private static List<(string Source, string Key)> PackedKeys(string? manifestPath)
+    {
+        if (manifestPath is null || !File.Exists(manifestPath))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(manifestPath));
+            if (!document.RootElement.TryGetProperty("stages", out var stages) || stages.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return [];
+            }
+
+            var prefix = Caching.PackedStore.Stage + "/";
+            return [.. stages.EnumerateObject()
+                .Where(stage => stage.Name.StartsWith(prefix, StringComparison.Ordinal) && stage.Value.ValueKind == System.Text.Json.JsonValueKind.String)
+                .Select(stage => (stage.Name[prefix.Length..], stage.Value.GetString()!))];
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
+        {
+            return [];
+        }
     }
 
     /// <summary>One line for the build log.</summary>

@@ -57,6 +57,9 @@ public sealed class ReadStoreTests
         Assert.AreEqual("read part0: cached", plan[0]);
         StringAssert.StartsWith(plan[1], "read part1: will read 1 file(s)");
         StringAssert.StartsWith(plan[2], "samples: will rebuild");
+        var withManifest = RebuildExplanation.Stages(recipe, temp.Combine("cache"), temp.Combine("first", RecipeCompiler.ManifestFileName));
+        StringAssert.StartsWith(withManifest[2], "packed part0: the last compile's shards are cached");
+        Assert.AreEqual("packed part1: will pack again (its files changed)", withManifest[3]);
         var edited = RecipeCompiler.Compile(recipe, temp.Combine("edited"), cached);
         RecipeCompiler.Compile(recipe, temp.Combine("fresh"), new CompileOptions());
 
