@@ -28,21 +28,29 @@ internal static class RecipeCompilation
         {
             var cache = new Caching.StageCache(request.CacheDirectory);
             var hashes = new Caching.FileHashMemo(cache.Root);
-            foreach (var (path, _) in request.Recipes)
+            try
             {
-                if (RecipeLoader.Load(path, request.Overrides).Recipe is not { } recipe)
+                foreach (var (path, _) in request.Recipes)
                 {
-                    return false;
+                    if (RecipeLoader.Load(path, request.Overrides).Recipe is not { } recipe)
+                    {
+                        return false;
+                    }
+
+                    var files = recipe.Sources.Select(source => SourceLoader.InputFiles(recipe, source, hashes)).ToList();
+                    if (!cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files, hashes))))
+                    {
+                        return false;
+                    }
                 }
 
-                var files = recipe.Sources.Select(source => SourceLoader.InputFiles(recipe, source, hashes)).ToList();
-                if (!cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files, hashes))))
-                {
-                    return false;
-                }
+                return true;
             }
-
-            return true;
+            finally
+            {
+                // The compile that follows (here or in the worker) finds these hashes instead of reading the files again.
+                hashes.Save();
+            }
         }
         catch (Exception e) when (e is DiagnosticException or IOException or UnauthorizedAccessException)
         {
