@@ -111,6 +111,11 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         };
         start.ArgumentList.Add(typeof(CompileRecipe).Assembly.Location);
         start.ArgumentList.Add(CompileWorker.Verb);
+        foreach (var (name, value) in CompileWorker.RuntimeSettings)
+        {
+            // A setting the user gave the build wins.
+            start.Environment.TryAdd(name, value);
+        }
 
         var errors = new StringBuilder();
         Process? started;
