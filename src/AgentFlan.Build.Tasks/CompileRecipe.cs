@@ -8,10 +8,12 @@ namespace AgentFlan.Build.Tasks;
 
 /// <summary>
 /// Compiles each given recipe (items from <see cref="ResolveRecipes"/>) into shards + manifest + report, in the compile
-/// worker process (<see cref="CompileWorker"/>: this assembly run as a program, with runtime settings of its own) and
-/// logs what it reports as if compiled here. In this process when the samples stage holds every recipe's documents
-/// (a weight or sequence change: re-weighing and packing take less than the worker's start) or when the assembly
-/// cannot run as a program (no runtimeconfig beside it).
+/// server (<see cref="CompileServer"/>: this assembly run as a program that stays for the next build, started by the
+/// first build that needs it) and logs what it reports as if compiled here. When the server is busy with another build,
+/// or not wanted (<c>AgentFlanCompileServer=false</c>), in a compile worker of the build's own
+/// (<see cref="CompileWorker"/>, the same program for one request). In this process when the samples stage holds every
+/// recipe's documents and no server is running (a weight or sequence change: re-weighing and packing take less than a
+/// process's start) or when the assembly cannot run as a program (no runtimeconfig beside it).
 /// </summary>
 public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableTask
 {
@@ -36,6 +38,12 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
 
     /// <summary>The same overrides ResolveRecipes applied.</summary>
     public string? Overrides { get; set; }
+
+    /// <summary>Whether compiles go to the compile server (AgentFlanCompileServer; true unless set to false).</summary>
+    public bool UseCompileServer { get; set; } = true;
+
+    /// <summary>Seconds the compile server waits for the next build before it exits (AgentFlanCompileServerIdleSeconds).</summary>
+    public int CompileServerIdleSeconds { get; set; } = CompileServer.DefaultIdleSeconds;
 
     [Output]
     public ITaskItem[] Manifests { get; set; } = [];
@@ -69,13 +77,17 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
             recipes.Add((path, dataDirectory));
         }
 
-        var request = new CompileRequest(recipes, Overrides, CacheDirectory, SpoolBudgetMegabytes, Threads);
+        var request = new CompileRequest(recipes, Overrides, CacheDirectory, SpoolBudgetMegabytes, Threads, Environment.CurrentDirectory);
         var report = new LogReport(Log);
         using var cancel = new CancellationTokenSource();
         _cancel = cancel;
         try
         {
-            if (WorkerRuntimeConfig() is null || RecipeCompilation.OnlyRepacks(request) || !RunWorker(request, report, cancel.Token))
+            if (WorkerRuntimeConfig() is null)
+            {
+                RecipeCompilation.Run(request, report, cancel.Token);
+            }
+            else if (!RunInServer(request, report, cancel.Token, out var repacks) && (repacks || !RunWorker(request, report, cancel.Token)))
             {
                 RecipeCompilation.Run(request, report, cancel.Token);
             }
@@ -89,15 +101,79 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         return !Log.HasLoggedErrors;
     }
 
-    /// <summary>The runtimeconfig that lets this assembly run as the worker, or null.</summary>
-    private static string? WorkerRuntimeConfig()
+    /// <summary>
+    /// Compiles in the compile server (<see cref="CompileServer"/>) when one runs, or starts it unless the compile only
+    /// re-weighs and packs (<paramref name="repacks"/>: a second or so here, which a server's start would not pay back);
+    /// false when the build is to compile elsewhere: no server wanted or reachable, or the server busy with another build.
+    /// </summary>
+    private bool RunInServer(CompileRequest request, LogReport report, CancellationToken cancellationToken, out bool repacks)
     {
-        var config = Path.ChangeExtension(typeof(CompileRecipe).Assembly.Location, ".runtimeconfig.json");
-        return File.Exists(config) ? config : null;
+        repacks = false;
+        var socket = UseCompileServer ? CompileServer.SocketPath(typeof(CompileRecipe).Assembly.Location) : null;
+        void Log(string line) => this.Log.LogMessage(MessageImportance.Normal, line);
+        var outcome = socket is null ? CompileServerClient.Outcome.Unavailable : CompileServerClient.TryCompile(socket, request, report, start: null, Log, cancellationToken);
+        bool started = false;
+        if (outcome == CompileServerClient.Outcome.Unavailable)
+        {
+            // Only now, with no server to ask, is it worth knowing whether the compile just repacks.
+            repacks = RecipeCompilation.OnlyRepacks(request);
+            if (socket is null || repacks)
+            {
+                return false;
+            }
+
+            outcome = CompileServerClient.TryCompile(socket, request, report, () => started = StartServer(socket), Log, cancellationToken);
+        }
+
+        switch (outcome)
+        {
+            case CompileServerClient.Outcome.Busy:
+                Log("AgentFlan: the compile server is busy with another build; compiling without it.");
+                repacks = RecipeCompilation.OnlyRepacks(request);
+                return false;
+            case CompileServerClient.Outcome.Unavailable:
+                return false;
+        }
+
+        Log(started
+            ? $"AgentFlan: compiled in a compile server started by this build ({socket}); it stays for the next build until {CompileServerIdleSeconds} s pass without one."
+            : $"AgentFlan: compiled in the running compile server ({socket}).");
+        ReportCancellation(cancellationToken);
+        return true;
     }
 
-    /// <summary>Compiles in the worker process; false when it cannot be started (the caller compiles here instead).</summary>
-    private bool RunWorker(CompileRequest request, LogReport report, CancellationToken cancellationToken)
+    /// <summary>Starts the compile server for this assembly, detached from the build's console; false when it cannot start.</summary>
+    private bool StartServer(string socket)
+    {
+        var start = WorkerStart();
+        start.ArgumentList.Add(CompileServer.Verb);
+        start.ArgumentList.Add(socket);
+        start.ArgumentList.Add(Math.Max(1, CompileServerIdleSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.WorkingDirectory = Path.GetTempPath();
+        try
+        {
+            // Its standard streams are pipes to this process, closed at once: the server writes nothing to them and
+            // holds none of the build's own, so nothing waiting for the build's output waits for the server.
+            using var server = Process.Start(start);
+            if (server is null)
+            {
+                return false;
+            }
+
+            server.StandardInput.Close();
+            server.StandardOutput.Close();
+            server.StandardError.Close();
+            return true;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Log.LogMessage(MessageImportance.Low, $"AgentFlan: the compile server could not start ({start.FileName}: {e.Message}).");
+            return false;
+        }
+    }
+
+    /// <summary>How the worker and the server are started: this assembly run by the build's dotnet host, with the worker's runtime settings.</summary>
+    private static ProcessStartInfo WorkerStart()
     {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
         var start = new ProcessStartInfo(host)
@@ -110,12 +186,36 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
             StandardErrorEncoding = new UTF8Encoding(false),
         };
         start.ArgumentList.Add(typeof(CompileRecipe).Assembly.Location);
-        start.ArgumentList.Add(CompileWorker.Verb);
         foreach (var (name, value) in CompileWorker.RuntimeSettings)
         {
             // A setting the user gave the build wins.
             start.Environment.TryAdd(name, value);
         }
+
+        return start;
+    }
+
+    private void ReportCancellation(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            Log.LogMessage(MessageImportance.High, "AgentFlan: the compile was cancelled; nothing was published.");
+            Log.LogError("AgentFlan: the compile was cancelled.");
+        }
+    }
+
+    /// <summary>The runtimeconfig that lets this assembly run as the worker, or null.</summary>
+    private static string? WorkerRuntimeConfig()
+    {
+        var config = Path.ChangeExtension(typeof(CompileRecipe).Assembly.Location, ".runtimeconfig.json");
+        return File.Exists(config) ? config : null;
+    }
+
+    /// <summary>Compiles in the worker process; false when it cannot be started (the caller compiles here instead).</summary>
+    private bool RunWorker(CompileRequest request, LogReport report, CancellationToken cancellationToken)
+    {
+        var start = WorkerStart();
+        start.ArgumentList.Add(CompileWorker.Verb);
 
         var errors = new StringBuilder();
         Process? started;
@@ -126,7 +226,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
         catch (System.ComponentModel.Win32Exception e)
         {
             started = null;
-            Log.LogMessage(MessageImportance.Low, $"AgentFlan: the compile worker could not start ({host}: {e.Message}); compiling in the build's process.");
+            Log.LogMessage(MessageImportance.Low, $"AgentFlan: the compile worker could not start ({start.FileName}: {e.Message}); compiling in the build's process.");
         }
 
         if (started is null)
@@ -171,8 +271,7 @@ public sealed class CompileRecipe : Microsoft.Build.Utilities.Task, ICancelableT
 
         if (cancellationToken.IsCancellationRequested)
         {
-            Log.LogMessage(MessageImportance.High, "AgentFlan: the compile was cancelled; nothing was published.");
-            Log.LogError("AgentFlan: the compile was cancelled.");
+            ReportCancellation(cancellationToken);
             return true;
         }
 

@@ -28,9 +28,14 @@ internal static class CompileWorker
 
     public static int Main(string[] args)
     {
+        if (args is [CompileServer.Verb, var socket, var idle] && int.TryParse(idle, System.Globalization.CultureInfo.InvariantCulture, out var idleSeconds) && idleSeconds > 0)
+        {
+            return CompileServer.Serve(socket, TimeSpan.FromSeconds(idleSeconds));
+        }
+
         if (args is not [Verb])
         {
-            Console.Error.WriteLine($"usage: dotnet AgentFlan.Build.Tasks.dll {Verb} < request.json (started by the CompileRecipe task)");
+            Console.Error.WriteLine($"usage: dotnet AgentFlan.Build.Tasks.dll {Verb} < request.json | {CompileServer.Verb} <socket> <idle seconds> (started by the CompileRecipe task)");
             return 2;
         }
 
@@ -56,9 +61,15 @@ internal static class CompileWorker
     }
 }
 
-/// <summary>The worker's wire format: the request as one JSON object, the report as JSON lines (<c>"e"</c> names the event).</summary>
+/// <summary>
+/// The worker's wire format: the request as one JSON object, the report as JSON lines (<c>"e"</c> names the event). A
+/// compile server ends its report with <see cref="DoneLine"/>, or answers <see cref="Busy"/> alone.
+/// </summary>
 internal static class Protocol
 {
+    public const string Busy = """{"e":"busy"}""";
+    public const string DoneLine = """{"e":"done"}""";
+
     public static string WriteRequest(CompileRequest request)
     {
         using var buffer = new MemoryStream();
@@ -79,6 +90,11 @@ internal static class Protocol
             json.WriteString("cache", request.CacheDirectory);
             json.WriteNumber("spool_mb", request.SpoolBudgetMegabytes);
             json.WriteNumber("threads", request.Threads);
+            if (request.WorkingDirectory is not null)
+            {
+                json.WriteString("directory", request.WorkingDirectory);
+            }
+
             json.WriteEndObject();
         }
 
@@ -90,7 +106,13 @@ internal static class Protocol
         using var document = JsonDocument.Parse(text);
         var root = document.RootElement;
         var recipes = root.GetProperty("recipes").EnumerateArray().Select(r => (r.GetProperty("recipe").GetString()!, r.GetProperty("data").GetString()!)).ToList();
-        return new CompileRequest(recipes, root.GetProperty("overrides").GetString(), root.GetProperty("cache").GetString(), root.GetProperty("spool_mb").GetInt32(), root.GetProperty("threads").GetInt32());
+        return new CompileRequest(
+            recipes,
+            root.GetProperty("overrides").GetString(),
+            root.GetProperty("cache").GetString(),
+            root.GetProperty("spool_mb").GetInt32(),
+            root.GetProperty("threads").GetInt32(),
+            root.TryGetProperty("directory", out var directory) ? directory.GetString() : null);
     }
 
     /// <summary>Replays one line of the worker's output into <paramref name="report"/>; false when the line is not an event.</summary>
@@ -177,6 +199,13 @@ internal static class Protocol
             json.WriteString("detail", detail);
             json.WriteString("file", file);
         });
+
+        /// <summary>The end of a compile server's report.</summary>
+        public void Done()
+        {
+            output.Write(Encoding.UTF8.GetBytes(DoneLine + "\n"));
+            output.Flush();
+        }
 
         private void Line(Action<Utf8JsonWriter> write)
         {

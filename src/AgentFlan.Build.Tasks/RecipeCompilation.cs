@@ -103,13 +103,17 @@ internal static class RecipeCompilation
     }
 }
 
-/// <summary>The recipes to compile (recipe file, data directory) and the build's settings for them.</summary>
+/// <summary>
+/// The recipes to compile (recipe file, data directory) and the build's settings for them; the build's working
+/// directory for a compile server, which serves builds of many projects.
+/// </summary>
 internal sealed record CompileRequest(
     IReadOnlyList<(string Recipe, string DataDirectory)> Recipes,
     string? Overrides,
     string? CacheDirectory,
     int SpoolBudgetMegabytes,
-    int Threads);
+    int Threads,
+    string? WorkingDirectory = null);
 
 /// <summary>Where a compilation reports: the build log in the task, a line protocol in the worker.</summary>
 internal interface ICompileReport

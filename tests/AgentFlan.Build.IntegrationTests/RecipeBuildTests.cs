@@ -6,6 +6,38 @@ namespace AgentFlan.Build.IntegrationTests;
 public sealed class RecipeBuildTests
 {
     [TestMethod]
+    public void A_build_compiles_in_the_compile_server_the_bytes_a_worker_of_its_own_writes()
+    {
+        using var served = new TestProject();
+        using var alone = new TestProject();
+        served.WriteRecipe("alpha", TestProject.SyntheticRecipe(50));
+        var first = served.Build();
+        Assert.AreEqual(0, first.ExitCode, first.ToString());
+        StringAssert.Contains(first.Output, "compile server");
+
+        // The next build finds the server running (the tests' builds share it for a minute), in another folder.
+        served.WriteRecipe("alpha", TestProject.SyntheticRecipe(60));
+        var second = served.Build();
+        Assert.AreEqual(0, second.ExitCode, second.ToString());
+        Assert.IsTrue(
+            second.Output.Contains("compiled in the running compile server", StringComparison.Ordinal) || second.Output.Contains("busy with another build", StringComparison.Ordinal),
+            second.Output);
+
+        alone.WriteRecipe("alpha", TestProject.SyntheticRecipe(60));
+        var worker = alone.Build("-p:AgentFlanCompileServer=false");
+        Assert.AreEqual(0, worker.ExitCode, worker.ToString());
+        Assert.IsFalse(worker.Output.Contains("compile server", StringComparison.Ordinal), worker.Output);
+
+        var data = Path.Combine("artifacts", "alpha", "data");
+        var files = Directory.GetFiles(alone.Path(data)).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(files, Directory.GetFiles(served.Path(data)).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
+        foreach (var file in files)
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(alone.Path(data, file!)), File.ReadAllBytes(served.Path(data, file!)), file);
+        }
+    }
+
+    [TestMethod]
     public void Build_compiles_recipes_then_skips_them_then_recompiles_only_the_edited_one()
     {
         using var project = new TestProject();

@@ -24,6 +24,8 @@ internal sealed class TestProject : IDisposable
                 <TargetFramework>net10.0</TargetFramework>
                 <Configuration>{Configuration}</Configuration>
                 <AgentFlanTasksAssembly>{tasks}</AgentFlanTasksAssembly>
+                <!-- The tests' builds share a compile server, gone a minute after the last one. -->
+                <AgentFlanCompileServerIdleSeconds>60</AgentFlanCompileServerIdleSeconds>
               </PropertyGroup>
               <ItemGroup>
                 <AgentFlanRecipe Include="*.recipe.yaml" />
