@@ -166,8 +166,19 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
         var dataStamp = Path.Combine(intermediate, recipe.Name + ".data.json");
         var trainJob = Path.Combine(intermediate, recipe.Name + ".train.json");
 
-        AtomicFile.WriteAllTextIfChanged(dataStamp, RecipeFingerprint.DataSettings(recipe) + SourceFingerprint(recipe));
-        var summary = Compilation.RebuildExplanation.Summary(recipe, Compilation.RebuildExplanation.Explain(recipe, manifest, hashSourceFiles: false));
+        var previousStamp = File.Exists(dataStamp) ? File.ReadAllText(dataStamp) : null;
+        var stamp = RecipeFingerprint.DataSettings(recipe) + "\n" + SourceFingerprint(recipe);
+        AtomicFile.WriteAllTextIfChanged(dataStamp, stamp);
+        var reasons = Compilation.RebuildExplanation.Explain(recipe, manifest, hashSourceFiles: false).ToList();
+        if (reasons.Count == 0 && File.GetLastWriteTimeUtc(dataStamp) > File.GetLastWriteTimeUtc(manifest))
+        {
+            // The settings are those of the data, but the stamp is newer: a source file changed (by size or time), or
+            // the compile that followed an earlier change did not finish.
+            var changed = ChangedSources(previousStamp, stamp);
+            reasons.AddRange(changed.Count > 0 ? changed.Select(name => $"source '{name}' changed") : ["its inputs changed after the last compile"]);
+        }
+
+        var summary = Compilation.RebuildExplanation.Summary(recipe, reasons);
         Log.LogMessage(MessageImportance.High, summary);
 
         var job = new TrainingJob
@@ -191,6 +202,15 @@ public sealed class ResolveRecipes : Microsoft.Build.Utilities.Task
         output.SetMetadata("RunDirectory", runDirectory);
         output.SetMetadata("Summary", Path.Combine(runDirectory, "summary.json"));
         return (output, summary);
+    }
+
+    /// <summary>The sources whose lines (files, sizes, times) differ between two stamps, in order.</summary>
+    private static List<string> ChangedSources(string? before, string after)
+    {
+        static HashSet<string> Lines(string? stamp) => [.. (stamp ?? "").Split('\n').Where(line => line.Contains('\t', StringComparison.Ordinal))];
+        var old = Lines(before);
+        var now = Lines(after);
+        return [.. old.Except(now).Concat(now.Except(old)).Select(line => line[..line.IndexOf('\t', StringComparison.Ordinal)]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>

@@ -39,6 +39,7 @@ public sealed class CacheBuildTests
         var edited = project.Build();
         Assert.AreEqual(0, edited.ExitCode, edited.ToString());
         StringAssert.Contains(edited.Output, "1 of 2 file sources from the read stage");
+        StringAssert.Contains(edited.Output, "recipe 'cached': data will be recompiled: source 'part1' changed");
 
         // Another folder (a moved or re-cloned repository) with the same inputs and its cache hits every entry,
         // and its output is the same bytes: keys hold no absolute path.
