@@ -139,12 +139,16 @@ public sealed class CompileServerTests
 
         public static Server Start(string socket, int idleSeconds)
         {
-            var start = new ProcessStartInfo(DotNet.HostPath) { UseShellExecute = false };
+            // Its standard streams are its own (as the task starts it): the test run's output never waits for it.
+            var start = new ProcessStartInfo(DotNet.HostPath) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             start.ArgumentList.Add(typeof(CompileRecipe).Assembly.Location);
             start.ArgumentList.Add(CompileServer.Verb);
             start.ArgumentList.Add(socket);
             start.ArgumentList.Add(idleSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var server = new Server(socket, Process.Start(start)!);
+            server.Process.StandardInput.Close();
+            server.Process.StandardOutput.Close();
+            server.Process.StandardError.Close();
 
             // Listening once a client can connect.
             var clock = Stopwatch.StartNew();
