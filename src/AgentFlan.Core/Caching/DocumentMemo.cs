@@ -78,7 +78,7 @@ public sealed class DocumentMemo : IDisposable
     /// Publishes a new pack for every source that rendered something (the others keep theirs, touched):
     /// this compile's entries (already streamed to the pack's temp file as they were used, so the memo holds no
     /// document of its own), then the previous pack's other entries (recipes that render one source differently,
-    /// such as ablations, then all hit) unless that would more than triple this compile's own.
+    /// such as ablations, then all hit) unless that would more than triple this compile's own, or nothing in it hit.
     /// </summary>
     public void Save()
     {
@@ -92,8 +92,12 @@ public sealed class DocumentMemo : IDisposable
                 continue;
             }
 
+            // A previous pack nothing hit holds another version of the source (edited, regenerated): reverting it is
+            // served by the packed and samples stages, so its entries are left behind rather than copied (on an edit of
+            // one of four 12,500-conversation sources, copying them was most of the memo's cost). One that served hits
+            // holds what other renderings of this content need (ablations, other forms).
             var used = pack.Written;
-            if (pack.Previous.Count - pack.Previous.UsedCount + used <= 3 * used)
+            if (pack.Hits > 0 && pack.Previous.Count - pack.Previous.UsedCount + used <= 3 * used)
             {
                 // Copied as they are stored (in key order): nothing decoded.
                 foreach (var index in pack.Previous.Unused())
