@@ -25,6 +25,22 @@ public sealed class StageCacheTests
     }
 
     [TestMethod]
+    public void An_entry_of_the_former_format_is_a_quiet_miss_and_is_removed()
+    {
+        using var temp = new TempDirectory();
+        var cache = new StageCache(temp.Path);
+        cache.Put("tokens", Key, [1, 2, 3, 4]);
+        var file = Directory.EnumerateFiles(temp.Path, Key, SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(file);
+        "AFBCACH1"u8.CopyTo(bytes);
+        File.WriteAllBytes(file, bytes);
+
+        Assert.IsFalse(cache.TryGet("tokens", Key, out _));
+        Assert.AreEqual(0, cache.Warnings.Count, "an upgrade is not damage");
+        Assert.IsFalse(File.Exists(file));
+    }
+
+    [TestMethod]
     public void A_damaged_or_truncated_entry_is_a_miss_and_is_removed()
     {
         using var temp = new TempDirectory();
