@@ -111,14 +111,29 @@ internal static class CompileServer
     {
         int busy = 0;
         long lastRequest = Stopwatch.GetTimestamp();
+        bool collected = true;
         while (true)
         {
             var accepting = listener.AcceptAsync();
             while (!accepting.Wait(TimeSpan.FromMilliseconds(500)))
             {
-                if (Volatile.Read(ref busy) == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref lastRequest)) > idle)
+                if (Volatile.Read(ref busy) != 0)
+                {
+                    continue;
+                }
+
+                var waited = Stopwatch.GetElapsedTime(Volatile.Read(ref lastRequest));
+                if (waited > idle)
                 {
                     return;
+                }
+
+                if (!collected && waited > TimeSpan.FromSeconds(1))
+                {
+                    // A second without a build: give the memory of the last compile back (the server idles small).
+                    // Not right after a compile, when the next build may already be on its way.
+                    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    collected = true;
                 }
             }
 
@@ -129,18 +144,23 @@ internal static class CompileServer
                 continue;
             }
 
+            collected = false;
             var serving = new Thread(() =>
             {
+                // Free for the next build before this one is told it is done, so a build that follows at once is served.
+                void Release()
+                {
+                    Volatile.Write(ref lastRequest, Stopwatch.GetTimestamp());
+                    Volatile.Write(ref busy, 0);
+                }
+
                 try
                 {
-                    Handle(connection);
+                    Handle(connection, Release);
                 }
                 finally
                 {
-                    // Give the memory of the compile back while nobody waits (the next build finds a small process).
-                    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                    Volatile.Write(ref lastRequest, Stopwatch.GetTimestamp());
-                    Volatile.Write(ref busy, 0);
+                    Release();
                 }
             })
             { Name = "AgentFlan compile server request" };
@@ -181,8 +201,8 @@ internal static class CompileServer
         }
     }
 
-    /// <summary>One build's request: compile as the worker does, then say it is done.</summary>
-    private static void Handle(Socket connection)
+    /// <summary>One build's request: compile as the worker does, <paramref name="release"/> the server, then say it is done.</summary>
+    private static void Handle(Socket connection, Action release)
     {
         using var stream = new NetworkStream(connection, ownsSocket: true);
         var input = new StreamReader(stream, new UTF8Encoding(false));
@@ -234,6 +254,7 @@ internal static class CompileServer
         var report = new Protocol.Writer(stream);
         RecipeCompilation.Run(request, report, CancellationToken.None);
         Volatile.Write(ref finished, 1);
+        release();
         try
         {
             report.Done();
