@@ -223,7 +223,8 @@ internal static class Program
         var gc = GcSnapshot.Take();
         var stopwatch = Stopwatch.StartNew();
         var spool = Environment.GetEnvironmentVariable("AGENTFLAN_SPOOL_MB") is { Length: > 0 } mb ? long.Parse(mb, CultureInfo.InvariantCulture) << 20 : ConversationSpool.DefaultBudgetBytes;
-        var result = RecipeCompiler.Compile(recipe, Path.Combine(folder, $"out{threads}"), new CompileOptions { Threads = threads, SpoolBudgetBytes = spool });
+        var cache = Environment.GetEnvironmentVariable("AGENTFLAN_BENCH_CACHE") == "1" ? Path.Combine(folder, $"cache-{Guid.NewGuid():N}") : null;
+        var result = RecipeCompiler.Compile(recipe, Path.Combine(folder, $"out{threads}"), new CompileOptions { Threads = threads, SpoolBudgetBytes = spool, CacheDirectory = cache });
         stopwatch.Stop();
         var rate = Report($"compile → shards {threads} thread(s)", result.Manifest.Statistics.Tokens, stopwatch.Elapsed.TotalSeconds, gc, warmup);
         if (!warmup)

@@ -12,9 +12,10 @@ public sealed record CompileOptions
     public string? CacheDirectory { get; init; }
 
     /// <summary>
-    /// Estimated bytes of conversations the transforms keep in memory; a larger corpus is spooled to a temp file next
+    /// Bytes of conversations the transforms keep in memory, encoded; a larger corpus is spooled to a temp file next
     /// to the outputs and streamed again for each pass (<see cref="Transforms.ConversationSpool"/>). The same budget
-    /// bounds the bases of built samples kept until the end of the last pass (<see cref="Transforms.ConversationStash"/>).
+    /// bounds the bases of built samples kept until the end of the last pass (estimated there: they are kept as objects,
+    /// <see cref="Transforms.ConversationStash"/>).
     /// </summary>
     public long SpoolBudgetBytes { get; init; } = Transforms.ConversationSpool.DefaultBudgetBytes;
 
