@@ -78,6 +78,22 @@ public sealed class CompileServerTests
     }
 
     [TestMethod]
+    public void A_server_that_dies_during_the_compile_is_reported_as_an_internal_error()
+    {
+        using var temp = new TempDirectory();
+        var recipe = temp.WriteFile("r.recipe.yaml", "sources:\n  - {name: s, format: synthetic, count: 3000}\n");
+        using var server = Server.Start(temp.Combine("s.sock"), idleSeconds: 60);
+        var report = new Recorded();
+        var compiling = Task.Run(() => Compile(server.Socket, new CompileRequest([(recipe, temp.Combine("out"))], null, null, 0, 0), report));
+        Thread.Sleep(300);
+        server.Process.Kill();
+
+        Assert.IsTrue(compiling.Wait(TimeSpan.FromSeconds(60)), "the build is not left waiting");
+        Assert.AreEqual(CompileServerClient.Outcome.Served, compiling.Result);
+        StringAssert.Contains(report.Errors.Single(), "the compile server stopped before the compile was done");
+    }
+
+    [TestMethod]
     public void An_idle_server_exits_and_removes_its_socket_and_a_dead_ones_socket_is_taken_over()
     {
         using var temp = new TempDirectory();
