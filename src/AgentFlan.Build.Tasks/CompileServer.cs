@@ -221,7 +221,17 @@ internal static class CompileServer
             return;
         }
 
-        var request = Protocol.ReadRequest(line);
+        CompileRequest request;
+        try
+        {
+            request = Protocol.ReadRequest(line);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // Not a build of this assembly (a stray connection): nothing to serve.
+            return;
+        }
+
         int finished = 0;
 
         // The build sends nothing more: the end of its connection before the compile's means it is gone.

@@ -63,7 +63,8 @@ public sealed class CacheBuildTests
         }
 
         // Without the cache (whose read stage would replay the sources) a tiny memory budget spools the conversations
-        // to disk; a compile that way writes the same bytes, and leaves no cache behind.
+        // to disk (2 x 1,000 conversations are about 2 MB encoded, past 1 MB); a compile that way writes the same
+        // bytes, and leaves no cache behind.
         var spooled = moved.Build("-p:AgentFlanSpoolBudgetMB=1", "-p:AgentFlanUseCache=false", $"-p:AgentFlanCacheDir={moved.Path("other-cache")}/", $"-p:AgentFlanOutputDir={moved.Path("spooled")}/");
         Assert.AreEqual(0, spooled.ExitCode, spooled.ToString());
         StringAssert.Contains(spooled.Output, "conversations spooled to disk");
@@ -78,6 +79,6 @@ public sealed class CacheBuildTests
     {
         var path = project.Path("data", $"part{index}.jsonl");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 400, Seed = seed }), path);
+        CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 1000, Seed = seed }), path);
     }
 }
