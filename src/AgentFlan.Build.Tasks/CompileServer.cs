@@ -22,6 +22,9 @@ internal static class CompileServer
     public const string Verb = "serve";
     public const int DefaultIdleSeconds = 600;
 
+    /// <summary>Tokenizers kept from one compile to the next (their vocabulary loaded once, their word memo warm).</summary>
+    private static readonly Tokenization.TokenizerCache Tokenizers = new();
+
     /// <summary>Where the server for <paramref name="assembly"/> listens; null where no private folder can be had (the build then starts a worker).</summary>
     public static string? SocketPath(string assembly)
     {
@@ -262,7 +265,7 @@ internal static class CompileServer
         }
 
         var report = new Protocol.Writer(stream);
-        RecipeCompilation.Run(request, report, CancellationToken.None);
+        RecipeCompilation.Run(request, report, CancellationToken.None, Tokenizers);
         Volatile.Write(ref finished, 1);
         release();
         try

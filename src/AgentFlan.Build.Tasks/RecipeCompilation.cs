@@ -58,7 +58,8 @@ internal static class RecipeCompilation
         }
     }
 
-    public static void Run(CompileRequest request, ICompileReport report, CancellationToken cancellationToken)
+    /// <param name="tokenizers">Tokenizers kept from earlier compiles of this process (the compile server's); null loads each.</param>
+    public static void Run(CompileRequest request, ICompileReport report, CancellationToken cancellationToken, Tokenization.TokenizerCache? tokenizers = null)
     {
         foreach (var (path, dataDirectory) in request.Recipes)
         {
@@ -78,6 +79,7 @@ internal static class RecipeCompilation
                     Charts = new ScottPlotRenderer(),
                     SpoolBudgetBytes = request.SpoolBudgetMegabytes > 0 ? (long)request.SpoolBudgetMegabytes << 20 : Transforms.ConversationSpool.DefaultBudgetBytes,
                     Threads = Math.Max(0, request.Threads),
+                    Tokenizers = tokenizers,
                 };
                 var result = RecipeCompiler.Compile(recipe, dataDirectory, options, cancellationToken);
                 report.Diagnostics(result.Diagnostics);

@@ -11,6 +11,9 @@ public sealed record CompileOptions
     /// <summary>The stage cache folder; null compiles without a cache.</summary>
     public string? CacheDirectory { get; init; }
 
+    /// <summary>Tokenizers kept between compiles of one process (the compile server); null loads the tokenizer each time.</summary>
+    public Tokenization.TokenizerCache? Tokenizers { get; init; }
+
     /// <summary>
     /// Bytes of conversations the transforms keep in memory, encoded; a larger corpus is spooled to a temp file next
     /// to the outputs and streamed again for each pass (<see cref="Transforms.ConversationSpool"/>). The same budget

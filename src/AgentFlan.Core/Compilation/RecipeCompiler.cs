@@ -735,7 +735,7 @@ public static class RecipeCompiler
             Options = options;
             // Loaded on another thread while the inputs are hashed and read: the first use waits for it (and throws
             // its error, such as a tokenizer file that does not parse).
-            _tokenizer = Task.Run(() => TokenizerLoader.Load(recipe.Tokenizer));
+            _tokenizer = Task.Run(() => options.Tokenizers?.Load(recipe.Tokenizer) ?? TokenizerLoader.Load(recipe.Tokenizer));
             Template = ChatTemplates.Get(recipe.Template);
             Cache = options.CacheDirectory is null ? null : new StageCache(options.CacheDirectory);
             DataSettings = RecipeFingerprint.DataSettings(recipe);
