@@ -33,11 +33,39 @@ public sealed class ExaminationMemo
         _readKeys = readKeys;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<SourceExamination?>> _prefetched = new(StringComparer.Ordinal);
+    private int _reused;
+
     /// <summary>Sources whose examination came from the memo so far.</summary>
-    public int Reused { get; private set; }
+    public int Reused => Volatile.Read(ref _reused);
+
+    /// <summary>
+    /// Starts reading the remembered examinations of <paramref name="sources"/> on the thread pool, so that a source
+    /// met late in the first pass (after an edited one is read) finds its facts decoded. <see cref="Find"/> takes each.
+    /// </summary>
+    public void Prefetch(IEnumerable<string> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        foreach (var source in sources.Where(_readKeys.ContainsKey))
+        {
+            var reading = _prefetched.GetOrAdd(source, s => new Lazy<SourceExamination?>(() => Read(s)));
+            _ = Task.Run(() => reading.Value);
+        }
+    }
 
     /// <summary>The source's remembered examination, or null (none, a damaged one, or a source without a read key).</summary>
     public SourceExamination? Find(string source)
+    {
+        var found = _prefetched.TryRemove(source, out var reading) ? reading.Value : Read(source);
+        if (found is not null)
+        {
+            Interlocked.Increment(ref _reused);
+        }
+
+        return found;
+    }
+
+    private SourceExamination? Read(string source)
     {
         if (!_readKeys.TryGetValue(source, out var readKey) || _cache.OpenRead(Stage, Key(readKey)) is not { } entry)
         {
@@ -72,8 +100,6 @@ public sealed class ExaminationMemo
             }
 
             var facts = reader.ReadBoolean() ? ExaminedFactTable.Read(reader, keys.Length) : null;
-
-            Reused++;
             return new SourceExamination(keys, identity.Length > 0 ? identity : null, contaminated) { Facts = facts };
         }
         catch (EndOfStreamException)

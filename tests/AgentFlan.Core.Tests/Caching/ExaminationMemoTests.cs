@@ -36,6 +36,24 @@ public sealed class ExaminationMemoTests
     }
 
     [TestMethod]
+    public void A_prefetched_examination_reads_back_as_a_found_one_and_is_counted_once()
+    {
+        using var temp = new TempDirectory();
+        var readKeys = new Dictionary<string, string> { ["a"] = "read-key-a", ["b"] = "read-key-b" };
+        var memo = new ExaminationMemo(new StageCache(temp.Path), readKeys);
+        Digest128[] keys = [.. Enumerable.Range(0, 11).Select(i => new Digest128((ulong)i, (ulong)i * 3))];
+        memo.Remember("a", new SourceExamination(keys, null, null));
+
+        var later = new ExaminationMemo(new StageCache(temp.Path), readKeys);
+        later.Prefetch(["a", "b", "synthetic"]);
+        CollectionAssert.AreEqual(keys, later.Find("a")!.Keys.ToArray());
+        Assert.IsNull(later.Find("b"), "nothing remembered");
+        Assert.IsNull(later.Find("synthetic"), "no read key");
+        Assert.AreEqual(1, later.Reused);
+        CollectionAssert.AreEqual(keys, later.Find("a")!.Keys.ToArray(), "taken once, then read again");
+    }
+
+    [TestMethod]
     public void Evaluation_queries_are_built_once_per_identity()
     {
         using var temp = new TempDirectory();
