@@ -29,7 +29,6 @@ public sealed class ConversationSpool : IDisposable
     private readonly List<Segment> _segments = [];
     private readonly SpoolBuffer _store = new();
     private readonly BinaryWriter _binary;
-    private int _stored;
 
     /// <summary>Encodes the current run: a run is decoded on its own, so each starts a writer (its tools written anew).</summary>
     private ConversationCodec.Writer? _writer;
@@ -98,7 +97,6 @@ public sealed class ConversationSpool : IDisposable
             return;
         }
 
-        _stored++;
         _writer ??= new ConversationCodec.Writer(_binary);
         _writer.Write(conversation);
         if (!Spilled && SpillDirectory is not null && _store.Length > BudgetBytes)
@@ -131,7 +129,7 @@ public sealed class ConversationSpool : IDisposable
     }
 
     /// <summary>Every conversation, in the order added.</summary>
-    public IEnumerable<Conversation> Read() => Merged();
+    public IEnumerable<Conversation> Read() => ReadSegments().SelectMany(segment => segment.Conversations);
 
     /// <summary>
     /// The conversations as runs of one source each, in the order added. A run the caller does not enumerate costs
@@ -161,9 +159,6 @@ public sealed class ConversationSpool : IDisposable
             File.Delete(spilled);
         }
     }
-
-    /// <summary>The segments in order: stored ones from memory or the temp file, adopted ones from their replay.</summary>
-    private IEnumerable<Conversation> Merged() => ReadSegments().SelectMany(segment => segment.Conversations);
 
     private IEnumerable<Conversation> Replayed(Segment segment)
     {
