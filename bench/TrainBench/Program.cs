@@ -88,7 +88,7 @@ static string WriteDataset(string folder, int rows, int length)
         Tokenizer = new TokenizerInfo("bench", "bench", "bench", vocabulary, vocabulary - 1),
         Template = "bench",
         SequenceLength = length,
-        Shards = [new ShardInfo(shard, rows, rows, (long)rows * length, (long)rows * length, "bench")],
+        Shards = [new ShardInfo(shard, rows, rows, (long)rows * length, (long)rows * length, "bench", ShardFormat.MaskPathOf(shard), "bench")],
         Statistics = new DatasetStatistics(),
     };
     var path = Path.Combine(folder, "manifest.json");

@@ -1,3 +1,4 @@
+using AgentFlan.Shards;
 using AgentFlan.TestUtilities;
 using AgentFlan.Training;
 
@@ -27,14 +28,29 @@ public sealed class ProgramTests
     {
         using var temp = new TempDirectory();
         var manifest = TinyDataset.Write(temp.Path);
-        var shard = Directory.GetFiles(temp.Combine("data")).Single();
+        var shard = Directory.GetFiles(temp.Combine("data"), "*" + ShardFormat.Extension).Single();
         File.Delete(shard);
         var job = temp.WriteFile("job.json", TinyDataset.Job(manifest, temp.Combine("out")).ToJson());
 
         var (exit, _, stderr) = Run("train", "--job", job);
 
         Assert.AreEqual(5, exit, stderr);
-        StringAssert.StartsWith(stderr, $"{job}: error AFB5003: The shard '{shard}'");
+        StringAssert.StartsWith(stderr, $"{job}: error AFB5003: The shard file '{shard}'");
+    }
+
+    [TestMethod]
+    public void A_missing_mask_file_is_AFB5003_naming_it()
+    {
+        using var temp = new TempDirectory();
+        var manifest = TinyDataset.Write(temp.Path);
+        var mask = Directory.GetFiles(temp.Combine("data"), "*" + ShardFormat.MaskExtension).Single();
+        File.Delete(mask);
+        var job = temp.WriteFile("job.json", TinyDataset.Job(manifest, temp.Combine("out")).ToJson());
+
+        var (exit, _, stderr) = Run("train", "--job", job);
+
+        Assert.AreEqual(5, exit, stderr);
+        StringAssert.StartsWith(stderr, $"{job}: error AFB5003: The shard file '{mask}'");
     }
 
     [TestMethod]

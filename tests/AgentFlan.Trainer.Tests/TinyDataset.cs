@@ -61,7 +61,7 @@ internal static class TinyDataset
             Tokenizer = new TokenizerInfo("test", "test", "test", TokenizerSize, EndOfText),
             Template = "test",
             SequenceLength = sequenceLength,
-            Shards = [new ShardInfo("data/train-00000" + ShardFormat.Extension, rows, packed.Sum(p => p.Documents.Count), rows * sequenceLength, packed.Sum(p => p.Loss.Count(b => b == 1)), "test")],
+            Shards = [new ShardInfo("data/train-00000" + ShardFormat.Extension, rows, packed.Sum(p => p.Documents.Count), rows * sequenceLength, packed.Sum(p => p.Loss.Count(b => b == 1)), "test", "data/train-00000" + ShardFormat.MaskExtension, "test")],
             Statistics = new DatasetStatistics(),
         };
         var manifestPath = Path.Combine(folder, "manifest.json");

@@ -14,8 +14,8 @@ namespace AgentFlan.Caching;
 /// Key: the segment's identity (the source's read-stage key and a digest of the plan's decisions about its
 /// conversations: <see cref="Transforms.PlanSegment.Decisions"/>) and every setting from rendering on (tokenizer
 /// content, template, masking, capability weights and policy, seed, sequence settings), plus the compiler version.
-/// The entry holds the summary (<see cref="PackedSummary"/>, shard hashes included); the shard files are blobs of
-/// stage <see cref="ShardStage"/> named by their SHA-256 — the files the compile wrote, hard-linked when the file
+/// The entry holds the summary (<see cref="PackedSummary"/>, shard hashes included); the shard files (token and mask
+/// files) are blobs of stage <see cref="ShardStage"/> named by their SHA-256 — the files the compile wrote, hard-linked when the file
 /// system allows (storing costs no copy), and checked against their name whenever they are taken.
 /// </summary>
 public static class PackedStore
@@ -25,7 +25,7 @@ public static class PackedStore
     /// <summary>The blobs: shard files by the SHA-256 of their bytes.</summary>
     public const string ShardStage = "shards";
 
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
 
     /// <param name="identity">What the segment's conversations are: <see cref="Identity"/>.</param>
     /// <param name="packing">Every setting that turns those conversations into rows (as text).</param>
@@ -49,18 +49,19 @@ public static class PackedStore
         foreach (var (path, shard) in shards)
         {
             cache.PutBlob(ShardStage, shard.Sha256, path);
+            cache.PutBlob(ShardStage, shard.MaskSha256, Shards.ShardFormat.MaskPathOf(path));
         }
 
         cache.Put(Stage, key, JsonSerializer.SerializeToUtf8Bytes(summary with { Shards = [.. shards.Select(s => s.Shard)] }, StreamedEntry.Options));
     }
 
     /// <summary>
-    /// The segment under <paramref name="key"/>: its summary, and its shards written to new temp files named by
-    /// <paramref name="pathFor"/>(shard) (linked or copied from their blobs, each checked against its hash), for the
-    /// caller to rename into place. Throws <see cref="CacheEntryDamagedException"/> when the entry or a shard is gone
+    /// The segment under <paramref name="key"/>: its summary, and its shards' token and mask files written to new temp
+    /// files named by <paramref name="pathFor"/>(shard) (linked or copied from their blobs, each checked against its
+    /// hash), for the caller to rename into place. Throws <see cref="CacheEntryDamagedException"/> when the entry or a shard is gone
     /// or damaged (then deleted and reported); no temp file is left behind.
     /// </summary>
-    public static (PackedSummary Summary, IReadOnlyList<string> Temps) Take(StageCache cache, string key, Func<int, string> pathFor)
+    public static (PackedSummary Summary, IReadOnlyList<(string Tokens, string Mask)> Temps) Take(StageCache cache, string key, Func<int, string> pathFor)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(pathFor);
@@ -85,26 +86,35 @@ public static class PackedStore
         var temps = new List<string>();
         try
         {
+            var pairs = new List<(string Tokens, string Mask)>(summary.Shards.Count);
             for (int i = 0; i < summary.Shards.Count; i++)
             {
-                var temp = IO.AtomicFile.TempPathFor(pathFor(i));
-                if (!cache.TryGetBlob(ShardStage, summary.Shards[i].Sha256, temp))
-                {
-                    // The entry cannot serve without it (pruned apart, or damaged and reported): the next compile stores it again.
-                    cache.Remove(Stage, key);
-                    throw new CacheEntryDamagedException($"Shard {summary.Shards[i].Sha256} of packed entry {key} is gone or damaged.");
-                }
-
-                temps.Add(temp);
+                var path = pathFor(i);
+                var tokens = TakeBlob(cache, key, summary.Shards[i].Sha256, IO.AtomicFile.TempPathFor(path), temps);
+                var mask = TakeBlob(cache, key, summary.Shards[i].MaskSha256, IO.AtomicFile.TempPathFor(Shards.ShardFormat.MaskPathOf(path)), temps);
+                pairs.Add((tokens, mask));
             }
 
-            return (summary, temps);
+            return (summary, pairs);
         }
         catch
         {
             temps.ForEach(File.Delete);
             throw;
         }
+    }
+
+    private static string TakeBlob(StageCache cache, string key, string sha256, string temp, List<string> temps)
+    {
+        if (!cache.TryGetBlob(ShardStage, sha256, temp))
+        {
+            // The entry cannot serve without it (pruned apart, or damaged and reported): the next compile stores it again.
+            cache.Remove(Stage, key);
+            throw new CacheEntryDamagedException($"Shard file {sha256} of packed entry {key} is gone or damaged.");
+        }
+
+        temps.Add(temp);
+        return temp;
     }
 }
 

@@ -60,8 +60,11 @@ public sealed record DatasetManifest
 /// <summary>A tokenizer's identity: a content hash, not its name. <see cref="EndOfText"/> closes every document.</summary>
 public sealed record TokenizerInfo(string Kind, string Name, string Hash, int VocabularySize, int EndOfText);
 
-/// <summary>A shard file (relative to the manifest) with its row count and SHA-256.</summary>
-public sealed record ShardInfo(string File, int Rows, long Documents, long Tokens, long SupervisedTokens, string Sha256);
+/// <summary>
+/// A shard (<see cref="Shards.ShardFormat"/>): its token file and its mask file (relative to the manifest), each with
+/// its SHA-256, and its counts.
+/// </summary>
+public sealed record ShardInfo(string File, int Rows, long Documents, long Tokens, long SupervisedTokens, string Sha256, string Mask, string MaskSha256);
 
 /// <summary>Counts for the report.</summary>
 public sealed record DatasetStatistics

@@ -192,9 +192,10 @@ public static class RecipeCompiler
 
             try
             {
-                foreach (var temp in Threading.Blocking.Wait(copy).Temps)
+                foreach (var (tokens, mask) in Threading.Blocking.Wait(copy).Temps)
                 {
-                    File.Delete(temp);
+                    File.Delete(tokens);
+                    File.Delete(mask);
                 }
             }
             catch (Exception e) when (e is CacheEntryDamagedException or IOException or InvalidDataException or UnauthorizedAccessException)
@@ -723,7 +724,7 @@ public static class RecipeCompiler
     }
 
     /// <summary>A packed entry's summary and its shards, copied into temp files in shard order.</summary>
-    private sealed record CopiedSegment(PackedSummary Summary, IReadOnlyList<string> Temps);
+    private sealed record CopiedSegment(PackedSummary Summary, IReadOnlyList<(string Tokens, string Mask)> Temps);
 
     /// <summary>What one compile works with: the recipe, its tokenizer and template, the cache and the document memo.</summary>
     private sealed class CompileContext

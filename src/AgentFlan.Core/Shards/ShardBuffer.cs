@@ -7,14 +7,15 @@ namespace AgentFlan.Shards;
 
 /// <summary>
 /// One shard's sections being filled, row by row, in the bytes the file holds (<see cref="ShardFormat"/>): token
-/// ids already at the shard's width and in little-endian order, the loss mask, the document entries. A row is
+/// ids already at the shard's width and in little-endian order, the loss mask as bits, the document entries. A row is
 /// built in place from the samples it packs, so a compile never makes a row array; the arrays grow with the rows
 /// and are reused for the next shard after <see cref="Clear"/>.
 /// </summary>
 internal sealed class ShardBuffer
 {
     private byte[] _tokens = [];
-    private byte[] _loss = [];
+    private byte[] _mask = [];
+    private int _roomRows;
     private byte[] _documents = [];
     private byte[]? _padding;
     private int _paddingToken;
@@ -54,12 +55,13 @@ internal sealed class ShardBuffer
     /// <summary>Tokens that belong to a document (not padding).</summary>
     public long Tokens { get; private set; }
 
-    /// <summary>Tokens whose loss mask byte is not 0.</summary>
+    /// <summary>Tokens whose loss mask bit is set.</summary>
     public long SupervisedTokens { get; private set; }
 
     public ReadOnlySpan<byte> TokenBytes => _tokens.AsSpan(0, Rows * SequenceLength * TokenWidth);
 
-    public ReadOnlySpan<byte> Loss => _loss.AsSpan(0, Rows * SequenceLength);
+    /// <summary>The rows' loss mask, a bit per token (<see cref="MaskBits"/>).</summary>
+    public ReadOnlySpan<byte> Mask => _mask.AsSpan(0, (int)ShardFormat.MaskBytes((long)Rows * SequenceLength));
 
     public ReadOnlySpan<byte> DocumentEntries => _documents.AsSpan(0, checked((int)(DocumentCount * ShardFormat.DocumentEntrySize)));
 
@@ -74,7 +76,7 @@ internal sealed class ShardBuffer
 
         int r = BeginRow();
         Encode(row.Tokens, _tokens.AsSpan(r * SequenceLength * TokenWidth));
-        row.Loss.CopyTo(_loss.AsSpan(r * SequenceLength, SequenceLength));
+        MaskBits.Pack(row.Loss, _mask, (long)r * SequenceLength);
         foreach (var (start, length, kind) in row.Documents)
         {
             AddDocument(r, start, length, kind);
@@ -95,7 +97,6 @@ internal sealed class ShardBuffer
         ArgumentNullException.ThrowIfNull(window);
         int r = BeginRow();
         int rowStart = r * SequenceLength;
-        var loss = _loss.AsSpan(rowStart, SequenceLength);
         int at = 0;
         foreach (var index in members)
         {
@@ -106,7 +107,7 @@ internal sealed class ShardBuffer
             }
 
             ids.Slice(member.IdsAt, member.Length * TokenWidth).CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
-            SampleView.WriteLoss(member.Runs, loss.Slice(at, member.Length));
+            SampleView.WriteMask(member.Runs, _mask, (long)rowStart + at);
             AddDocument(r, at, member.Length, member.Kind);
             SupervisedTokens += member.Supervised;
             at += member.Length;
@@ -115,7 +116,6 @@ internal sealed class ShardBuffer
         if (at < SequenceLength)
         {
             PaddingIds(padToken)[..((SequenceLength - at) * TokenWidth)].CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
-            loss[at..].Clear();
         }
 
         Rows++;
@@ -150,6 +150,8 @@ internal sealed class ShardBuffer
     /// <summary>Empties the buffer for the next shard, keeping its arrays.</summary>
     public void Clear()
     {
+        // Rows set mask bits only: the next shard starts from a clear plane.
+        _mask.AsSpan(0, Mask.Length).Clear();
         Rows = 0;
         DocumentCount = 0;
         Tokens = 0;
@@ -163,10 +165,10 @@ internal sealed class ShardBuffer
             throw new InvalidOperationException($"The shard already holds {Capacity} rows.");
         }
 
-        if ((long)(Rows + 1) * SequenceLength > _loss.Length)
+        if (Rows + 1 > _roomRows)
         {
             // Double the room (at most a shard's), so a small compile never holds a whole shard's arrays.
-            Grow((int)Math.Min(Capacity, Math.Max(16, 2L * _loss.Length / SequenceLength)));
+            Grow((int)Math.Min(Capacity, Math.Max(16, 2L * _roomRows)));
         }
 
         return Rows;
@@ -174,8 +176,9 @@ internal sealed class ShardBuffer
 
     private void Grow(int rows)
     {
-        Array.Resize(ref _loss, checked(rows * SequenceLength));
+        Array.Resize(ref _mask, checked((int)ShardFormat.MaskBytes((long)rows * SequenceLength)));
         Array.Resize(ref _tokens, checked(rows * SequenceLength * TokenWidth));
+        _roomRows = rows;
     }
 
     /// <summary>A whole row of <paramref name="padToken"/> at this buffer's width (made when a row first needs padding).</summary>

@@ -5,29 +5,30 @@ using AgentFlan.Diagnostics;
 namespace AgentFlan.Shards;
 
 /// <summary>
-/// Memory-maps a shard and checks its header before anything else is read (llm.c's "Bad magic" rule):
-/// a damaged or foreign file fails with AFB2003 naming the file, never with garbage tokens.
+/// Memory-maps a shard's token file and reads its mask file, checking both headers before anything else is read
+/// (llm.c's "Bad magic" rule): a damaged, foreign or mismatched file fails with AFB2003 naming the file, never with
+/// garbage tokens.
 /// </summary>
 public sealed class ShardReader : IDisposable
 {
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
     private readonly long _tokensOffset;
-    private readonly long _lossOffset;
+    private readonly byte[] _mask;
     private readonly ShardDocument[][] _documentsByRow;
 
-    private ShardReader(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte[] header)
+    private ShardReader(string path, MemoryMappedFile file, MemoryMappedViewAccessor view, byte[] header, byte[] mask)
     {
         Path = path;
         _file = file;
         _view = view;
+        _mask = mask;
         TokenWidth = (int)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(12));
         SequenceLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(16));
         RowCount = (int)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(20));
         var documentCount = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(24));
         _tokensOffset = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(32));
-        _lossOffset = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(40));
-        var docsOffset = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(48));
+        var docsOffset = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(40));
 
         var rows = new List<ShardDocument>[RowCount];
         for (int r = 0; r < RowCount; r++)
@@ -87,17 +88,18 @@ public sealed class ShardReader : IDisposable
         }
 
         var width = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(12));
-        var declared = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(56));
+        var declared = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(48));
         if (width is not (2 or 4) || declared != length)
         {
             throw Invalid(path, $"the header declares {declared} bytes and {width}-byte tokens, the file has {length} bytes (truncated or damaged)");
         }
 
+        var mask = ReadMask(path, (int)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(16)), (int)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(20)));
         var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read);
         var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
         try
         {
-            return new ShardReader(path, file, view, header);
+            return new ShardReader(path, file, view, header, mask);
         }
         catch
         {
@@ -119,11 +121,7 @@ public sealed class ShardReader : IDisposable
                 : (int)_view.ReadUInt32(tokenBase + (i * 4));
         }
 
-        long lossBase = _lossOffset + ((long)row * SequenceLength);
-        for (int i = 0; i < SequenceLength; i++)
-        {
-            loss[i] = _view.ReadByte(lossBase + i);
-        }
+        MaskBits.Unpack(_mask, (long)row * SequenceLength, loss[..SequenceLength]);
     }
 
     public IReadOnlyList<ShardDocument> GetDocuments(int row) => _documentsByRow[row];
@@ -132,6 +130,43 @@ public sealed class ShardReader : IDisposable
     {
         _view.Dispose();
         _file.Dispose();
+    }
+
+    /// <summary>The mask bits of the token file at <paramref name="path"/> (a plane of R·L bits: small enough to hold).</summary>
+    private static byte[] ReadMask(string path, int sequenceLength, int rows)
+    {
+        var maskPath = ShardFormat.MaskPathOf(path);
+        if (!File.Exists(maskPath))
+        {
+            throw Invalid(maskPath, $"the mask file of '{path}' is missing");
+        }
+
+        var bytes = File.ReadAllBytes(maskPath);
+        if (bytes.Length < ShardFormat.MaskHeaderSize || !bytes.AsSpan(0, 8).SequenceEqual(ShardFormat.MaskMagic))
+        {
+            throw Invalid(maskPath, "bad magic: this is not an AgentFlan mask file");
+        }
+
+        var version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+        if (version != ShardFormat.Version)
+        {
+            throw Invalid(maskPath, $"format version {version} is not supported (this build reads version {ShardFormat.Version}); recompile the recipe");
+        }
+
+        var declared = (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(24));
+        int maskLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(12)), maskRows = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(16));
+        long bits = ShardFormat.MaskBytes((long)rows * sequenceLength);
+        if (declared != bytes.Length || ShardFormat.MaskHeaderSize + bits > bytes.Length)
+        {
+            throw Invalid(maskPath, $"the header declares {declared} bytes, the file has {bytes.Length} (truncated or damaged)");
+        }
+
+        if (maskLength != sequenceLength || maskRows != rows)
+        {
+            throw Invalid(maskPath, $"it holds {maskRows} rows of {maskLength} tokens, its token file {rows} rows of {sequenceLength} (not the mask of that file)");
+        }
+
+        return bytes[ShardFormat.MaskHeaderSize..];
     }
 
     private static DiagnosticException Invalid(string path, string why) =>

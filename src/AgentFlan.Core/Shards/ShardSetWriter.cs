@@ -5,8 +5,8 @@ using AgentFlan.Threading;
 namespace AgentFlan.Shards;
 
 /// <summary>
-/// Writes a stream of rows as numbered shards (<c>shard-NNNNN.afbshard</c>) of at most <see cref="RowsPerShard"/>
-/// rows each. Rows are built in place in a shard's buffer (<see cref="ShardBuffer"/>); a full shard is written (and
+/// Writes a stream of rows as numbered shards (<c>shard-NNNNN.afbshard</c> and its <c>.afbmask</c>) of at most
+/// <see cref="RowsPerShard"/> rows each. Rows are built in place in a shard's buffer (<see cref="ShardBuffer"/>); a full shard is written (and
 /// hashed as it is written) by a writer thread while the next one fills, up to <see cref="MaxWriting"/> at once
 /// (fewer when shards are large: about 64 MB of rows in flight at most), so the disk flushes overlap each other and
 /// the packing. What is written, and in which order the shards are listed, does not depend on the timing.
@@ -43,7 +43,7 @@ public sealed class ShardSetWriter : IDisposable
 
         // Writing a shard is mostly waiting (the flush to disk before the rename): a few at once keep the device
         // busy. Each holds a shard's rows, so fewer when shards are large.
-        long shardBytes = (long)rowsPerShard * sequenceLength * (tokenWidth + 1);
+        long shardBytes = (long)rowsPerShard * sequenceLength * tokenWidth;
         _maxWriting = (int)Math.Clamp((64L << 20) / Math.Max(1, shardBytes), 1, MaxWriting);
         Directory.CreateDirectory(directory);
     }
@@ -97,14 +97,13 @@ public sealed class ShardSetWriter : IDisposable
     }
 
     /// <summary>
-    /// Adds a shard whose file is written already (<paramref name="writtenPath"/>, a temp file beside the shards, flushed
-    /// to disk; <paramref name="stored"/>: its counts and hash) as the next shard: it is renamed into place. Call
+    /// Adds a shard whose files are written already (<paramref name="written"/>: temp files beside the shards, flushed
+    /// to disk; <paramref name="stored"/>: its counts and hashes) as the next shard: they are renamed into place. Call
     /// between segments.
     /// </summary>
-    public void AddStored(ShardInfo stored, string writtenPath)
+    public void AddStored(ShardInfo stored, (string Tokens, string Mask) written)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        ArgumentNullException.ThrowIfNull(writtenPath);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_filling.Rows > 0)
         {
@@ -113,16 +112,10 @@ public sealed class ShardSetWriter : IDisposable
 
         var name = NameOf(_started++);
         var path = Path.Combine(_directory, name);
-        File.Move(writtenPath, path, overwrite: true);
-        if (File.Exists(writtenPath))
-        {
-            // Both names linked one file (the shard an earlier attempt of this compile took from the same blob): a
-            // rename between two links of one file does nothing, and leaves the temp name behind.
-            File.Delete(writtenPath);
-        }
-
+        MoveIntoPlace(written.Tokens, path);
+        MoveIntoPlace(written.Mask, ShardFormat.MaskPathOf(path));
         var job = new Job(null, name, path);
-        job.Done.SetResult(stored with { File = name });
+        job.Done.SetResult(stored with { File = name, Mask = ShardFormat.MaskPathOf(name) });
         _inFlight.Enqueue(job);
         _segment.Add(job);
         RowCount += stored.Rows;
@@ -144,8 +137,8 @@ public sealed class ShardSetWriter : IDisposable
         StopWriters();
 
         // Shards from an earlier, larger compile must not linger next to the new manifest.
-        var names = _shards.Select(s => s.File).ToHashSet(StringComparer.Ordinal);
-        foreach (var stale in Directory.EnumerateFiles(_directory, "shard-*" + ShardFormat.Extension))
+        var names = _shards.SelectMany(s => new[] { s.File, s.Mask }).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in Directory.EnumerateFiles(_directory, "shard-*" + ShardFormat.Extension).Concat(Directory.EnumerateFiles(_directory, "shard-*" + ShardFormat.MaskExtension)))
         {
             if (!names.Contains(Path.GetFileName(stale)))
             {
@@ -231,6 +224,18 @@ public sealed class ShardSetWriter : IDisposable
         return job.Buffer;
     }
 
+    /// <summary>Renames a temp file into place.</summary>
+    private static void MoveIntoPlace(string temp, string path)
+    {
+        File.Move(temp, path, overwrite: true);
+        if (File.Exists(temp))
+        {
+            // Both names linked one file (the shard an earlier attempt of this compile took from the same blob): a
+            // rename between two links of one file does nothing, and leaves the temp name behind.
+            File.Delete(temp);
+        }
+    }
+
     private static string NameOf(int index) => string.Create(CultureInfo.InvariantCulture, $"shard-{index:D5}{ShardFormat.Extension}");
 
     private void Write()
@@ -240,8 +245,8 @@ public sealed class ShardSetWriter : IDisposable
             try
             {
                 var buffer = job.Buffer!;
-                var hash = ShardWriter.Write(job.Path, buffer);
-                job.Done.SetResult(new ShardInfo(job.Name, buffer.Rows, buffer.DocumentCount, buffer.Tokens, buffer.SupervisedTokens, hash));
+                var (tokens, mask) = ShardWriter.Write(job.Path, buffer);
+                job.Done.SetResult(new ShardInfo(job.Name, buffer.Rows, buffer.DocumentCount, buffer.Tokens, buffer.SupervisedTokens, tokens, ShardFormat.MaskPathOf(job.Name), mask));
             }
             catch (Exception e)
             {

@@ -20,15 +20,19 @@ public static class ShardWriter
     }
 
     /// <summary>
-    /// Writes the rows gathered in <paramref name="buffer"/> as a shard file and returns the file's SHA-256 (lowercase
-    /// hex), computed from the bytes as they are written rather than by reading the file back.
+    /// Writes the rows gathered in <paramref name="buffer"/> as a shard's token file at <paramref name="path"/> and its
+    /// mask file beside it (<see cref="ShardFormat.MaskPathOf"/>), and returns each file's SHA-256 (lowercase hex),
+    /// computed from the bytes as they are written rather than by reading the files back.
     /// </summary>
-    internal static string Write(string path, ShardBuffer buffer)
+    internal static (string Tokens, string Mask) Write(string path, ShardBuffer buffer) =>
+        (WriteTokens(path, buffer), WriteMask(ShardFormat.MaskPathOf(path), buffer));
+
+    /// <summary>The token file: header, token ids, document entries.</summary>
+    internal static string WriteTokens(string path, ShardBuffer buffer)
     {
         int tokenWidth = buffer.TokenWidth, sequenceLength = buffer.SequenceLength;
         long tokensOffset = ShardFormat.HeaderSize;
-        long lossOffset = ShardFormat.Align8(tokensOffset + ((long)buffer.Rows * sequenceLength * tokenWidth));
-        long docsOffset = ShardFormat.Align8(lossOffset + ((long)buffer.Rows * sequenceLength));
+        long docsOffset = ShardFormat.Align8(tokensOffset + ((long)buffer.Rows * sequenceLength * tokenWidth));
         long total = docsOffset + (buffer.DocumentCount * ShardFormat.DocumentEntrySize);
 
         var header = new byte[ShardFormat.HeaderSize];
@@ -39,10 +43,44 @@ public static class ShardWriter
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), (uint)buffer.Rows);
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), (ulong)buffer.DocumentCount);
         BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(32), (ulong)tokensOffset);
-        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(40), (ulong)lossOffset);
-        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(48), (ulong)docsOffset);
-        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(56), (ulong)total);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(40), (ulong)docsOffset);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(48), (ulong)total);
 
+        return Hashed(path, total, (put, zeros) =>
+        {
+            put(header);
+            put(buffer.TokenBytes);
+            put(zeros[..(int)(docsOffset - tokensOffset - buffer.TokenBytes.Length)]);
+            put(buffer.DocumentEntries);
+        });
+    }
+
+    /// <summary>The mask file: header, the mask bits.</summary>
+    internal static string WriteMask(string path, ShardBuffer buffer)
+    {
+        int bits = buffer.Mask.Length;
+        long total = ShardFormat.Align8(ShardFormat.MaskHeaderSize + bits);
+        var header = new byte[ShardFormat.MaskHeaderSize];
+        ShardFormat.MaskMagic.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), ShardFormat.Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(12), (uint)buffer.SequenceLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), (uint)buffer.Rows);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), (ulong)total);
+        return Hashed(path, total, (put, zeros) =>
+        {
+            put(header);
+            put(buffer.Mask);
+            put(zeros[..(int)(total - ShardFormat.MaskHeaderSize - bits)]);
+        });
+    }
+
+    private delegate void Append(ReadOnlySpan<byte> bytes);
+
+    private delegate void Sections(Append append, ReadOnlySpan<byte> zeros);
+
+    /// <summary>Writes <paramref name="sections"/> atomically, checking the length the header declares, and returns their SHA-256.</summary>
+    private static string Hashed(string path, long total, Sections sections)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         AtomicFile.Write(path, stream =>
         {
@@ -54,15 +92,10 @@ public static class ShardWriter
 
             Span<byte> zeros = stackalloc byte[8];
             zeros.Clear();
-            Put(header);
-            Put(buffer.TokenBytes);
-            Put(zeros[..(int)(lossOffset - tokensOffset - buffer.TokenBytes.Length)]);
-            Put(buffer.Loss);
-            Put(zeros[..(int)(docsOffset - lossOffset - buffer.Loss.Length)]);
-            Put(buffer.DocumentEntries);
+            sections(Put, zeros);
             if (stream.Position != total)
             {
-                throw new InvalidOperationException($"Shard '{path}' came out {stream.Position} bytes long; its header says {total}.");
+                throw new InvalidOperationException($"Shard file '{path}' came out {stream.Position} bytes long; its header says {total}.");
             }
         });
 

@@ -132,6 +132,19 @@ public sealed class SampleView
         }
     }
 
+    /// <summary>Sets the mask bits of <paramref name="runs"/>' supervised tokens, the sample's first token at bit <paramref name="from"/> of <paramref name="bits"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void WriteMask(ReadOnlySpan<DocumentSegment> runs, Span<byte> bits, long from)
+    {
+        foreach (var run in runs)
+        {
+            if (run.Supervised)
+            {
+                Shards.MaskBits.SetRange(bits, from + run.Start, run.Length);
+            }
+        }
+    }
+
     /// <summary>
     /// The token ranges truncation must not cut: the maximal runs of retrieval and understanding tokens (each tool
     /// call's name and arguments), as <see cref="TokenizedSample.ToolCallSpans"/> derives them from the capabilities.

@@ -61,11 +61,11 @@ public sealed class TrainingData : IDisposable
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        var missing = manifest.Shards.Select(s => Path.GetFullPath(Path.Combine(folder, s.File))).Where(p => !File.Exists(p)).ToList();
+        var missing = manifest.Shards.SelectMany(s => new[] { s.File, ShardFormat.MaskPathOf(s.File) }).Select(f => Path.GetFullPath(Path.Combine(folder, f))).Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0)
         {
             throw new DiagnosticException([.. missing.Select(p => Diagnostic.Error(
-                DiagnosticCodes.TrainingDataMissing, $"The shard '{p}' named by '{manifestPath}' does not exist; recompile the recipe.", origin))]);
+                DiagnosticCodes.TrainingDataMissing, $"The shard file '{p}' named by '{manifestPath}' does not exist; recompile the recipe.", origin))]);
         }
 
         var shards = new List<ShardReader>();

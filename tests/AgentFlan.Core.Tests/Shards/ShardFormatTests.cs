@@ -21,8 +21,38 @@ public sealed class ShardFormatTests
         var path = temp.Combine("tiny.afbshard");
         ShardWriter.Write(path, 8, 4, Rows);
 
-        var failure = Golden.Compare("tests/AgentFlan.Core.Tests/Shards/Golden/tiny-v1.afbshard.hex", Hex(File.ReadAllBytes(path)));
+        var failure = Golden.Compare("tests/AgentFlan.Core.Tests/Shards/Golden/tiny-v2.afbshard.hex", Hex(File.ReadAllBytes(path)));
         Assert.IsNull(failure, failure);
+        var mask = Golden.Compare("tests/AgentFlan.Core.Tests/Shards/Golden/tiny-v2.afbmask.hex", Hex(File.ReadAllBytes(ShardFormat.MaskPathOf(path))));
+        Assert.IsNull(mask, mask);
+    }
+
+    [TestMethod]
+    public void Mask_bits_cross_byte_and_row_boundaries()
+    {
+        // Rows of 5 tokens: row 1 starts at bit 5 of byte 0, so rows share bytes.
+        PackedRow[] rows =
+        [
+            new([1, 2, 3, 4, 5], [1, 0, 1, 1, 1], [(0, 5, 0)]),
+            new([6, 7, 8, 9, 10], [1, 1, 1, 1, 0], [(0, 5, 0)]),
+            new([11, 12, 13, 14, 15], [0, 0, 0, 0, 1], [(0, 5, 0)]),
+        ];
+        using var temp = new TempDirectory();
+        var path = temp.Combine("odd.afbshard");
+        ShardWriter.Write(path, 5, 2, rows);
+        using var reader = ShardReader.Open(path);
+        var tokens = new int[5];
+        var loss = new byte[5];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            reader.ReadRow(r, tokens, loss);
+            CollectionAssert.AreEqual(rows[r].Loss, loss, $"row {r}");
+        }
+
+        var bits = new byte[3];
+        MaskBits.SetRange(bits, 3, 14);
+        CollectionAssert.AreEqual(new byte[] { 0b1111_1000, 0xFF, 0b0000_0001 }, bits);
+        Assert.AreEqual(14, MaskBits.Count(bits));
     }
 
     [TestMethod]
@@ -80,6 +110,25 @@ public sealed class ShardFormatTests
         File.WriteAllBytes(path, future);
         var version = Assert.ThrowsExactly<DiagnosticException>(() => ShardReader.Open(path));
         StringAssert.Contains(version.Message, "version 9");
+    }
+
+    [TestMethod]
+    public void A_missing_or_mismatched_mask_file_fails_with_AFB2003()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Combine("tiny.afbshard");
+        ShardWriter.Write(path, 8, 4, Rows);
+        var other = temp.Combine("other.afbshard");
+        ShardWriter.Write(other, 8, 4, Rows[..1]);
+
+        File.Copy(ShardFormat.MaskPathOf(other), ShardFormat.MaskPathOf(path), overwrite: true);
+        var mismatched = Assert.ThrowsExactly<DiagnosticException>(() => ShardReader.Open(path));
+        Assert.AreEqual(DiagnosticCodes.ShardInvalid, mismatched.Diagnostics.Single().Code);
+        StringAssert.Contains(mismatched.Message, "not the mask of that file");
+
+        File.Delete(ShardFormat.MaskPathOf(path));
+        var missing = Assert.ThrowsExactly<DiagnosticException>(() => ShardReader.Open(path));
+        StringAssert.Contains(missing.Message, "mask file");
     }
 
     private static string Hex(byte[] bytes)
