@@ -28,6 +28,9 @@ public sealed record CompileOptions
     /// </summary>
     public IChartRenderer? Charts { get; init; }
 
+    /// <summary>Whether a segment may reuse the token files of the rows stage (false after they turned out to hold other samples).</summary>
+    internal bool ReuseTokenFiles { get; init; } = true;
+
     /// <summary>How many more times a compile starts again after a packed entry it was copying turned out damaged.</summary>
     internal int RetriesLeft { get; init; } = 1;
 

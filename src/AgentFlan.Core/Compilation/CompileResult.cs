@@ -20,6 +20,9 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
     /// <summary>Source segments whose shards came from the packed stage: nothing of theirs was tokenized or packed.</summary>
     public int SegmentsReused { get; init; }
 
+    /// <summary>Source segments packed again only to place their masks: their token files came from the rows stage.</summary>
+    public int SegmentsMaskOnly { get; init; }
+
     /// <summary>Source segments in the compile (one per source).</summary>
     public int Segments { get; init; }
 
@@ -43,16 +46,17 @@ public sealed record CompileResult(string ManifestPath, DatasetManifest Manifest
     {
         get
         {
+            var maskOnly = SegmentsMaskOnly > 0 ? $", token files of {SegmentsMaskOnly} of {Segments} sources reused (only masks written)" : string.Empty;
             if (SamplesStageReused)
             {
-                return $"samples stage from the cache: {SamplesFromCache} documents re-weighed and packed, nothing read or tokenized";
+                return $"samples stage from the cache: {SamplesFromCache} documents re-weighed and packed, nothing read or tokenized{maskOnly}";
             }
 
             var fileSources = Manifest.Statistics.Sources.Count(s => s.Files.Count > 0);
             var read = fileSources == 0 ? string.Empty : $"{SourcesFromCache} of {fileSources} file sources from the read stage ({SourcesExaminedFromCache} examined before), ";
             var spooled = Spooled ? ", conversations spooled to disk past the memory budget (AgentFlanSpoolBudgetMB)" : string.Empty;
             var packed = SegmentsReused > 0 ? $"{SegmentsReused} of {Segments} sources' shards from the packed stage, " : string.Empty;
-            return $"{read}{packed}{SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized{spooled}";
+            return $"{read}{packed}{SamplesFromCache} samples' tokens from the cache, {SamplesTokenized} tokenized{maskOnly}{spooled}";
         }
     }
 }

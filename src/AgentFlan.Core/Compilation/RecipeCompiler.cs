@@ -36,6 +36,20 @@ public static class RecipeCompiler
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            return CompileOnce(recipe, outputDirectory, options, cancellationToken);
+        }
+        catch (TokenFilesMismatchException) when (options.ReuseTokenFiles)
+        {
+            // The capability weights left out another set of samples than the token files reused were packed from: pack
+            // every segment in full. Nothing was published (the manifest comes last); the new token files are stored.
+            return CompileOnce(recipe, outputDirectory, options with { ReuseTokenFiles = false }, cancellationToken);
+        }
+    }
+
+    private static CompileResult CompileOnce(Recipe recipe, string outputDirectory, CompileOptions options, CancellationToken cancellationToken)
+    {
 
         // A compile killed mid-write leaves temp files (never an output that looks finished): sweep them.
         AtomicFile.RemoveAbandoned(outputDirectory);
@@ -95,12 +109,12 @@ public static class RecipeCompiler
             var result = Finish(context, documents, layout, transformed.Plan, outputDirectory, key, fromCache: false, () => (loader.Statistics, transformed.Statistics), tokenizerInfo: null);
             return result with { SourcesFromCache = loader.ReusedSources, SourcesExaminedFromCache = examinations?.Reused ?? 0, Spooled = spool.Spilled };
         }
-        catch (CacheEntryDamagedException) when (layout.Any(segment => segment.Copy is { IsFaulted: true }) && options.RetriesLeft > 0)
+        catch (CacheEntryDamagedException) when (layout.Any(segment => segment.Copy is { IsFaulted: true } || segment.TokenFiles is { IsFaulted: true }) && options.RetriesLeft > 0)
         {
-            // A packed entry turned out damaged while it was copied, after its source was left out of the stream: it is
-            // deleted and reported; compile again without it (once), keeping the warning.
+            // A packed or rows entry turned out damaged while its files were taken, after the stream was planned without
+            // them: it is deleted and reported; compile again without it (once), keeping the warning.
             var warnings = context.Cache!.Warnings;
-            return Compile(recipe, outputDirectory, options with { RetriesLeft = options.RetriesLeft - 1, EarlierWarnings = [.. options.EarlierWarnings, .. warnings] }, cancellationToken);
+            return CompileOnce(recipe, outputDirectory, options with { RetriesLeft = options.RetriesLeft - 1, EarlierWarnings = [.. options.EarlierWarnings, .. warnings] }, cancellationToken);
         }
         finally
         {
@@ -143,6 +157,7 @@ public static class RecipeCompiler
                 new ExampleCandidates(examples is not null && i < examples.Count ? examples[i] : null))
             {
                 PartKey = source?.Identity is { } partIdentity ? SampleStore.PartKey(partIdentity, context.RenderSettings) : null,
+                RowsKey = identity is null ? null : RowsStore.Key(identity, context.RowsSettings),
             });
         }
 
@@ -159,8 +174,25 @@ public static class RecipeCompiler
         var reused = new HashSet<string>(StringComparer.Ordinal);
         foreach (var segment in segments)
         {
-            if (segment.PackedKey is not { } key || segment.Source is null || context.Cache is not { } cache || !cache.Contains(PackedStore.Stage, key))
+            if (segment.PackedKey is not { } key || segment.Source is null || context.Cache is not { } cache)
             {
+                continue;
+            }
+
+            if (!cache.Contains(PackedStore.Stage, key))
+            {
+                // Packed otherwise, perhaps into the rows of an earlier compile: those token files are taken meanwhile.
+                if (context.Options.ReuseTokenFiles && segment.RowsKey is { } rowsKey && RowsStore.Find(cache, rowsKey) is { } rows)
+                {
+                    Directory.CreateDirectory(outputDirectory);
+                    segment.Rows = rows;
+                    segment.TokenFiles = Task.Factory.StartNew(
+                        () => RowsStore.Take(cache, rowsKey, rows, shard => Path.Combine(outputDirectory, FormattableString.Invariant($"shard-rows-{shard}{Shards.ShardFormat.Extension}"))),
+                        CancellationToken.None,
+                        TaskCreationOptions.LongRunning,
+                        TaskScheduler.Default);
+                }
+
                 continue;
             }
 
@@ -185,6 +217,18 @@ public static class RecipeCompiler
     {
         foreach (var segment in segments)
         {
+            if (segment.TokenFiles is { } tokenFiles)
+            {
+                try
+                {
+                    // Those not renamed into place (a compile that failed or started again).
+                    Threading.Blocking.Wait(tokenFiles).ToList().ForEach(File.Delete);
+                }
+                catch (Exception e) when (e is CacheEntryDamagedException or IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                }
+            }
+
             if (segment.Copy is not { } copy)
             {
                 continue;
@@ -445,7 +489,7 @@ public static class RecipeCompiler
 
         var started = context.Clock.Elapsed;
         var documentsTime = TimeSpan.Zero;
-        int reusedSegments = 0;
+        int reusedSegments = 0, tokenFilesReused = 0;
         using var stream = Timed(documents, elapsed => documentsTime += elapsed).GetEnumerator();
         foreach (var segment in segments)
         {
@@ -467,6 +511,13 @@ public static class RecipeCompiler
 
             var tally = new SegmentTally();
             var candidates = segment.Candidates;
+            var kept = new KeptSamples();
+            var reusesTokens = budgeted is null && segment.Rows is not null;
+            if (reusesTokens)
+            {
+                shardWriter.ReuseTokens(segment.Rows!.Shards, segment.TokenFiles!);
+            }
+
             for (long n = 0; segment.Documents is not { } count || n < count; n++)
             {
                 var more = stream.MoveNext();
@@ -524,6 +575,7 @@ public static class RecipeCompiler
                 }
 
                 candidates.Written(document.Id);
+                kept.Add(n, sample.Length);
                 if (budgeted is not null)
                 {
                     budgeted.Add(sample);
@@ -542,14 +594,30 @@ public static class RecipeCompiler
 
             packer.Flush();
             var shards = shardWriter.EndSegment();
+            var keptDigest = kept.Digest();
+            if (reusesTokens && keptDigest != segment.Rows!.Kept)
+            {
+                throw new TokenFilesMismatchException($"Source '{segment.Source}': the capability weights keep other samples than the token files reused hold.");
+            }
+
             if (segment.PackedKey is { } packedKey && context.Cache is not null)
             {
                 var summary = new PackedSummary { Tally = tally, Candidates = candidates.All, Written = candidates.WrittenIds };
+                var rowsKey = reusesTokens ? null : segment.RowsKey;
                 toStore.Add(() =>
                 {
                     var written = shards.Select(s => (s.Path, Threading.Blocking.Wait(s.Written))).ToList();
                     PackedStore.Store(context.Cache!, packedKey, written, summary with { Shards = [.. written.Select(w => w.Item2)] });
+                    if (rowsKey is not null)
+                    {
+                        RowsStore.Store(context.Cache!, rowsKey, keptDigest, written);
+                    }
                 });
+            }
+
+            if (reusesTokens)
+            {
+                tokenFilesReused++;
             }
         }
 
@@ -649,6 +717,7 @@ public static class RecipeCompiler
             SamplesTokenized = fromCache ? 0 : context.Memo?.Misses ?? totals.Conversations,
             SamplesStageReused = fromCache,
             SegmentsReused = reusedSegments,
+            SegmentsMaskOnly = tokenFilesReused,
             Segments = segments.Count(s => s.Source is not null),
         };
     }
@@ -707,6 +776,15 @@ public static class RecipeCompiler
         /// <summary>Its packed entry, being copied into temp files (renamed into place when the segment's turn comes); null when it is packed here.</summary>
         public Task<CopiedSegment>? Copy { get; set; }
 
+        /// <summary>The key of its rows-stage entry (its token files, whatever the capability weights); null when it has no identity.</summary>
+        public string? RowsKey { get; init; }
+
+        /// <summary>Its rows entry, when its packed entry is missing but its token files are stored: it packs masks only.</summary>
+        public RowsEntry? Rows { get; set; }
+
+        /// <summary>The rows entry's token files, being taken into temp files (renamed into place as its shards are written).</summary>
+        public Task<IReadOnlyList<string>>? TokenFiles { get; set; }
+
         /// <summary>Its report-example candidates (given by the samples stage, offered as its conversations pass, or from its entry).</summary>
         public ExampleCandidates Candidates { get; set; } = candidates;
     }
@@ -716,10 +794,11 @@ public static class RecipeCompiler
     /// rendering (compiler, tokenizer content, template, masking), the capability weights and the seed they draw
     /// with, the sequence settings and the shard size.
     /// </summary>
-    private static string PackingIdentity(string dataSettings)
+    private static string PackingIdentity(string dataSettings, bool withCapabilities = true)
     {
         var settings = System.Text.Json.Nodes.JsonNode.Parse(dataSettings)!;
-        var parts = new[] { "compiler", "tokenizer", "template", "masking", "capabilities", "seed", "sequence" }.Select(name => settings[name]?.ToJsonString());
+        var names = withCapabilities ? new[] { "compiler", "tokenizer", "template", "masking", "capabilities", "seed", "sequence" } : ["compiler", "tokenizer", "template", "masking", "seed", "sequence"];
+        var parts = names.Select(name => settings[name]?.ToJsonString());
         return string.Join("\n", parts.Append(FormattableString.Invariant($"rows_per_shard {RowsPerShard}")));
     }
 
@@ -744,6 +823,7 @@ public static class RecipeCompiler
             RenderSettings = RenderIdentity(DataSettings);
             Memo = Cache is null ? null : new DocumentMemo(Cache, RenderSettings);
             PackingSettings = PackingIdentity(DataSettings);
+            RowsSettings = PackingIdentity(DataSettings, withCapabilities: false);
         }
 
         public Recipe Recipe { get; }
@@ -756,6 +836,9 @@ public static class RecipeCompiler
 
         /// <summary>What turns a segment's conversations into rows: <see cref="PackingIdentity"/>.</summary>
         public string PackingSettings { get; }
+
+        /// <summary>The same but the capability weights and policy, which change only masks: what the rows stage is keyed by.</summary>
+        public string RowsSettings { get; }
 
         public CompileOptions Options { get; }
 

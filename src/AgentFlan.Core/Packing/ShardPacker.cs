@@ -45,13 +45,18 @@ public sealed class ShardPacker
             throw new ArgumentException($"Sample '{sample.Id}' has {sample.Length} tokens, more than the row length {_sequenceLength}; apply the over-length policy first.", nameof(sample));
         }
 
-        int bytes = sample.Length * _writer.TokenWidth;
+        // A segment whose token files are reused places masks only: its ids are not needed.
+        int bytes = _writer.WritesTokens ? sample.Length * _writer.TokenWidth : 0;
         if (_idsUsed + bytes > _ids.Length)
         {
             Array.Resize(ref _ids, Math.Max(_idsUsed + bytes, (int)Math.Min(Array.MaxLength, Math.Max(2L * _ids.Length, 1L << 16))));
         }
 
-        _writer.Encode(sample.Tokens, _ids.AsSpan(_idsUsed, bytes));
+        if (bytes > 0)
+        {
+            _writer.Encode(sample.Tokens, _ids.AsSpan(_idsUsed, bytes));
+        }
+
         _window.Add(new RowMember(_idsUsed, sample.Length, (int)sample.Kind, sample.SupervisedCount, sample.RunArray));
         _idsUsed += bytes;
         _windowLength += _packing ? sample.Length : _sequenceLength;

@@ -48,6 +48,12 @@ internal sealed class ShardBuffer
 
     public int Rows { get; private set; }
 
+    /// <summary>
+    /// False when the rows' token ids are not wanted (their token file is reused: <see cref="ShardSetWriter.ReuseTokens"/>):
+    /// rows then set only mask bits and document entries, and their ids are not read.
+    /// </summary>
+    public bool WithTokens { get; set; } = true;
+
     public bool IsFull => Rows == Capacity;
 
     public long DocumentCount { get; private set; }
@@ -106,14 +112,18 @@ internal sealed class ShardBuffer
                 throw new ArgumentException($"A sample of {member.Length} tokens does not fit in the row.", nameof(members));
             }
 
-            ids.Slice(member.IdsAt, member.Length * TokenWidth).CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
+            if (WithTokens)
+            {
+                ids.Slice(member.IdsAt, member.Length * TokenWidth).CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
+            }
+
             SampleView.WriteMask(member.Runs, _mask, (long)rowStart + at);
             AddDocument(r, at, member.Length, member.Kind);
             SupervisedTokens += member.Supervised;
             at += member.Length;
         }
 
-        if (at < SequenceLength)
+        if (at < SequenceLength && WithTokens)
         {
             PaddingIds(padToken)[..((SequenceLength - at) * TokenWidth)].CopyTo(_tokens.AsSpan((rowStart + at) * TokenWidth));
         }

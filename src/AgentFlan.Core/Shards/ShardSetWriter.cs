@@ -31,6 +31,9 @@ public sealed class ShardSetWriter : IDisposable
     private ShardBuffer _filling;
     private int _started;
     private bool _disposed;
+    private IReadOnlyList<ShardInfo>? _reused;
+    private Task<IReadOnlyList<string>>? _reusedFiles;
+    private int _reusedNext;
 
     public ShardSetWriter(string directory, int sequenceLength, int tokenWidth, int rowsPerShard)
     {
@@ -57,6 +60,30 @@ public sealed class ShardSetWriter : IDisposable
 
     /// <summary>Rows written or pending.</summary>
     public long RowCount { get; private set; }
+
+    /// <summary>False while a segment reuses token files (<see cref="ReuseTokens"/>): its rows need no token ids.</summary>
+    public bool WritesTokens => _reused is null;
+
+    /// <summary>
+    /// Packs the next segment's masks only: its token files are the <paramref name="stored"/> ones an earlier compile
+    /// wrote when it packed the same samples (taken into temp files beside the shards by <paramref name="files"/>).
+    /// Each shard the segment fills is checked against its stored one as it is written (rows, documents, tokens and the
+    /// document entries themselves); then its mask file is written and the token file renamed into place. A difference,
+    /// or another number of shards at <see cref="EndSegment"/>, throws <see cref="TokenFilesMismatchException"/>.
+    /// </summary>
+    public void ReuseTokens(IReadOnlyList<ShardInfo> stored, Task<IReadOnlyList<string>> files)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(files);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_filling.Rows > 0)
+        {
+            throw new InvalidOperationException("Token files are reused for a whole segment: end the segment first.");
+        }
+
+        (_reused, _reusedFiles, _reusedNext) = (stored, files, 0);
+        _filling.WithTokens = false;
+    }
 
     public void Add(IEnumerable<PackedRow> rows)
     {
@@ -89,6 +116,17 @@ public sealed class ShardSetWriter : IDisposable
         if (_filling.Rows > 0)
         {
             HandOver();
+        }
+
+        if (_reused is { } reused)
+        {
+            var made = _reusedNext;
+            (_reused, _reusedFiles) = (null, null);
+            _filling.WithTokens = true;
+            if (made != reused.Count)
+            {
+                throw new TokenFilesMismatchException($"The segment packed {made} shards; the token files reused were {reused.Count}.");
+            }
         }
 
         var shards = _segment.Select(job => (job.Path, job.Done.Task)).ToList();
@@ -199,7 +237,19 @@ public sealed class ShardSetWriter : IDisposable
             reuse?.Clear();
         }
 
-        var job = new Job(full, name, Path.Combine(_directory, name));
+        ReusedTokens? reusedTokens = null;
+        if (_reused is { } stored)
+        {
+            if (_reusedNext == stored.Count)
+            {
+                throw new TokenFilesMismatchException($"The segment packs more shards than the {stored.Count} token files reused.");
+            }
+
+            reusedTokens = new ReusedTokens(stored[_reusedNext], _reusedFiles!, _reusedNext);
+            _reusedNext++;
+        }
+
+        var job = new Job(full, name, Path.Combine(_directory, name)) { Reused = reusedTokens };
         _inFlight.Enqueue(job);
         _segment.Add(job);
         _jobs.Add(job);
@@ -214,6 +264,7 @@ public sealed class ShardSetWriter : IDisposable
 
         // After a full shard, the next ones are likely full too: their buffers take a shard's rows at once.
         _filling = reuse ?? new ShardBuffer(_sequenceLength, _tokenWidth, RowsPerShard, initialRows: RowsPerShard);
+        _filling.WithTokens = _reused is null;
     }
 
     /// <summary>Finishes the oldest write in flight (throwing its failure) and returns its buffer (null for a stored shard).</summary>
@@ -245,6 +296,20 @@ public sealed class ShardSetWriter : IDisposable
             try
             {
                 var buffer = job.Buffer!;
+                if (job.Reused is { } reused)
+                {
+                    var file = Threading.Blocking.Wait(reused.Files)[reused.Index];
+                    if (!SameRows(file, reused.Shard, buffer))
+                    {
+                        throw new TokenFilesMismatchException($"Shard {job.Name} packed other rows than the token file reused for it.");
+                    }
+
+                    var reusedMask = ShardWriter.WriteMask(ShardFormat.MaskPathOf(job.Path), buffer);
+                    MoveIntoPlace(file, job.Path);
+                    job.Done.SetResult(reused.Shard with { File = job.Name, SupervisedTokens = buffer.SupervisedTokens, Mask = ShardFormat.MaskPathOf(job.Name), MaskSha256 = reusedMask });
+                    continue;
+                }
+
                 var (tokens, mask) = ShardWriter.Write(job.Path, buffer);
                 job.Done.SetResult(new ShardInfo(job.Name, buffer.Rows, buffer.DocumentCount, buffer.Tokens, buffer.SupervisedTokens, tokens, ShardFormat.MaskPathOf(job.Name), mask));
             }
@@ -255,9 +320,42 @@ public sealed class ShardSetWriter : IDisposable
         }
     }
 
+    /// <summary>Whether the token file <paramref name="file"/> (described by <paramref name="stored"/>) holds the rows <paramref name="buffer"/> packed: the same counts, layout and document entries.</summary>
+    private static bool SameRows(string file, ShardInfo stored, ShardBuffer buffer)
+    {
+        if (stored.Rows != buffer.Rows || stored.Documents != buffer.DocumentCount || stored.Tokens != buffer.Tokens)
+        {
+            return false;
+        }
+
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+        Span<byte> header = stackalloc byte[ShardFormat.HeaderSize];
+        stream.ReadExactly(header);
+        if (!header[..8].SequenceEqual(ShardFormat.Magic)
+            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[12..]) != buffer.TokenWidth
+            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[16..]) != buffer.SequenceLength
+            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header[20..]) != buffer.Rows
+            || (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(header[24..]) != buffer.DocumentCount)
+        {
+            return false;
+        }
+
+        var entries = buffer.DocumentEntries;
+        var inFile = new byte[entries.Length];
+        stream.Position = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(header[40..]);
+        stream.ReadExactly(inFile);
+        return entries.SequenceEqual(inFile);
+    }
+
     /// <summary>A shard being written from <paramref name="Buffer"/>, or (no buffer) one already written from a stored copy.</summary>
     private sealed record Job(ShardBuffer? Buffer, string Name, string Path)
     {
         public TaskCompletionSource<ShardInfo> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The stored token file the shard's rows are checked against and take, when its segment reuses token files.</summary>
+        public ReusedTokens? Reused { get; init; }
     }
+
+    /// <summary>Token file <paramref name="Index"/> of a segment's reused ones: its stored description, and the task that takes the files.</summary>
+    private sealed record ReusedTokens(ShardInfo Shard, Task<IReadOnlyList<string>> Files, int Index);
 }

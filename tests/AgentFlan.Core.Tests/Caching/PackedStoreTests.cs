@@ -11,7 +11,7 @@ namespace AgentFlan.Core.Tests.Caching;
 [TestClass]
 public sealed class PackedStoreTests
 {
-    private const string ThreeSources = """
+    internal const string ThreeSources = """
         sources:
           - {name: part0, format: openai, path: data/part0.jsonl}
           - {name: part1, format: openai, path: data/part1.jsonl}
@@ -178,7 +178,7 @@ public sealed class PackedStoreTests
         SampleStoreTests.AssertSameTree(temp.Combine("clean"), temp.Combine("out"));
     }
 
-    private static Recipe Write(TempDirectory temp, string recipe, string overrides)
+    internal static Recipe Write(TempDirectory temp, string recipe, string overrides)
     {
         for (int s = 0; s < 3; s++)
         {
@@ -189,6 +189,6 @@ public sealed class PackedStoreTests
         return RecipeLoader.Load(path, overrides.Length == 0 ? null : overrides).Recipe!;
     }
 
-    private static void Generate(TempDirectory temp, string name, int count, int seed) =>
+    internal static void Generate(TempDirectory temp, string name, int count, int seed) =>
         CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = count, Seed = seed }), temp.Combine("data", $"{name}.jsonl"));
 }
