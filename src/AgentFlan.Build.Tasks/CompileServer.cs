@@ -37,9 +37,15 @@ internal static class CompileServer
             }
 
             // What the server's compiles read besides the request: its code and the environment it was started with.
-            var identity = new StringBuilder()
-                .Append(info.FullName).Append('\n').Append(info.Length).Append('\n').Append(info.LastWriteTimeUtc.Ticks).Append('\n')
-                .Append(Environment.UserName).Append('\n');
+            // Its code is every assembly beside the task's: a change to Core alone (built from source, the task assembly
+            // is not compiled again when only Core's implementation changed) must not reach a server running the old one.
+            var identity = new StringBuilder().Append(info.FullName).Append('\n');
+            foreach (var code in info.Directory!.EnumerateFiles("*.dll").OrderBy(f => f.Name, StringComparer.Ordinal))
+            {
+                identity.Append(code.Name).Append(' ').Append(code.Length).Append(' ').Append(code.LastWriteTimeUtc.Ticks).Append('\n');
+            }
+
+            identity.Append(Environment.UserName).Append('\n');
             foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
                 .Select(e => ((string)e.Key, (string?)e.Value ?? ""))
                 .Where(e => e.Item1.StartsWith("DOTNET_", StringComparison.OrdinalIgnoreCase) || e.Item1.StartsWith("AGENTFLAN_", StringComparison.OrdinalIgnoreCase))

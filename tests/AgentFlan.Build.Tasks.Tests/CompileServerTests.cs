@@ -138,6 +138,23 @@ public sealed class CompileServerTests
         }
     }
 
+    [TestMethod]
+    public void A_changed_assembly_beside_the_task_gets_another_server()
+    {
+        // Built from source, a change to Core alone leaves the task assembly as it was: the server must not be the old one.
+        using var temp = new TempDirectory();
+        var assembly = temp.Combine("AgentFlan.Build.Tasks.dll");
+        File.Copy(typeof(CompileRecipe).Assembly.Location, assembly);
+        var core = temp.Combine("AgentFlan.Core.dll");
+        File.Copy(typeof(Compilation.RecipeCompiler).Assembly.Location, core);
+        var before = CompileServer.SocketPath(assembly);
+
+        File.SetLastWriteTimeUtc(core, File.GetLastWriteTimeUtc(core).AddSeconds(5));
+
+        Assert.IsNotNull(before);
+        Assert.AreNotEqual(before, CompileServer.SocketPath(assembly));
+    }
+
     private static CompileServerClient.Outcome Compile(string socket, CompileRequest request, Recorded report) =>
         CompileServerClient.TryCompile(socket, request, report, start: null, log: _ => { }, CancellationToken.None);
 

@@ -371,7 +371,9 @@ public static class RecipeCompiler
             SourceLoader.RestoreQuarantine(recipe, outputDirectory, summary.Quarantine);
             Evaluation.HeldOutFile.Write(outputDirectory, summary.HeldOut);
             var plan = new RenderPlan(recipe.Seed, recipe.Capabilities, summary.ExampleForms);
-            return Finish(context, StoredDocuments(layout, parts, stored), layout, plan, outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms), summary.Tokenizer);
+            // Decoded on a thread of their own while the compile weighs and packs those before them.
+            var documents = Threading.ReadAhead.Of(StoredDocuments(layout, parts, stored));
+            return Finish(context, documents, layout, plan, outputDirectory, key, fromCache: true, () => (summary.Sources, summary.Transforms), summary.Tokenizer);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
