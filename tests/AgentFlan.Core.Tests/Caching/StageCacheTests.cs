@@ -25,6 +25,39 @@ public sealed class StageCacheTests
     }
 
     [TestMethod]
+    public void A_blob_is_checked_by_the_checksum_kept_when_it_was_stored_or_else_by_its_name()
+    {
+        using var temp = new TempDirectory();
+        var cache = new StageCache(temp.Combine("cache"));
+        var bytes = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+        var file = temp.WriteFile("blob.bin", string.Empty);
+        File.WriteAllBytes(file, bytes);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        cache.PutBlob("shards", sha256, file);
+        File.Delete(file);
+
+        Assert.IsTrue(cache.TryGetBlob("shards", sha256, temp.Combine("first")), "checked against the kept XXH128");
+        CollectionAssert.AreEqual(bytes, File.ReadAllBytes(temp.Combine("first")));
+
+        // Without the kept checksum (pruned apart), the blob is checked against its name and the checksum kept again.
+        Directory.Delete(temp.Combine("cache", "shards-checks"), recursive: true);
+        Assert.IsTrue(cache.TryGetBlob("shards", sha256, temp.Combine("second")));
+        Assert.IsTrue(Directory.EnumerateFiles(temp.Combine("cache", "shards-checks"), "*", SearchOption.AllDirectories).Any());
+
+        // Changed in place (through one of its links, as an outside tool might): rejected with a warning, and removed.
+        using (var stream = new FileStream(temp.Combine("second"), FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 123_456;
+            stream.WriteByte(0xEE);
+        }
+
+        Assert.IsFalse(cache.TryGetBlob("shards", sha256, temp.Combine("third")));
+        Assert.AreEqual(DiagnosticCodes.CacheEntryCorrupt, cache.Warnings.Single().Code);
+        Assert.IsFalse(File.Exists(temp.Combine("third")));
+        Assert.IsFalse(cache.TryGetBlob("shards", sha256, temp.Combine("fourth")), "gone");
+    }
+
+    [TestMethod]
     public void An_entry_of_the_former_format_is_a_quiet_miss_and_is_removed()
     {
         using var temp = new TempDirectory();
