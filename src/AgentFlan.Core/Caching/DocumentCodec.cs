@@ -76,8 +76,20 @@ internal static class DocumentCodec
 
     /// <summary>Reads what <see cref="WriteCompact"/> wrote; counts above <paramref name="limit"/> (the entry's size) are damage.</summary>
     /// <exception cref="InvalidDataException">The bytes cannot be what <see cref="WriteCompact"/> wrote.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int[] Tokens, DocumentSegment[] Segments) ReadCompact(BinaryReader reader, long limit, Scratch scratch)
+    {
+        var (tokens, _, segments) = ReadCompact(reader, limit, scratch, withIds: true);
+        return (tokens, segments);
+    }
+
+    /// <summary>
+    /// The same, but without <paramref name="withIds"/> the ids are passed over (read, for the entry's checksum, but
+    /// not decoded) and the tokens come back empty — when the segments are runs (<see cref="SampleView.AreRuns"/>), all
+    /// a weighing needs; otherwise they are decoded anyway. The length is the document's token count either way.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes cannot be what <see cref="WriteCompact"/> wrote.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static (int[] Tokens, int Length, DocumentSegment[] Segments) ReadCompact(BinaryReader reader, long limit, Scratch scratch, bool withIds)
     {
         int count = reader.ReadInt32();
         int width = reader.ReadByte();
@@ -86,25 +98,17 @@ internal static class DocumentCodec
             throw new InvalidDataException($"A stored document claims {count} token ids of {width} bytes.");
         }
 
-        var tokens = new int[count];
-        if (width == 2)
+        int[]? tokens = null;
+        Span<ushort> raw = default;
+        if (withIds && width == 4)
         {
-            var ids = scratch.Ids(count);
-            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(ids));
-            if (!BitConverter.IsLittleEndian)
-            {
-                BinaryPrimitives.ReverseEndianness(ids, ids);
-            }
-
-            TokenIds.Widen(ids, tokens);
+            tokens = new int[count];
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(tokens.AsSpan()));
         }
         else
         {
-            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(tokens.AsSpan()));
-            if (!BitConverter.IsLittleEndian)
-            {
-                BinaryPrimitives.ReverseEndianness(tokens, tokens);
-            }
+            raw = scratch.Ids(count * (width / 2));
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(raw));
         }
 
         int segmentCount = reader.ReadInt32();
@@ -122,7 +126,35 @@ internal static class DocumentCodec
             segments[i] = new DocumentSegment(BinaryPrimitives.ReadInt32LittleEndian(entry), BinaryPrimitives.ReadInt32LittleEndian(entry[4..]), (Capability)entry[8], entry[9] != 0);
         }
 
-        return (tokens, segments);
+        if (tokens is null)
+        {
+            if (!withIds && SampleView.AreRuns(segments, count))
+            {
+                return ([], count, segments);
+            }
+
+            tokens = new int[count];
+            if (width == 2)
+            {
+                if (!BitConverter.IsLittleEndian)
+                {
+                    BinaryPrimitives.ReverseEndianness(raw, raw);
+                }
+
+                TokenIds.Widen(raw, tokens);
+            }
+            else
+            {
+                MemoryMarshal.AsBytes(raw).CopyTo(MemoryMarshal.AsBytes(tokens.AsSpan()));
+            }
+        }
+
+        if (width == 4 && !BitConverter.IsLittleEndian)
+        {
+            BinaryPrimitives.ReverseEndianness(tokens, tokens);
+        }
+
+        return (tokens, count, segments);
     }
 
     /// <summary>A document <see cref="WriteCompact"/> encoded, from its bytes (exactly one document).</summary>

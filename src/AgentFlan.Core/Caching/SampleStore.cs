@@ -87,18 +87,22 @@ public static class SampleStore
         return ContentHash.OfText($"{Stage}-part/v{FormatVersion}\n{rendering}\n{identity}\n");
     }
 
-    /// <summary>A source's part under <paramref name="key"/>, read while streaming as <see cref="Open"/> reads the recipe's entry; null when there is none.</summary>
-    public static StreamedEntryReader<TokenizedDocument, SamplesPart>? OpenPart(StageCache cache, string key) => OpenEntry<SamplesPart>(cache, key);
+    /// <summary>
+    /// A source's part under <paramref name="key"/>, read while streaming as <see cref="Open"/> reads the recipe's entry;
+    /// null when there is none. Without <paramref name="withIds"/> its documents come without their token ids
+    /// (<see cref="TokenizedDocument.HasIds"/>), for a segment whose token files are reused and whose masks alone are placed.
+    /// </summary>
+    public static StreamedEntryReader<TokenizedDocument, SamplesPart>? OpenPart(StageCache cache, string key, bool withIds = true) => OpenEntry<SamplesPart>(cache, key, withIds);
 
     public static StreamedEntryWriter<TokenizedDocument, SamplesPart> CreatePart(StageCache cache, string key) => CreateEntry<SamplesPart>(cache, key);
 
     /// <summary>An entry of documents (the recipe's or a part), read once while streaming.</summary>
-    private static StreamedEntryReader<TokenizedDocument, TSummary>? OpenEntry<TSummary>(StageCache cache, string key) =>
+    private static StreamedEntryReader<TokenizedDocument, TSummary>? OpenEntry<TSummary>(StageCache cache, string key, bool withIds = true) =>
         StreamedEntry.OpenStreaming<TokenizedDocument, TSummary>(cache, Stage, key, FormatVersion, reader =>
         {
             var scratch = new DocumentCodec.Scratch();
             var limit = reader.BaseStream.Length;
-            return () => Read(reader, limit, scratch);
+            return () => Read(reader, limit, scratch, withIds);
         });
 
     private static StreamedEntryWriter<TokenizedDocument, TSummary> CreateEntry<TSummary>(StageCache cache, string key) =>
@@ -118,14 +122,14 @@ public static class SampleStore
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static TokenizedDocument Read(BinaryReader reader, long limit, DocumentCodec.Scratch scratch)
+    private static TokenizedDocument Read(BinaryReader reader, long limit, DocumentCodec.Scratch scratch, bool withIds)
     {
         var id = reader.ReadString();
         var source = reader.ReadString();
         var where = reader.ReadString();
         var kind = (ConversationKind)reader.ReadByte();
-        var (tokens, segments) = DocumentCodec.ReadCompact(reader, limit, scratch);
-        return new TokenizedDocument(id, kind, source, where, tokens, segments);
+        var (tokens, length, segments) = DocumentCodec.ReadCompact(reader, limit, scratch, withIds);
+        return new TokenizedDocument(id, kind, source, where, tokens, segments) { Length = length };
     }
 }
 

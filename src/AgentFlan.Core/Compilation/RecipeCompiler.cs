@@ -359,7 +359,8 @@ public static class RecipeCompiler
             Reuse(context, layout, outputDirectory);
             foreach (var segment in layout)
             {
-                var part = segment.Copy is null && segment.PartKey is { } partKey ? SampleStore.OpenPart(context.Cache!, partKey) : null;
+                // A segment whose token files are reused needs its documents' runs and lengths only.
+                var part = segment.Copy is null && segment.PartKey is { } partKey ? SampleStore.OpenPart(context.Cache!, partKey, withIds: segment.Rows is null) : null;
                 if (part is null && segment.Copy is null && segment.PartKey is not null)
                 {
                     return null;

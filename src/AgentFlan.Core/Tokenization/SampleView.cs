@@ -16,7 +16,7 @@ public sealed class SampleView
     private readonly int _offset;
     private readonly DocumentSegment[] _runs;
 
-    /// <param name="tokens">The ids the sample is a window of (not copied; must not change).</param>
+    /// <param name="tokens">The ids the sample is a window of (not copied; must not change); empty for a sample whose document was read without its ids (<see cref="HasIds"/>).</param>
     /// <param name="runs">See <see cref="Runs"/>; checked.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public SampleView(string id, ConversationKind kind, int[] tokens, int offset, int length, DocumentSegment[] runs)
@@ -26,7 +26,11 @@ public sealed class SampleView
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, tokens.Length - offset);
+        if (tokens.Length > 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(length, tokens.Length - offset);
+        }
+
         if (!AreRuns(runs, length))
         {
             throw new ArgumentException("Runs must be sorted, non-overlapping and inside the sample.", nameof(runs));
@@ -50,7 +54,13 @@ public sealed class SampleView
 
     public int Length { get; }
 
-    public ReadOnlySpan<int> Tokens => _tokens.AsSpan(_offset, Length);
+    /// <summary>Its token ids (<see cref="HasIds"/> must be true).</summary>
+    public ReadOnlySpan<int> Tokens => HasIds
+        ? _tokens.AsSpan(_offset, Length)
+        : throw new InvalidOperationException($"Sample '{Id}' was read without its token ids (to place its loss mask only).");
+
+    /// <summary>False when its document was read without its ids (<see cref="TokenizedDocument.HasIds"/>): its runs and length are all there is.</summary>
+    public bool HasIds => _tokens.Length > 0 || Length == 0;
 
     /// <summary>
     /// Token ranges relative to the sample's first token, sorted and non-overlapping, each with its capability and

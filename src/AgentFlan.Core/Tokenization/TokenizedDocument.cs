@@ -12,7 +12,14 @@ namespace AgentFlan.Tokenization;
 /// <param name="Where">Where the conversation came from, for messages (<c>file(line)</c>, <c>file[index]</c> or the source name).</param>
 public sealed record TokenizedDocument(string Id, ConversationKind Kind, string Source, string Where, int[] Tokens, DocumentSegment[] Segments)
 {
-    public int Length => Tokens.Length;
+    /// <summary>Its token count: that of <see cref="Tokens"/>, unless the ids were not read (<see cref="HasIds"/>).</summary>
+    public int Length { get; init; } = Tokens.Length;
+
+    /// <summary>
+    /// False for a document read back without its ids (<see cref="Caching.SampleStore.OpenPart"/>): all it is read for is
+    /// weighing and placing its loss mask in rows whose token ids are stored already.
+    /// </summary>
+    public bool HasIds => Tokens.Length == Length;
 
     public static string Locate(Provenance provenance) =>
         provenance.File is null ? provenance.Source

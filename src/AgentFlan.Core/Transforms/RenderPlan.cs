@@ -79,6 +79,7 @@ public sealed class RenderPlan
         var segments = document.Segments;
         if (!SampleView.AreRuns(segments, document.Length))
         {
+            // Never a document read without its ids: those are read with them when their segments are not runs.
             return SampleView.Of(Weigh(document));
         }
 

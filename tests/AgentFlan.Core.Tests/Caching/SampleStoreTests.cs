@@ -1,9 +1,11 @@
 using AgentFlan.Caching;
 using AgentFlan.Compilation;
+using AgentFlan.Conversations;
 using AgentFlan.Diagnostics;
 using AgentFlan.Recipes;
 using AgentFlan.Synthetic;
 using AgentFlan.TestUtilities;
+using AgentFlan.Tokenization;
 using AgentFlan.Writers;
 
 namespace AgentFlan.Core.Tests.Caching;
@@ -305,6 +307,37 @@ public sealed class SampleStoreTests
         CorpusWriter.Write(CorpusFormat.OpenAi, SyntheticCorpus.Generate(new SyntheticOptions { Count = 80, Seed = 3 }), data);
         File.AppendAllText(data, "{\"messages\": [ this is not json\n");
         return RecipeLoader.Load(temp.WriteFile("r.recipe.yaml", Recipe)).Recipe!;
+    }
+
+    [TestMethod]
+    public void A_part_read_without_ids_keeps_lengths_and_runs_and_decodes_ids_only_where_the_segments_are_not_runs()
+    {
+        using var temp = new TempDirectory();
+        var cache = new StageCache(temp.Path);
+        const string Key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        var runs = new TokenizedDocument("a", ConversationKind.AgentChat, "s", "s[0]", [5, 6, 7, 70000, 9], [new(0, 2, Capability.Reasoning, true), new(2, 2, Capability.Retrieval, true)]);
+        var overlapping = new TokenizedDocument("b", ConversationKind.General, "s", "s[1]", [1, 2, 3], [new(0, 2, Capability.None, true), new(1, 2, Capability.None, false)]);
+        using (var writer = SampleStore.CreatePart(cache, Key))
+        {
+            writer.Add(runs);
+            writer.Add(overlapping);
+            writer.Commit(new SamplesPart("s", 2));
+        }
+
+        using var reader = SampleStore.OpenPart(cache, Key, withIds: false)!;
+        var read = reader.Records().ToList();
+
+        Assert.IsFalse(read[0].HasIds);
+        Assert.AreEqual(5, read[0].Length);
+        CollectionAssert.AreEqual(runs.Segments, read[0].Segments);
+        Assert.IsTrue(read[1].HasIds, "segments that are not runs need the ids to be weighed");
+        CollectionAssert.AreEqual(overlapping.Tokens, read[1].Tokens);
+        Assert.IsFalse(reader.IsDamaged());
+
+        var view = new SampleView(read[0].Id, read[0].Kind, read[0].Tokens, 0, read[0].Length, read[0].Segments);
+        Assert.AreEqual(4, view.SupervisedCount);
+        Assert.ThrowsExactly<InvalidOperationException>(() => view.Tokens.ToArray());
+        Assert.AreEqual(3, view.Slice(1, 4).Length);
     }
 
     internal static void AssertSameTree(string expected, string actual)
