@@ -84,10 +84,11 @@ public sealed class RenderPlan
         }
 
         DocumentSegment[]? runs = null;
+        ulong? prefix = null;
         for (int i = 0; i < segments.Length; i++)
         {
             var segment = segments[i];
-            if (segment.Supervised && !Keeps(document.Id, i, segment.Supervised, segment.Capability))
+            if (segment.Supervised && segment.Capability != Capability.None && !Keeps(ref prefix, document.Id, i, segment.Capability))
             {
                 if (runs is null)
                 {
@@ -115,6 +116,21 @@ public sealed class RenderPlan
 
         var draw = Capabilities.Policy == "sample" ? (long)capability : index;
         return StableRandom.Chance(Weight(capability), Seed, Transform, id, draw);
+    }
+
+    /// <summary><see cref="Keeps(string, int, bool, Capability)"/> for a supervised segment, the id's hash prefix computed at the first draw and kept in <paramref name="prefix"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Keeps(ref ulong? prefix, string id, int index, Capability capability)
+    {
+        var weight = Weight(capability);
+        if (weight >= 1)
+        {
+            return true;
+        }
+
+        prefix ??= StableRandom.Prefix(Transform, id);
+        var draw = Capabilities.Policy == "sample" ? (long)capability : index;
+        return StableRandom.Chance(weight, prefix.Value, Seed, draw);
     }
 
     private static TokenizedSample Sample(TokenizedDocument document, Func<int, DocumentSegment, bool> supervised)

@@ -11,15 +11,30 @@ public static class StableRandom
     public static ulong Hash(int seed, string transform, string id, long index = 0) => Hash(seed, transform, id.AsSpan(), index);
 
     /// <summary>The same hash for an id given as characters.</summary>
-    public static ulong Hash(int seed, string transform, ReadOnlySpan<char> id, long index = 0)
+    public static ulong Hash(int seed, string transform, ReadOnlySpan<char> id, long index = 0) => Hash(Prefix(transform, id), seed, index);
+
+    /// <summary>
+    /// The part of the hash that depends on the transform and the id only: many draws for one id (a sample's segments)
+    /// hash its text once. <see cref="Hash(ulong, int, long)"/> finishes it exactly as <see cref="Hash(int, string, ReadOnlySpan{char}, long)"/> does.
+    /// </summary>
+    public static ulong Prefix(string transform, ReadOnlySpan<char> id)
     {
         var h = 0xCBF2_9CE4_8422_2325UL;
         h = Mix(h, transform);
         h = Mix(h, "\u0001");
-        h = Mix(h, id);
-        var x = h ^ ((ulong)(uint)seed << 32) ^ (ulong)index * 0x9E37_79B9_7F4A_7C15UL;
+        return Mix(h, id);
+    }
+
+    /// <summary>The hash of (seed, transform, id, index) from the transform and id's <see cref="Prefix"/>.</summary>
+    public static ulong Hash(ulong prefix, int seed, long index)
+    {
+        var x = prefix ^ ((ulong)(uint)seed << 32) ^ (ulong)index * 0x9E37_79B9_7F4A_7C15UL;
         return Finish(Finish(x) ^ (ulong)index);
     }
+
+    /// <summary><see cref="Chance(double, int, string, ReadOnlySpan{char}, long)"/> from the transform and id's <see cref="Prefix"/>.</summary>
+    public static bool Chance(double p, ulong prefix, int seed, long index) =>
+        p >= 1 || (p > 0 && (Hash(prefix, seed, index) >> 11) * (1.0 / (1UL << 53)) < p);
 
     /// <summary>Uniform in [0, 1).</summary>
     public static double Unit(int seed, string transform, string id, long index = 0) => Unit(seed, transform, id.AsSpan(), index);
