@@ -230,6 +230,12 @@ internal static class CompileServer
             return;
         }
 
+        if (Protocol.IsResolve(line))
+        {
+            Resolve(stream, line);
+            return;
+        }
+
         CompileRequest request;
         try
         {
@@ -281,6 +287,36 @@ internal static class CompileServer
         catch (IOException)
         {
             // Finished and published; the build went away at the last moment.
+        }
+    }
+
+    /// <summary>Resolves recipes for a build (<see cref="RecipeResolution"/>): clean ones, or none (the build resolves them itself).</summary>
+    private static void Resolve(NetworkStream stream, string line)
+    {
+        string answer;
+        try
+        {
+            var (request, directory) = Protocol.ReadResolve(line);
+            if (directory is not null && Directory.Exists(directory))
+            {
+                Environment.CurrentDirectory = directory;
+            }
+
+            answer = Protocol.WriteResolved(RecipeResolution.Run(request, onlyIfClean: true));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever went wrong, the build resolves the recipes itself and reports it there.
+            answer = Protocol.Unresolved;
+        }
+
+        try
+        {
+            stream.Write(Encoding.UTF8.GetBytes(answer + "\n"));
+        }
+        catch (IOException)
+        {
+            // The build went away first.
         }
     }
 }
@@ -368,6 +404,32 @@ internal static class CompileServerClient
         }
 
         return Outcome.Served;
+    }
+
+    /// <summary>
+    /// Asks the server at <paramref name="socketPath"/>, if one is running (none is started), to resolve the recipes; the
+    /// results when it did, all of them clean, or null: none listens, it is busy, or it left them to the build.
+    /// </summary>
+    public static IReadOnlyList<RecipeResolution.Result>? TryResolve(string socketPath, RecipeResolution.Request request, string directory)
+    {
+        using var socket = Connect(socketPath);
+        if (socket is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            socket.ReceiveTimeout = 60_000;
+            using var stream = new NetworkStream(socket, ownsSocket: false);
+            stream.Write(Encoding.UTF8.GetBytes(Protocol.WriteResolve(request, directory) + "\n"));
+            using var input = new StreamReader(stream, new UTF8Encoding(false));
+            return input.ReadLine() is { } line && line != Protocol.Busy && line != Protocol.Unresolved ? Protocol.ReadResolved(line, request) : null;
+        }
+        catch (Exception e) when (e is IOException or SocketException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static Socket? Connect(string socketPath)

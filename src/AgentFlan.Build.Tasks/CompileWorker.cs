@@ -70,6 +70,93 @@ internal static class Protocol
     public const string Busy = """{"e":"busy"}""";
     public const string DoneLine = """{"e":"done"}""";
 
+    /// <summary>The server's answer to a resolve it leaves to the build (an error to report, a folder source).</summary>
+    public const string Unresolved = """{"e":"unresolved"}""";
+
+    private const string ResolvePrefix = """{"resolve":""";
+
+    public static bool IsResolve(string line) => line.StartsWith(ResolvePrefix, StringComparison.Ordinal);
+
+    /// <summary>A request to resolve recipes (<see cref="RecipeResolution"/>), with the build's working directory.</summary>
+    public static string WriteResolve(RecipeResolution.Request request, string directory)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("resolve");
+            json.WriteStartArray("recipes");
+            foreach (var (item, path) in request.Recipes)
+            {
+                json.WriteStartObject();
+                json.WriteString("item", item);
+                json.WriteString("path", path);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteString("overrides", request.Overrides);
+            json.WriteString("intermediate", request.IntermediateDirectory);
+            json.WriteString("output", request.OutputDirectory);
+            json.WriteString("directory", directory);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static (RecipeResolution.Request Request, string? Directory) ReadResolve(string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        var root = document.RootElement.GetProperty("resolve");
+        var recipes = root.GetProperty("recipes").EnumerateArray().Select(r => (r.GetProperty("item").GetString()!, r.GetProperty("path").GetString()!)).ToList();
+        return (new RecipeResolution.Request(recipes, root.GetProperty("overrides").GetString(), root.GetProperty("intermediate").GetString()!, root.GetProperty("output").GetString()!), root.GetProperty("directory").GetString());
+    }
+
+    /// <summary>The server's answer: the entries of recipes it resolved (all of them, clean), or <see cref="Unresolved"/>.</summary>
+    public static string WriteResolved(IReadOnlyList<RecipeResolution.Result>? results)
+    {
+        if (results is null)
+        {
+            return Unresolved;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            ResolveSnapshot.WriteEntries(json, "resolved", [.. results.Select(r => r.Entry!)]);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>What <see cref="WriteResolved"/> wrote, as results for <paramref name="request"/>'s recipes in order; null when it is not their resolution.</summary>
+    public static IReadOnlyList<RecipeResolution.Result>? ReadResolved(string line, RecipeResolution.Request request)
+    {
+        using var document = JsonDocument.Parse(line);
+        if (!document.RootElement.TryGetProperty("resolved", out var resolved))
+        {
+            return null;
+        }
+
+        var entries = resolved.EnumerateArray().Select(e => ResolveSnapshot.ReadEntry(e)).ToList();
+        if (!entries.Select(e => e.Item).SequenceEqual(request.Recipes.Select(r => r.Item), StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        return [.. entries.Zip(request.Recipes, (entry, recipe) => new RecipeResolution.Result(
+            entry.Item,
+            recipe.Path,
+            [.. entry.Warnings.Select(w => Diagnostic.Warning(w.Code, w.Message, w.File, w.Line, w.Column))],
+            null,
+            entry,
+            true))];
+    }
+
     public static string WriteRequest(CompileRequest request)
     {
         using var buffer = new MemoryStream();

@@ -30,50 +30,78 @@ internal static class ResolveSnapshot
         {
             json.WriteStartObject();
             json.WriteString("key", key);
-            json.WriteStartArray("recipes");
-            foreach (var entry in entries)
+            WriteEntries(json, "recipes", entries);
+            json.WriteEndObject();
+        }
+
+        AgentFlan.IO.AtomicFile.WriteAllText(path, Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>The entries as a JSON array named <paramref name="name"/> (each file with its size and time); also the compile server's answer to a resolve.</summary>
+    public static void WriteEntries(Utf8JsonWriter json, string name, IReadOnlyList<Entry> entries)
+    {
+        json.WriteStartArray(name);
+        foreach (var entry in entries)
+        {
+            json.WriteStartObject();
+            json.WriteString("item", entry.Item);
+            json.WriteString("summary", entry.Summary);
+            json.WriteStartObject("metadata");
+            foreach (var (key, value) in entry.Metadata)
             {
-                json.WriteStartObject();
-                json.WriteString("item", entry.Item);
-                json.WriteString("summary", entry.Summary);
-                json.WriteStartObject("metadata");
-                foreach (var (name, value) in entry.Metadata)
-                {
-                    json.WriteString(name, value);
-                }
+                json.WriteString(key, value);
+            }
 
-                json.WriteEndObject();
-                json.WriteStartArray("files");
-                foreach (var file in entry.Files)
-                {
-                    json.WriteStartArray();
-                    json.WriteStringValue(file);
-                    json.WriteStringValue(Stat(file));
-                    json.WriteEndArray();
-                }
-
+            json.WriteEndObject();
+            json.WriteStartArray("files");
+            foreach (var file in entry.Files)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(file);
+                json.WriteStringValue(Stat(file));
                 json.WriteEndArray();
-                json.WriteStartArray("warnings");
-                foreach (var warning in entry.Warnings)
-                {
-                    json.WriteStartArray();
-                    json.WriteStringValue(warning.Code);
-                    json.WriteStringValue(warning.Message);
-                    json.WriteStringValue(warning.File);
-                    json.WriteNumberValue(warning.Line);
-                    json.WriteNumberValue(warning.Column);
-                    json.WriteEndArray();
-                }
+            }
 
+            json.WriteEndArray();
+            json.WriteStartArray("warnings");
+            foreach (var warning in entry.Warnings)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(warning.Code);
+                json.WriteStringValue(warning.Message);
+                json.WriteStringValue(warning.File);
+                json.WriteNumberValue(warning.Line);
+                json.WriteNumberValue(warning.Column);
                 json.WriteEndArray();
-                json.WriteEndObject();
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
         }
 
-        AgentFlan.IO.AtomicFile.WriteAllText(path, Encoding.UTF8.GetString(stream.ToArray()));
+        json.WriteEndArray();
+    }
+
+    /// <summary>An entry <see cref="WriteEntries"/> wrote (the files' sizes and times are left to the caller: <paramref name="current"/> checks them).</summary>
+    public static Entry ReadEntry(JsonElement recipe, Func<string, string?, bool>? current = null)
+    {
+        var files = new List<string>();
+        foreach (var file in recipe.GetProperty("files").EnumerateArray())
+        {
+            var name = file[0].GetString()!;
+            if (current is not null && !current(name, file[1].GetString()))
+            {
+                throw new InvalidOperationException($"'{name}' changed.");
+            }
+
+            files.Add(name);
+        }
+
+        var metadata = recipe.GetProperty("metadata").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal);
+        var warnings = recipe.GetProperty("warnings").EnumerateArray()
+            .Select(w => new Warning(w[0].GetString()!, w[1].GetString()!, w[2].GetString(), w[3].GetInt32(), w[4].GetInt32()))
+            .ToList();
+        return new Entry(recipe.GetProperty("item").GetString()!, metadata, files, warnings, recipe.GetProperty("summary").GetString()!);
     }
 
     /// <summary>The snapshot's entries when it is still exact for these recipes and this key; otherwise null.</summary>
@@ -96,28 +124,13 @@ internal static class ResolveSnapshot
             var entries = new List<Entry>();
             foreach (var recipe in root.GetProperty("recipes").EnumerateArray())
             {
-                var files = new List<string>();
-                foreach (var file in recipe.GetProperty("files").EnumerateArray())
-                {
-                    var name = file[0].GetString()!;
-                    if (Stat(name) != file[1].GetString())
-                    {
-                        return null;
-                    }
-
-                    files.Add(name);
-                }
-
-                var metadata = recipe.GetProperty("metadata").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal);
-                if (!File.Exists(metadata["DataStamp"]) || !File.Exists(metadata["TrainJob"]))
+                var entry = ReadEntry(recipe, (file, stat) => Stat(file) == stat);
+                if (!File.Exists(entry.Metadata["DataStamp"]) || !File.Exists(entry.Metadata["TrainJob"]))
                 {
                     return null;
                 }
 
-                var warnings = recipe.GetProperty("warnings").EnumerateArray()
-                    .Select(w => new Warning(w[0].GetString()!, w[1].GetString()!, w[2].GetString(), w[3].GetInt32(), w[4].GetInt32()))
-                    .ToList();
-                entries.Add(new Entry(recipe.GetProperty("item").GetString()!, metadata, files, warnings, recipe.GetProperty("summary").GetString()!));
+                entries.Add(entry);
             }
 
             return entries.Select(e => e.Item).SequenceEqual(items, StringComparer.Ordinal) ? entries : null;

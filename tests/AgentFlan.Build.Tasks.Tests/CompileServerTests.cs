@@ -38,6 +38,35 @@ public sealed class CompileServerTests
     }
 
     [TestMethod]
+    public void The_server_resolves_clean_recipes_as_the_build_would_and_leaves_the_others_to_it()
+    {
+        using var temp = new TempDirectory();
+        var recipe = temp.WriteFile("r.recipe.yaml", "seed: 4\nsources:\n  - {name: s, format: synthetic, count: 60}\nsequence:\n  length: 256\nmixing:\n  general_ratio: 3\n");
+        using var server = Server.Start(temp.Combine("s.sock"), idleSeconds: 60);
+        var request = new RecipeResolution.Request([("r.recipe.yaml", recipe)], null, temp.Combine("served", "obj"), temp.Combine("served", "out"));
+
+        var served = CompileServerClient.TryResolve(server.Socket, request, temp.Path);
+        var local = RecipeResolution.Run(request with { IntermediateDirectory = temp.Combine("local", "obj"), OutputDirectory = temp.Combine("local", "out") })!;
+
+        Assert.IsNotNull(served);
+        var (entry, mine) = (served.Single().Entry!, local.Single().Entry!);
+        Assert.AreEqual(mine.Summary, entry.Summary);
+        CollectionAssert.AreEqual(mine.Files.ToList(), entry.Files.ToList());
+        CollectionAssert.AreEqual(
+            mine.Metadata.Select(m => $"{m.Key}={m.Value.Replace(temp.Combine("local"), "<root>", StringComparison.Ordinal)}").ToList(),
+            entry.Metadata.Select(m => $"{m.Key}={m.Value.Replace(temp.Combine("served"), "<root>", StringComparison.Ordinal)}").ToList());
+        CollectionAssert.AreEqual(File.ReadAllBytes(temp.Combine("local", "obj", "r.data.json")), File.ReadAllBytes(temp.Combine("served", "obj", "r.data.json")), "the server wrote the same stamp");
+        Assert.AreEqual(local.Single().Diagnostics.Count, served.Single().Diagnostics.Count, "its warnings come along");
+
+        // A recipe with an error is the build's to report: the server writes nothing and says so.
+        var broken = temp.WriteFile("b.recipe.yaml", "sources:\n  - {name: s, format: nonsense, count: 5}\n");
+        var brokenRequest = new RecipeResolution.Request([("b.recipe.yaml", broken)], null, temp.Combine("broken", "obj"), temp.Combine("broken", "out"));
+        Assert.IsNull(CompileServerClient.TryResolve(server.Socket, brokenRequest, temp.Path));
+        Assert.IsFalse(Directory.Exists(temp.Combine("broken")));
+        Assert.IsNull(CompileServerClient.TryResolve(temp.Combine("nobody.sock"), request, temp.Path), "no server, no answer");
+    }
+
+    [TestMethod]
     public void A_build_that_finds_the_server_serving_another_is_told_at_once()
     {
         using var temp = new TempDirectory();
