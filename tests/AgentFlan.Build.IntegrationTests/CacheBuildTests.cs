@@ -34,6 +34,18 @@ public sealed class CacheBuildTests
         Assert.AreEqual(0, reweighted.ExitCode, reweighted.ToString());
         StringAssert.Contains(reweighted.Output, "recipe 'cached': data will be recompiled: capabilities.retrieval: 0.25 -> 0.75");
         StringAssert.Contains(reweighted.Output, "samples stage from the cache");
+        StringAssert.Contains(reweighted.Output, "token files of 2 of 2 sources reused (only masks written)");
+
+        // The token files taken from the cache and the masks written anew are the bytes a build without a cache writes.
+        var clean = project.Build("-p:AgentFlanUseCache=false", $"-p:AgentFlanOutputDir={project.Path("clean")}/");
+        Assert.AreEqual(0, clean.ExitCode, clean.ToString());
+        var written = Directory.GetFiles(project.Path("artifacts", "cached", "data")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        CollectionAssert.AreEqual(Directory.GetFiles(project.Path("clean", "cached", "data")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList(), written);
+        Assert.IsTrue(written.Contains("shard-00000.afbmask"));
+        foreach (var name in written)
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(project.Path("clean", "cached", "data", name!)), File.ReadAllBytes(project.Path("artifacts", "cached", "data", name!)), name);
+        }
 
         WriteSource(project, 1, seed: 3);
         var edited = project.Build();
@@ -57,7 +69,7 @@ public sealed class CacheBuildTests
         var there = moved.Build();
         Assert.AreEqual(0, there.ExitCode, there.ToString());
         StringAssert.Contains(there.Output, "samples stage from the cache");
-        foreach (var name in new[] { "manifest.json", "shard-00000.afbshard" })
+        foreach (var name in new[] { "manifest.json", "shard-00000.afbshard", "shard-00000.afbmask" })
         {
             CollectionAssert.AreEqual(File.ReadAllBytes(project.Path("artifacts", "cached", "data", name)), File.ReadAllBytes(moved.Path("artifacts", "cached", "data", name)), name);
         }
@@ -69,7 +81,7 @@ public sealed class CacheBuildTests
         Assert.AreEqual(0, spooled.ExitCode, spooled.ToString());
         StringAssert.Contains(spooled.Output, "conversations spooled to disk");
         Assert.IsFalse(Directory.Exists(moved.Path("other-cache")), "AgentFlanUseCache=false reads and writes no cache");
-        foreach (var name in new[] { "manifest.json", "shard-00000.afbshard" })
+        foreach (var name in new[] { "manifest.json", "shard-00000.afbshard", "shard-00000.afbmask" })
         {
             CollectionAssert.AreEqual(File.ReadAllBytes(project.Path("artifacts", "cached", "data", name)), File.ReadAllBytes(moved.Path("spooled", "cached", "data", name)), name);
         }
