@@ -90,8 +90,8 @@ public static class PackedStore
             for (int i = 0; i < summary.Shards.Count; i++)
             {
                 var path = pathFor(i);
-                var tokens = TakeBlob(cache, key, summary.Shards[i].Sha256, IO.AtomicFile.TempPathFor(path), temps);
-                var mask = TakeBlob(cache, key, summary.Shards[i].MaskSha256, IO.AtomicFile.TempPathFor(Shards.ShardFormat.MaskPathOf(path)), temps);
+                var tokens = TakeBlob(cache, Stage, key, summary.Shards[i].Sha256, IO.AtomicFile.TempPathFor(path), temps);
+                var mask = TakeBlob(cache, Stage, key, summary.Shards[i].MaskSha256, IO.AtomicFile.TempPathFor(Shards.ShardFormat.MaskPathOf(path)), temps);
                 pairs.Add((tokens, mask));
             }
 
@@ -104,13 +104,18 @@ public static class PackedStore
         }
     }
 
-    private static string TakeBlob(StageCache cache, string key, string sha256, string temp, List<string> temps)
+    /// <summary>
+    /// Shard blob <paramref name="sha256"/> of the entry <paramref name="stage"/>/<paramref name="key"/> linked or copied
+    /// to <paramref name="temp"/> (added to <paramref name="temps"/>). When it is gone or damaged, the entry cannot serve
+    /// without it (pruned apart, or damaged and reported): it is removed, for the next compile to store again, and
+    /// <see cref="CacheEntryDamagedException"/> is thrown.
+    /// </summary>
+    internal static string TakeBlob(StageCache cache, string stage, string key, string sha256, string temp, List<string> temps)
     {
         if (!cache.TryGetBlob(ShardStage, sha256, temp))
         {
-            // The entry cannot serve without it (pruned apart, or damaged and reported): the next compile stores it again.
-            cache.Remove(Stage, key);
-            throw new CacheEntryDamagedException($"Shard file {sha256} of packed entry {key} is gone or damaged.");
+            cache.Remove(stage, key);
+            throw new CacheEntryDamagedException($"Shard file {sha256} of {stage} entry {key} is gone or damaged.");
         }
 
         temps.Add(temp);

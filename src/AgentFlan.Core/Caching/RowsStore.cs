@@ -77,14 +77,7 @@ public static class RowsStore
         {
             for (int i = 0; i < entry.Shards.Count; i++)
             {
-                var temp = IO.AtomicFile.TempPathFor(pathFor(i));
-                if (!cache.TryGetBlob(PackedStore.ShardStage, entry.Shards[i].Sha256, temp))
-                {
-                    cache.Remove(Stage, key);
-                    throw new CacheEntryDamagedException($"Token file {entry.Shards[i].Sha256} of rows entry {key} is gone or damaged.");
-                }
-
-                temps.Add(temp);
+                PackedStore.TakeBlob(cache, Stage, key, entry.Shards[i].Sha256, IO.AtomicFile.TempPathFor(pathFor(i)), temps);
             }
 
             return temps;
