@@ -86,9 +86,11 @@ public static class RebuildExplanation
         var cache = new Caching.StageCache(cacheDirectory);
         var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
         var lines = new List<string>();
-        if (cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files))))
+        var samplesKey = Caching.SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files));
+        if (cache.Contains(Caching.SampleStore.Stage, samplesKey))
         {
             lines.Add("samples: cached; a compile re-weighs capabilities, applies the over-length policy, packs and writes, and reads, transforms and tokenizes nothing");
+            lines.AddRange(SegmentLines(recipe, cache, samplesKey));
             return lines;
         }
 
@@ -121,6 +123,41 @@ public static class RebuildExplanation
 
         lines.Add("samples: will rebuild: transforms, then a source whose files and transform decisions are unchanged is copied from the packed stage (its shards) or its part of the samples stage; every other conversation is rendered and tokenized unless the document memo holds it");
         return lines;
+    }
+
+    /// <summary>
+    /// For each source the samples stage holds: whether its shards for these settings are cached (copied), or only its
+    /// token files, packed with other capability weights (its masks alone are written), or neither (packed again).
+    /// </summary>
+    private static IEnumerable<string> SegmentLines(Recipe recipe, Caching.StageCache cache, string samplesKey)
+    {
+        IReadOnlyList<Caching.StoredSegment> segments;
+        try
+        {
+            using var stored = Caching.SampleStore.Open(cache, samplesKey);
+            segments = stored?.Summary.Segments ?? [];
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or System.Text.Json.JsonException)
+        {
+            // A damaged entry: the compile finds it so too, and rebuilds it.
+            yield break;
+        }
+
+        if (recipe.Mixing.MaxTokens > 0)
+        {
+            yield return "packed: a token budget chooses among every sample, so every source is packed again (nothing of the packed or rows stage is used)";
+            yield break;
+        }
+
+        var (packing, rows) = RecipeCompiler.SegmentSettings(RecipeFingerprint.DataSettings(recipe));
+        foreach (var segment in segments.Where(s => s.Identity is not null))
+        {
+            yield return cache.Contains(Caching.PackedStore.Stage, Caching.PackedStore.Key(segment.Identity!, packing))
+                ? $"packed {segment.Source}: cached for these settings; its shards are copied"
+                : cache.Contains(Caching.RowsStore.Stage, Caching.RowsStore.Key(segment.Identity!, rows))
+                    ? $"rows {segment.Source}: its token files are cached (packed with other capability weights); a compile places its masks and writes only those, unless the weights leave out other samples (then it packs again)"
+                    : $"packed {segment.Source}: not cached for these settings; will pack again";
+        }
     }
 
     /// <summary>The packed-stage key of each source in a manifest's stages (none when there is no readable manifest).</summary>

@@ -805,6 +805,10 @@ public static class RecipeCompiler
         return string.Join("\n", parts.Append(FormattableString.Invariant($"rows_per_shard {RowsPerShard}")));
     }
 
+    /// <summary>The packed and rows stages' settings (<see cref="PackingIdentity"/> with and without the capability weights), for <c>explain</c>.</summary>
+    internal static (string Packing, string Rows) SegmentSettings(string dataSettings) =>
+        (PackingIdentity(dataSettings), PackingIdentity(dataSettings, withCapabilities: false));
+
     /// <summary>A packed entry's summary and its shards, copied into temp files in shard order.</summary>
     private sealed record CopiedSegment(PackedSummary Summary, IReadOnlyList<(string Tokens, string Mask)> Temps);
 

@@ -19,9 +19,13 @@ public sealed class RowsStoreTests
         var first = RecipeCompiler.Compile(recipe, temp.Combine("first"), cached);
         var other = RecipeLoader.Load(recipe.FilePath, "negatives.ratio=0.3;capabilities.retrieval=0.9;capabilities.understanding=0.2").Recipe!;
 
+        var explained = RebuildExplanation.Stages(other, temp.Combine("cache"));
         var changed = RecipeCompiler.Compile(other, temp.Combine("changed"), cached);
         RecipeCompiler.Compile(other, temp.Combine("clean"), new CompileOptions());
 
+        StringAssert.StartsWith(explained[0], "samples: cached");
+        CollectionAssert.AreEqual(new[] { "part0", "part1", "part2" }, explained.Skip(1).Select(line => line.Split(' ')[1].TrimEnd(':')).ToList());
+        Assert.IsTrue(explained.Skip(1).All(line => line.StartsWith("rows ", StringComparison.Ordinal) && line.Contains("writes only those", StringComparison.Ordinal)), string.Join("\n", explained));
         Assert.AreEqual(3, changed.SegmentsMaskOnly, changed.CacheSummary);
         StringAssert.Contains(changed.CacheSummary, "token files of 3 of 3 sources reused");
         SampleStoreTests.AssertSameTree(temp.Combine("clean"), temp.Combine("changed"));
