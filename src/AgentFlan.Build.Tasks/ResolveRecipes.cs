@@ -1,7 +1,5 @@
 using AgentFlan.Diagnostics;
-using AgentFlan.IO;
 using AgentFlan.Recipes;
-using AgentFlan.Training;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
