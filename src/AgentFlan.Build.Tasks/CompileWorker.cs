@@ -75,13 +75,24 @@ internal static class Protocol
 
     private const string ResolvePrefix = """{"resolve":""";
 
+    /// <summary>One line of JSON, as <paramref name="write"/> writes it.</summary>
+    private static string Line(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            write(json);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     public static bool IsResolve(string line) => line.StartsWith(ResolvePrefix, StringComparison.Ordinal);
 
     /// <summary>A request to resolve recipes (<see cref="RecipeResolution"/>), with the build's working directory.</summary>
     public static string WriteResolve(RecipeResolution.Request request, string directory)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        return Line(json =>
         {
             json.WriteStartObject();
             json.WriteStartObject("resolve");
@@ -101,9 +112,7 @@ internal static class Protocol
             json.WriteString("directory", directory);
             json.WriteEndObject();
             json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 
     public static (RecipeResolution.Request Request, string? Directory) ReadResolve(string line)
@@ -122,15 +131,12 @@ internal static class Protocol
             return Unresolved;
         }
 
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        return Line(json =>
         {
             json.WriteStartObject();
             ResolveSnapshot.WriteEntries(json, "resolved", [.. results.Select(r => r.Entry!)]);
             json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 
     /// <summary>What <see cref="WriteResolved"/> wrote, as results for <paramref name="request"/>'s recipes in order; null when it is not their resolution.</summary>
@@ -159,8 +165,7 @@ internal static class Protocol
 
     public static string WriteRequest(CompileRequest request)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        return Line(json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("recipes");
@@ -183,9 +188,7 @@ internal static class Protocol
             }
 
             json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 
     public static CompileRequest ReadRequest(string text)

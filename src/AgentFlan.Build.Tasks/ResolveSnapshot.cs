@@ -82,20 +82,10 @@ internal static class ResolveSnapshot
         json.WriteEndArray();
     }
 
-    /// <summary>An entry <see cref="WriteEntries"/> wrote (the files' sizes and times are left to the caller: <paramref name="current"/> checks them).</summary>
-    public static Entry ReadEntry(JsonElement recipe, Func<string, string?, bool>? current = null)
+    /// <summary>An entry <see cref="WriteEntries"/> wrote (the files' recorded sizes and times are left out: <see cref="Unchanged"/> checks them).</summary>
+    public static Entry ReadEntry(JsonElement recipe)
     {
-        var files = new List<string>();
-        foreach (var file in recipe.GetProperty("files").EnumerateArray())
-        {
-            var name = file[0].GetString()!;
-            if (current is not null && !current(name, file[1].GetString()))
-            {
-                throw new InvalidOperationException($"'{name}' changed.");
-            }
-
-            files.Add(name);
-        }
+        var files = recipe.GetProperty("files").EnumerateArray().Select(file => file[0].GetString()!).ToList();
 
         var metadata = recipe.GetProperty("metadata").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal);
         var warnings = recipe.GetProperty("warnings").EnumerateArray()
@@ -124,7 +114,12 @@ internal static class ResolveSnapshot
             var entries = new List<Entry>();
             foreach (var recipe in root.GetProperty("recipes").EnumerateArray())
             {
-                var entry = ReadEntry(recipe, (file, stat) => Stat(file) == stat);
+                if (!Unchanged(recipe))
+                {
+                    return null;
+                }
+
+                var entry = ReadEntry(recipe);
                 if (!File.Exists(entry.Metadata["DataStamp"]) || !File.Exists(entry.Metadata["TrainJob"]))
                 {
                     return null;
@@ -164,6 +159,10 @@ internal static class ResolveSnapshot
 
         return item;
     }
+
+    /// <summary>Whether every file an entry records still has the size and time it had.</summary>
+    private static bool Unchanged(JsonElement recipe) =>
+        recipe.GetProperty("files").EnumerateArray().All(file => Stat(file[0].GetString()!) == file[1].GetString());
 
     private static string Stat(string path)
     {

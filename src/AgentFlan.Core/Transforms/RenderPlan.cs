@@ -114,8 +114,8 @@ public sealed class RenderPlan
             return supervised;
         }
 
-        var draw = Capabilities.Policy == "sample" ? (long)capability : index;
-        return StableRandom.Chance(Weight(capability), Seed, Transform, id, draw);
+        ulong? prefix = null;
+        return Keeps(ref prefix, id, index, capability);
     }
 
     /// <summary><see cref="Keeps(string, int, bool, Capability)"/> for a supervised segment, the id's hash prefix computed at the first draw and kept in <paramref name="prefix"/>.</summary>

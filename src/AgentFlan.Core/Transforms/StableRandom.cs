@@ -34,13 +34,13 @@ public static class StableRandom
 
     /// <summary><see cref="Chance(double, int, string, ReadOnlySpan{char}, long)"/> from the transform and id's <see cref="Prefix"/>.</summary>
     public static bool Chance(double p, ulong prefix, int seed, long index) =>
-        p >= 1 || (p > 0 && (Hash(prefix, seed, index) >> 11) * (1.0 / (1UL << 53)) < p);
+        p >= 1 || (p > 0 && ToUnit(Hash(prefix, seed, index)) < p);
 
     /// <summary>Uniform in [0, 1).</summary>
     public static double Unit(int seed, string transform, string id, long index = 0) => Unit(seed, transform, id.AsSpan(), index);
 
     public static double Unit(int seed, string transform, ReadOnlySpan<char> id, long index = 0) =>
-        (Hash(seed, transform, id, index) >> 11) * (1.0 / (1UL << 53));
+        ToUnit(Hash(seed, transform, id, index));
 
     /// <summary>True with probability <paramref name="p"/> (exactly always for 1, never for 0).</summary>
     public static bool Chance(double p, int seed, string transform, string id, long index = 0) =>
@@ -83,6 +83,9 @@ public static class StableRandom
         });
         return [.. keys.Select(k => k.Position)];
     }
+
+    /// <summary>A hash's top 53 bits as a number in [0, 1).</summary>
+    private static double ToUnit(ulong hash) => (hash >> 11) * (1.0 / (1UL << 53));
 
     private static ulong Mix(ulong h, ReadOnlySpan<char> text)
     {
