@@ -49,6 +49,9 @@ internal static class Program
             Stages(recipe, work.Path);
         }
 
+        // Each measure is the median of several runs, the thread counts taken in turn (1, 2, 1, 2, ...) so that both see
+        // the same state of the machine: one run of half a second moves ±10 % here.
+        var runs = Environment.GetEnvironmentVariable("AGENTFLAN_BENCH_RUNS") is { Length: > 0 } r ? int.Parse(r, CultureInfo.InvariantCulture) : mode == "all" ? 5 : 1;
         if (mode is "all" or "raw")
         {
             var texts = RenderedTexts(recipe, work.Path);
@@ -57,22 +60,24 @@ internal static class Program
                 foreach (var threads in Threads(onlyThreads))
                 {
                     Raw(texts, threads, encoder, warmup: true);
-                    results[$"{key}{threads}"] = Raw(texts, threads, encoder, warmup: false);
                 }
+
+                Medians(results, key, onlyThreads, runs, threads => Raw(texts, threads, encoder, warmup: false));
             }
         }
 
         if (mode is "all" or "compile")
         {
-            foreach (var threads in Threads(onlyThreads))
+            // A warm-up compile leaves JIT time out ("compile" mode skips it, for peak-memory runs, unless asked: profiling).
+            if (mode == "all" || Environment.GetEnvironmentVariable("AGENTFLAN_BENCH_WARM") == "1")
             {
-                if (mode == "all")
+                foreach (var threads in Threads(onlyThreads))
                 {
                     Compile(recipe, work.Path, threads, warmup: true);
                 }
-
-                results[$"compile{threads}"] = Compile(recipe, work.Path, threads, warmup: false);
             }
+
+            Medians(results, "compile", onlyThreads, runs, threads => Compile(recipe, work.Path, threads, warmup: false));
         }
 
         if (results.TryGetValue("raw1", out var raw1) && results.TryGetValue("compile1", out var c1) && results.TryGetValue("compile2", out var c2))
@@ -154,6 +159,29 @@ internal static class Program
     }
 
     private static int[] Threads(int? only) => only is { } t ? [t] : [1, 2];
+
+    /// <summary>Runs <paramref name="measure"/> (tokens/s) <paramref name="runs"/> times per thread count, the counts in turn, and keeps each count's median.</summary>
+    private static void Medians(Dictionary<string, double> results, string key, int? onlyThreads, int runs, Func<int, double> measure)
+    {
+        var rates = Threads(onlyThreads).ToDictionary(threads => threads, _ => new List<double>());
+        for (int run = 0; run < runs; run++)
+        {
+            foreach (var (threads, list) in rates)
+            {
+                list.Add(measure(threads));
+            }
+        }
+
+        foreach (var (threads, list) in rates)
+        {
+            list.Sort();
+            results[$"{key}{threads}"] = list[list.Count / 2];
+            if (runs > 1)
+            {
+                Console.WriteLine(Line($"  {key} {threads} thread(s): median of {runs} runs {list[list.Count / 2] / 1e6:F2} M tokens/s (runs {string.Join(", ", list.Select(x => (x / 1e6).ToString("F2", CultureInfo.InvariantCulture)))})"));
+            }
+        }
+    }
 
     /// <summary>The exact text the compile tokenizes: every conversation read from the file and rendered by the template.</summary>
     private static List<string> RenderedTexts(Recipe recipe, string folder)

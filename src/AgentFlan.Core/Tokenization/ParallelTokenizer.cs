@@ -14,8 +14,13 @@ namespace AgentFlan.Tokenization;
 /// </summary>
 public sealed class ParallelTokenizer
 {
-    /// <summary>Conversations per hand-off: large enough that waking a thread is rare next to the work it gets.</summary>
-    private const int BatchSize = 256;
+    /// <summary>
+    /// Conversations per hand-off: enough that waking a thread is rare next to the work it gets (a batch is some 15,000
+    /// tokens), few enough that what waits in the handoffs stays small. Every conversation and document in flight
+    /// outlives the collections that find it there: with 256 a two-thread compile promoted about 3,000 of them at each
+    /// gen0 collection, and most became gen1 collections (CompileBench: pauses 100–130 ms against 45–55 ms with 32).
+    /// </summary>
+    private const int BatchSize = 32;
 
     private readonly LoadedTokenizer _tokenizer;
     private readonly Func<LoadedTokenizer, Func<Conversation, TokenizedDocument>> _createWorker;
