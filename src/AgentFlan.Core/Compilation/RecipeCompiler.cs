@@ -73,7 +73,7 @@ public static class RecipeCompiler
         // from the spool (in memory up to its budget, in a temp file past it; sources the read stage served are
         // replayed from their entries).
         using var spool = new ConversationSpool(options.SpoolBudgetBytes, outputDirectory);
-        var threads = options.Threads > 0 ? options.Threads : ParallelTokenizer.DefaultThreads;
+        var threads = context.Threads;
         var loader = new SourceLoader(recipe, outputDirectory, files, context.Cache, spool, threads);
         var readStarted = context.Clock.Elapsed;
         var examinations = context.Cache is null ? null : new ExaminationMemo(context.Cache, loader.ReadKeys());
@@ -266,7 +266,7 @@ public static class RecipeCompiler
     {
         var recipe = context.Recipe;
         var parallel = new ParallelTokenizer(context.Tokenizer, t => new SampleTokenizer(t, context.Template, recipe.Masking, plan, context.Memo).Document);
-        var threads = context.Options.Threads > 0 ? context.Options.Threads : ParallelTokenizer.DefaultThreads;
+        var threads = context.Threads;
         try
         {
             foreach (var (conversation, document) in parallel.TokenizeAll(conversations, threads, cancellationToken))
@@ -462,7 +462,8 @@ public static class RecipeCompiler
         int length = recipe.Sequence.Length;
         var overLength = OverLengthOptions.From(recipe.Sequence);
         using var shardWriter = new ShardSetWriter(outputDirectory, length, info.VocabularySize <= ushort.MaxValue + 1 ? 2 : 4, RowsPerShard);
-        var packer = new ShardPacker(length, recipe.Sequence.Packing, info.EndOfText, RowsPerShard, shardWriter);
+        // With threads to spare, a full window is packed beside the stream (ShardPacker says why).
+        using var packer = new ShardPacker(length, recipe.Sequence.Packing, info.EndOfText, RowsPerShard, shardWriter, background: context.Threads > 1);
         var totals = new SegmentTally();
 
         // A segment is stored once the next document has been asked for: documents streamed from a part of the samples
@@ -848,6 +849,9 @@ public static class RecipeCompiler
         public string RowsSettings { get; }
 
         public CompileOptions Options { get; }
+
+        /// <summary>The threads the compile works on: <see cref="CompileOptions.Threads"/>, or every core when it is 0.</summary>
+        public int Threads => Options.Threads > 0 ? Options.Threads : ParallelTokenizer.DefaultThreads;
 
         public LoadedTokenizer Tokenizer => Threading.Blocking.Wait(_tokenizer);
 

@@ -8,23 +8,31 @@ namespace AgentFlan.Packing;
 /// What <see cref="StreamingPacker"/> does, for <see cref="SampleView"/>s and straight into a
 /// <see cref="ShardSetWriter"/>: the same windows (about <c>windowRows</c> rows' worth of tokens, boundaries
 /// decided by the sample sequence alone), the same first-fit-decreasing placement, the same rows in the same
-/// order. A sample's ids are encoded at the shard's width into one window buffer (reused) as it arrives, so the
+/// order. A sample's ids are encoded at the shard's width into a window buffer (reused) as it arrives, so the
 /// document it came from is garbage at once rather than held until its window is packed, and each row is built
 /// in place in its shard: no row, mask or id array per sample.
 /// </summary>
-public sealed class ShardPacker
+/// <remarks>
+/// With <c>background</c>, a full window is packed on a thread of its own while the next one fills (two window
+/// buffers): packing a window of a shard's rows takes 15–25 ms, and the caller — the compile's consumer, whose
+/// tokenizer workers stop once the results waiting for it fill their handoff — would otherwise stall them that long
+/// at every shard. Windows are still packed one at a time and in order, so the rows are the same. The writer is the
+/// packer's until <see cref="Flush"/> returns: call the writer's other methods only after it.
+/// </remarks>
+public sealed class ShardPacker : IDisposable
 {
     private readonly int _sequenceLength;
     private readonly bool _packing;
     private readonly int _padToken;
     private readonly long _windowTokens;
     private readonly ShardSetWriter _writer;
-    private readonly List<RowMember> _window = [];
-    private byte[] _ids = [];
-    private int _idsUsed;
-    private long _windowLength;
+    private readonly bool _background;
+    private Window _filling = new();
+    private Window _spare = new();
+    private Task _packed = Task.CompletedTask;
 
-    public ShardPacker(int sequenceLength, bool packing, int padToken, int windowRows, ShardSetWriter writer)
+    /// <param name="background">Pack full windows on another thread while the next fills (see the remarks).</param>
+    public ShardPacker(int sequenceLength, bool packing, int padToken, int windowRows, ShardSetWriter writer, bool background = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sequenceLength, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(windowRows, 1);
@@ -34,6 +42,7 @@ public sealed class ShardPacker
         _padToken = padToken;
         _windowTokens = (long)windowRows * sequenceLength;
         _writer = writer;
+        _background = background;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -46,57 +55,111 @@ public sealed class ShardPacker
         }
 
         // A segment whose token files are reused places masks only: its ids are not needed.
+        var window = _filling;
         int bytes = _writer.WritesTokens ? sample.Length * _writer.TokenWidth : 0;
-        if (_idsUsed + bytes > _ids.Length)
+        if (window.IdsUsed + bytes > window.Ids.Length)
         {
-            Array.Resize(ref _ids, Math.Max(_idsUsed + bytes, (int)Math.Min(Array.MaxLength, Math.Max(2L * _ids.Length, 1L << 16))));
+            // Not zeroed: only the bytes written are read.
+            var larger = GC.AllocateUninitializedArray<byte>(Math.Max(window.IdsUsed + bytes, (int)Math.Min(Array.MaxLength, Math.Max(2L * window.Ids.Length, 1L << 16))));
+            window.Ids.AsSpan(0, window.IdsUsed).CopyTo(larger);
+            window.Ids = larger;
         }
 
         if (bytes > 0)
         {
-            _writer.Encode(sample.Tokens, _ids.AsSpan(_idsUsed, bytes));
+            ShardBuffer.Encode(sample.Tokens, window.Ids.AsSpan(window.IdsUsed, bytes), _writer.TokenWidth);
         }
 
-        _window.Add(new RowMember(_idsUsed, sample.Length, (int)sample.Kind, sample.SupervisedCount, sample.RunArray));
-        _idsUsed += bytes;
-        _windowLength += _packing ? sample.Length : _sequenceLength;
-        if (_windowLength >= _windowTokens)
+        window.Members.Add(new RowMember(window.IdsUsed, sample.Length, (int)sample.Kind, sample.SupervisedCount, sample.RunArray));
+        window.IdsUsed += bytes;
+        window.Length += _packing ? sample.Length : _sequenceLength;
+        if (window.Length >= _windowTokens)
         {
-            Flush();
+            PackFilling(wait: !_background);
         }
     }
 
-    /// <summary>Packs whatever is gathered (call once at the end).</summary>
-    public void Flush()
+    /// <summary>Packs whatever is gathered and waits until every window is in the writer (call at a segment's end).</summary>
+    public void Flush() => PackFilling(wait: true);
+
+    /// <summary>Waits for a window being packed (its failure is not thrown: the compile is failing already, or <see cref="Flush"/> reported it).</summary>
+    public void Dispose()
     {
-        var ids = _ids.AsSpan(0, _idsUsed);
+        try
+        {
+            Threading.Blocking.Wait(_packed);
+        }
+        catch (Exception)
+        {
+            // Reported by Flush or Add, or the caller is unwinding from a failure of its own.
+        }
+    }
+
+    private void PackFilling(bool wait)
+    {
+        // One window at a time, in order: the one before is in the writer first (its failure is thrown here).
+        Threading.Blocking.Wait(_packed);
+        var full = _filling;
+        (_filling, _spare) = (_spare, full);
+        _filling.Clear();
+        if (wait)
+        {
+            Pack(full);
+            return;
+        }
+
+        _packed = Task.Factory.StartNew(() => Pack(full), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void Pack(Window window)
+    {
+        var ids = window.Ids.AsSpan(0, window.IdsUsed);
+        var members = window.Members;
         if (_packing)
         {
-            var lengths = new int[_window.Count];
+            var lengths = new int[members.Count];
             for (int i = 0; i < lengths.Length; i++)
             {
-                lengths[i] = _window[i].Length;
+                lengths[i] = members[i].Length;
             }
 
             if (lengths.Length > 0)
             {
-                var (members, starts) = Packer.FirstFitDecreasingFlat(lengths, _sequenceLength);
+                var (placed, starts) = Packer.FirstFitDecreasingFlat(lengths, _sequenceLength);
+                _writer.Reserve(starts.Length - 1);
                 for (int b = 0; b + 1 < starts.Length; b++)
                 {
-                    _writer.Add(ids, _window, members.AsSpan(starts[b], starts[b + 1] - starts[b]), _padToken);
+                    _writer.Add(ids, members, placed.AsSpan(starts[b], starts[b + 1] - starts[b]), _padToken);
                 }
             }
         }
         else
         {
-            for (int i = 0; i < _window.Count; i++)
+            _writer.Reserve(members.Count);
+            for (int i = 0; i < members.Count; i++)
             {
-                _writer.Add(ids, _window, new ReadOnlySpan<int>(in i), _padToken);
+                _writer.Add(ids, members, new ReadOnlySpan<int>(in i), _padToken);
             }
         }
+    }
 
-        _window.Clear();
-        _idsUsed = 0;
-        _windowLength = 0;
+    /// <summary>A window's samples: their ids at the shards' width, one after the other, and where each is.</summary>
+    private sealed class Window
+    {
+        public byte[] Ids { get; set; } = [];
+
+        public int IdsUsed { get; set; }
+
+        public List<RowMember> Members { get; } = [];
+
+        /// <summary>Tokens the window's rows take so far (a row's worth per sample without packing).</summary>
+        public long Length { get; set; }
+
+        public void Clear()
+        {
+            Members.Clear();
+            IdsUsed = 0;
+            Length = 0;
+        }
     }
 }

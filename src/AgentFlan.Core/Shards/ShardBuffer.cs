@@ -133,11 +133,15 @@ internal sealed class ShardBuffer
 
     /// <summary>Encodes <paramref name="ids"/> at this buffer's width into <paramref name="destination"/> (little-endian, as the file holds them).</summary>
     /// <exception cref="OverflowException">An id does not fit the width (or is negative).</exception>
+    public void Encode(ReadOnlySpan<int> ids, Span<byte> destination) => Encode(ids, destination, TokenWidth);
+
+    /// <summary>Encodes <paramref name="ids"/> at <paramref name="tokenWidth"/> bytes each (2 or 4) into <paramref name="destination"/>, little-endian.</summary>
+    /// <exception cref="OverflowException">An id does not fit the width (or is negative).</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Encode(ReadOnlySpan<int> ids, Span<byte> destination)
+    public static void Encode(ReadOnlySpan<int> ids, Span<byte> destination, int tokenWidth)
     {
-        var bytes = destination[..(ids.Length * TokenWidth)];
-        if (TokenWidth == 2)
+        var bytes = destination[..(ids.Length * tokenWidth)];
+        if (tokenWidth == 2)
         {
             var narrow = MemoryMarshal.Cast<byte, ushort>(bytes);
             TokenIds.Narrow(ids, narrow);
@@ -154,6 +158,17 @@ internal sealed class ShardBuffer
             {
                 BinaryPrimitives.ReverseEndianness(wide, wide);
             }
+        }
+    }
+
+    /// <summary>Makes room for <paramref name="rows"/> more rows (as many as the shard still takes) in one step.</summary>
+    public void Reserve(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        var wanted = (int)Math.Min(Capacity, (long)Rows + rows);
+        if (wanted > _roomRows)
+        {
+            Grow(wanted);
         }
     }
 
@@ -186,8 +201,12 @@ internal sealed class ShardBuffer
 
     private void Grow(int rows)
     {
+        // The mask's bits are set one by one, so it starts clear; every token byte of a row is written (ids, then
+        // padding) before anything reads it, so the token array is not zeroed first (8 MB for a full 2,048-token shard).
         Array.Resize(ref _mask, checked((int)ShardFormat.MaskBytes((long)rows * SequenceLength)));
-        Array.Resize(ref _tokens, checked(rows * SequenceLength * TokenWidth));
+        var tokens = GC.AllocateUninitializedArray<byte>(checked(rows * SequenceLength * TokenWidth));
+        TokenBytes.CopyTo(tokens);
+        _tokens = tokens;
         _roomRows = rows;
     }
 

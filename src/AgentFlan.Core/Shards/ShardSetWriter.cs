@@ -95,8 +95,11 @@ public sealed class ShardSetWriter : IDisposable
         }
     }
 
-    /// <summary>Encodes ids at the shards' width, as <see cref="Add(ReadOnlySpan{byte}, IReadOnlyList{RowMember}, ReadOnlySpan{int}, int)"/> takes them.</summary>
-    internal void Encode(ReadOnlySpan<int> ids, Span<byte> destination) => _filling.Encode(ids, destination);
+    /// <summary>
+    /// Makes room at once for the next <paramref name="rows"/> rows (those the current shard takes): a packed window
+    /// knows its row count before its first row, and growing the buffer row by row copied it up to eight times.
+    /// </summary>
+    internal void Reserve(int rows) => _filling.Reserve(rows);
 
     /// <summary>Adds one row packing <paramref name="window"/>[<paramref name="members"/>] in that order, padded with <paramref name="padToken"/>.</summary>
     internal void Add(ReadOnlySpan<byte> ids, IReadOnlyList<RowMember> window, ReadOnlySpan<int> members, int padToken)

@@ -43,6 +43,9 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
     /// </summary>
     internal WordEncoder? Words { get; init; }
 
+    /// <summary>Worker copies given back (<see cref="ReturnInstance"/>); every copy of this tokenizer shares them.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentBag<LoadedTokenizer> _returned = [];
+
     /// <summary>A copy for one worker thread: its own pre-tokenizer regex, and its own tokenizer instance where that keeps caches.</summary>
     public LoadedTokenizer CreateInstance()
     {
@@ -52,6 +55,23 @@ public sealed record LoadedTokenizer(Tokenizer Tokenizer, TokenizerInfo Info)
         }
 
         return this with { Tokenizer = Factory(), Words = Words?.CreateInstance() };
+    }
+
+    /// <summary>
+    /// A worker copy as <see cref="CreateInstance"/> makes, one given back by an earlier worker when there is one: a
+    /// copy's compiled regex is emitted and JIT-compiled on its first use (milliseconds at the start of every compile
+    /// of a long-lived process, on a worker the others then wait for). Give it back with <see cref="ReturnInstance"/>.
+    /// </summary>
+    public LoadedTokenizer RentInstance() => _returned.TryTake(out var instance) ? instance : CreateInstance();
+
+    /// <summary>Gives back a copy from <see cref="RentInstance"/> once its worker is done with it.</summary>
+    public void ReturnInstance(LoadedTokenizer instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (!ReferenceEquals(instance, this) && Factory is not null)
+        {
+            _returned.Add(instance);
+        }
     }
 
     /// <summary>Whether <paramref name="text"/> is a special token of this tokenizer, and its id.</summary>

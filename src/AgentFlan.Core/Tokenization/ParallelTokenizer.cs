@@ -62,8 +62,9 @@ public sealed class ParallelTokenizer
         var work = new Handoff<Batch>(threads * 2);
         var order = new Handoff<Batch>(threads * 4);
 
-        // Tokenizer instances are built up front, on this thread: a load failure surfaces here, not in a worker.
-        var instances = Enumerable.Range(0, threads).Select(i => i == 0 ? _tokenizer : _tokenizer.CreateInstance()).ToList();
+        // Tokenizer instances are taken up front, on this thread: a load failure surfaces here, not in a worker. Copies
+        // an earlier run gave back are taken first (their regexes are compiled already).
+        var instances = Enumerable.Range(0, threads).Select(i => i == 0 ? _tokenizer : _tokenizer.RentInstance()).ToList();
         var workers = instances.Select(instance => Task.Factory.StartNew(
             () => Work(_createWorker(instance), work, stop.Token),
             stop.Token,
@@ -107,6 +108,8 @@ public sealed class ParallelTokenizer
             {
                 // Cancellation of the helpers (or a failure already rethrown above).
             }
+
+            instances.ForEach(_tokenizer.ReturnInstance);
         }
     }
 

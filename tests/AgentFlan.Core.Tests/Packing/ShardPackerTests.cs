@@ -15,10 +15,11 @@ public sealed class ShardPackerTests
     public void Writes_the_same_shard_bytes_as_packing_rows_and_writing_them()
     {
         var random = new Random(23);
-        foreach (var (capacity, width, packing, rowsPerShard, windowRows) in new[] { (16, 2, true, 3, 4), (16, 4, true, 5, 2), (64, 2, false, 4, 3), (7, 2, true, 1, 1), (128, 4, false, 2, 8), (32, 2, true, 50, 50) })
+        var cases = new[] { (16, 2, true, 3, 4), (16, 4, true, 5, 2), (64, 2, false, 4, 3), (7, 2, true, 1, 1), (128, 4, false, 2, 8), (32, 2, true, 50, 50) };
+        foreach (var (capacity, width, packing, rowsPerShard, windowRows, background) in cases.SelectMany(c => new[] { (c.Item1, c.Item2, c.Item3, c.Item4, c.Item5, false), (c.Item1, c.Item2, c.Item3, c.Item4, c.Item5, true) }))
         {
             using var temp = new TempDirectory();
-            var context = $"capacity {capacity}, width {width}, packing {packing}, {rowsPerShard} rows per shard, windows of {windowRows}";
+            var context = $"capacity {capacity}, width {width}, packing {packing}, {rowsPerShard} rows per shard, windows of {windowRows}, background {background}";
             var samples = Enumerable.Range(0, random.Next(1, 400)).Select(i => RandomSample(random, i, capacity, width)).ToList();
 
             // The reference: StreamingPacker's rows, cut into shards and written with ShardWriter.
@@ -41,7 +42,7 @@ public sealed class ShardPackerTests
             IReadOnlyList<AgentFlan.Compilation.ShardInfo> shards;
             using (var writer = new ShardSetWriter(temp.Combine("actual"), capacity, width, rowsPerShard))
             {
-                var packer = new ShardPacker(capacity, packing, padToken: 7, windowRows, writer);
+                using var packer = new ShardPacker(capacity, packing, padToken: 7, windowRows, writer, background);
                 samples.ForEach(packer.Add);
                 packer.Flush();
                 shards = writer.Complete();
@@ -62,6 +63,55 @@ public sealed class ShardPackerTests
             }
 
             Assert.IsFalse(Directory.EnumerateFiles(temp.Path, ".*", SearchOption.AllDirectories).Any(), $"{context}: no temp file left");
+        }
+    }
+
+    [TestMethod]
+    public void A_window_packed_in_the_background_that_fails_throws_its_own_exception_at_the_next_window_or_the_flush()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllBytes(temp.Combine("stored.afbshard"), [1, 2, 3]);
+        using var writer = new ShardSetWriter(temp.Combine("out"), 4, 2, 1);
+
+        // One stored token file for a segment that packs many shards: the second shard's hand-over fails on the packing thread.
+        writer.ReuseTokens([new AgentFlan.Compilation.ShardInfo("shard-00000.afbshard", 1, 1, 3, 3, "00", "shard-00000.afbmask", "00")], Task.FromResult<IReadOnlyList<string>>([temp.Combine("stored.afbshard")]));
+        using var packer = new ShardPacker(4, packing: false, padToken: 0, windowRows: 1, writer, background: true);
+        Assert.ThrowsExactly<TokenFilesMismatchException>(() =>
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                packer.Add(new SampleView($"s{i}", ConversationKind.General, [i, i, i], 0, 3, [new(0, 3, Capability.None, true)]));
+            }
+
+            packer.Flush();
+        });
+    }
+
+    [TestMethod]
+    public void Reserving_rows_first_writes_the_same_buffer_as_growing_row_by_row()
+    {
+        var random = new Random(5);
+        foreach (var reserve in new[] { 0, 1, 7, 40, 1000 })
+        {
+            var grown = new ShardBuffer(8, 2, capacity: 40);
+            var reserved = new ShardBuffer(8, 2, capacity: 40);
+            reserved.Reserve(reserve);
+            for (int r = 0; r < 40; r++)
+            {
+                var tokens = Enumerable.Range(0, 8).Select(_ => random.Next(0, 65536)).ToArray();
+                var loss = Enumerable.Range(0, 8).Select(_ => (byte)random.Next(0, 2)).ToArray();
+                var row = new PackedRow(tokens, loss, [(0, 5, 0), (5, 3, 1)]);
+                grown.Add(row);
+                reserved.Add(row);
+                if (r == 20)
+                {
+                    reserved.Reserve(reserve);
+                }
+            }
+
+            CollectionAssert.AreEqual(grown.TokenBytes.ToArray(), reserved.TokenBytes.ToArray(), $"reserve {reserve}: tokens");
+            CollectionAssert.AreEqual(grown.Mask.ToArray(), reserved.Mask.ToArray(), $"reserve {reserve}: mask");
+            CollectionAssert.AreEqual(grown.DocumentEntries.ToArray(), reserved.DocumentEntries.ToArray(), $"reserve {reserve}: documents");
         }
     }
 

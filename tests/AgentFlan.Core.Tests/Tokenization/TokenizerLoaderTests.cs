@@ -79,6 +79,25 @@ public sealed class TokenizerLoaderTests
     }
 
     [TestMethod]
+    public void A_worker_copy_given_back_is_handed_out_again_and_the_original_never()
+    {
+        var tokenizer = TokenizerLoader.Load(new TokenizerSettings { Encoding = "gpt2" });
+        var first = tokenizer.RentInstance();
+        var second = tokenizer.RentInstance();
+        Assert.AreNotSame(tokenizer, first);
+        Assert.AreNotSame(first, second, "a copy is one worker's until it is given back");
+        Assert.AreNotSame(first.Words, second.Words);
+
+        tokenizer.ReturnInstance(first);
+        tokenizer.ReturnInstance(tokenizer);
+        Assert.AreSame(first, tokenizer.RentInstance(), "the copy given back, regex compiled already");
+        var fresh = tokenizer.RentInstance();
+        Assert.AreNotSame(tokenizer, fresh, "the original is shared by the first worker, never handed out as a copy");
+        Assert.AreNotSame(first, fresh);
+        CollectionAssert.AreEqual(tokenizer.Encode("Hello world, it's me.").ToArray(), first.Encode("Hello world, it's me.").ToArray());
+    }
+
+    [TestMethod]
     [DataRow("gpt2")]
     [DataRow("cl100k_base")]
     [DataRow("o200k_base")]
