@@ -52,26 +52,36 @@ public sealed class FileHashMemo
     /// <summary>Files read and hashed so far.</summary>
     public int Misses { get; private set; }
 
-    /// <summary>The SHA-256 of <paramref name="path"/> (lowercase hex), from the memo when it can be trusted, else read and remembered.</summary>
+    /// <summary>
+    /// The SHA-256 of <paramref name="path"/> (lowercase hex), from the memo when it can be trusted, else read and
+    /// remembered. Safe from several threads (files are read outside the lock).
+    /// </summary>
     public string Sha256(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var full = Path.GetFullPath(path);
         var info = new FileInfo(full);
         long length = info.Length, written = info.LastWriteTimeUtc.Ticks;
-        if (_entries.TryGetValue(full, out var known) && known.Length == length && known.Written == written && IsSettled(known))
+        lock (_entries)
         {
-            Hits++;
-            return known.Sha256;
+            if (_entries.TryGetValue(full, out var known) && known.Length == length && known.Written == written && IsSettled(known))
+            {
+                Hits++;
+                return known.Sha256;
+            }
         }
 
         // The time is taken before the file is read: a write during the read makes the entry untrusted next time.
         var hashedAt = _utcNow().Ticks;
         var sha256 = ContentHash.OfFile(full);
         var entry = new Entry(length, written, hashedAt, sha256);
-        _entries[full] = entry;
-        _recorded[full] = entry;
-        Misses++;
+        lock (_entries)
+        {
+            _entries[full] = entry;
+            _recorded[full] = entry;
+            Misses++;
+        }
+
         return sha256;
     }
 

@@ -55,7 +55,7 @@ public static class RecipeCompiler
         AtomicFile.RemoveAbandoned(outputDirectory);
         var context = new CompileContext(recipe, options);
         var hashes = context.Cache is null ? null : new FileHashMemo(context.Cache.Root);
-        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s, hashes)).ToList();
+        var files = SourceLoader.InputFiles(recipe, recipe.Sources, context.Threads, hashes);
         var key = SampleStore.Key(context.DataSettings, SourceLoader.KeyFiles(recipe, files, hashes));
         hashes?.Save();
         var stored = context.Cache is null ? null : SampleStore.Open(context.Cache, key);

@@ -367,9 +367,66 @@ public sealed class SourceLoader
     /// (none for a synthetic source). Fails with AFB1002-style errors when nothing matches the path.
     /// </summary>
     /// <param name="hashes">Remembered file hashes (<see cref="FileHashMemo"/>); null reads every file.</param>
-    public static IReadOnlyList<SourceFile> InputFiles(Recipe recipe, SourceSettings source, FileHashMemo? hashes = null)
+    public static IReadOnlyList<SourceFile> InputFiles(Recipe recipe, SourceSettings source, FileHashMemo? hashes = null) =>
+        InputFiles(recipe, [source], threads: 1, hashes)[0];
+
+    /// <summary>
+    /// <see cref="InputFiles(Recipe, SourceSettings, FileHashMemo?)"/> of several sources: every source's files are
+    /// listed first, in order (so a source that matches nothing is the same error whatever the threads), then hashed up
+    /// to <paramref name="threads"/> files at a time (a cold compile of four 90 MB sources hashed for half a second on
+    /// one core while the other waited).
+    /// </summary>
+    public static List<IReadOnlyList<SourceFile>> InputFiles(Recipe recipe, IReadOnlyList<SourceSettings> sources, int threads, FileHashMemo? hashes = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(sources);
+        var listed = sources.Select(source => InputPaths(recipe, source)).ToList();
+        var all = listed.SelectMany(paths => paths).ToArray();
+        var hashed = new string[all.Length];
+        var failures = new Exception?[all.Length];
+        void Hash(int i)
+        {
+            try
+            {
+                hashed[i] = hashes?.Sha256(all[i]) ?? Hashing.ContentHash.OfFile(all[i]);
+            }
+            catch (Exception e)
+            {
+                failures[i] = e;
+            }
+        }
+
+        if (threads > 1 && all.Length > 1)
+        {
+            Parallel.For(0, all.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, Hash);
+        }
+        else
+        {
+            for (int i = 0; i < all.Length; i++)
+            {
+                Hash(i);
+            }
+        }
+
+        // As a loop in order would fail: the first file's failure, as itself, whatever finished first.
+        if (failures.FirstOrDefault(e => e is not null) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        var files = new List<IReadOnlyList<SourceFile>>(listed.Count);
+        int at = 0;
+        foreach (var paths in listed)
+        {
+            files.Add([.. paths.Select(f => new SourceFile(Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'), new FileInfo(f).Length, hashed[at++]))]);
+        }
+
+        return files;
+    }
+
+    /// <summary>A source's input files, full paths in reading order (none for a synthetic source); AFB1002-style errors when nothing matches.</summary>
+    private static IReadOnlyList<string> InputPaths(Recipe recipe, SourceSettings source)
+    {
         ArgumentNullException.ThrowIfNull(source);
         if (source.Format == "synthetic")
         {
@@ -384,8 +441,7 @@ public sealed class SourceLoader
 
         return [.. paths
             .SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
-            .Order(StringComparer.Ordinal)
-            .Select(f => new SourceFile(Path.GetRelativePath(recipe.Directory, f).Replace('\\', '/'), new FileInfo(f).Length, hashes?.Sha256(f) ?? Hashing.ContentHash.OfFile(f)))];
+            .Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Writes the quarantine files a cached compile recorded (and removes stale ones), as reading would have.</summary>
