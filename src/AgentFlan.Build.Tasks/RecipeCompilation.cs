@@ -37,7 +37,8 @@ internal static class RecipeCompilation
                         return false;
                     }
 
-                    var files = recipe.Sources.Select(source => SourceLoader.InputFiles(recipe, source, hashes)).ToList();
+                    var threads = request.Threads > 0 ? request.Threads : Tokenization.ParallelTokenizer.DefaultThreads;
+                    var files = SourceLoader.InputFiles(recipe, recipe.Sources, threads, hashes);
                     if (!cache.Contains(Caching.SampleStore.Stage, Caching.SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files, hashes))))
                     {
                         return false;

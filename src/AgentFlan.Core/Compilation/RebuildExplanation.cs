@@ -84,7 +84,7 @@ public static class RebuildExplanation
     {
         ArgumentNullException.ThrowIfNull(recipe);
         var cache = new Caching.StageCache(cacheDirectory);
-        var files = recipe.Sources.Select(s => SourceLoader.InputFiles(recipe, s)).ToList();
+        var files = SourceLoader.InputFiles(recipe, recipe.Sources, Tokenization.ParallelTokenizer.DefaultThreads);
         var lines = new List<string>();
         var samplesKey = Caching.SampleStore.Key(recipe, SourceLoader.KeyFiles(recipe, files));
         if (cache.Contains(Caching.SampleStore.Stage, samplesKey))
