@@ -265,6 +265,8 @@ internal static class Program
         return TiktokenTokenizer.Create(vocabulary, preTokenizer, normalizer: null, shared.SpecialTokens);
     }
 
+    private static readonly LargeAllocations? Loh = Environment.GetEnvironmentVariable("AGENTFLAN_BENCH_LOH") == "1" ? new LargeAllocations() : null;
+
     private static double Compile(Recipe recipe, string folder, int threads, bool warmup)
     {
         var gc = GcSnapshot.Take();
@@ -274,6 +276,11 @@ internal static class Program
         var tokenizers = Environment.GetEnvironmentVariable("AGENTFLAN_BENCH_COLD_TOKENIZER") == "1" ? null : Tokenizers;
         var result = RecipeCompiler.Compile(recipe, Path.Combine(folder, $"out{threads}"), new CompileOptions { Threads = threads, SpoolBudgetBytes = spool, CacheDirectory = cache, Tokenizers = tokenizers });
         stopwatch.Stop();
+        if (!warmup)
+        {
+            Loh?.Print();
+        }
+
         var rate = Report($"compile → shards {threads} thread(s)", result.Manifest.Statistics.Tokens, stopwatch.Elapsed.TotalSeconds, gc, warmup);
         if (!warmup)
         {
@@ -289,7 +296,7 @@ internal static class Program
         if (!warmup)
         {
             var gc = GcSnapshot.Take() - before;
-            Console.WriteLine(Line($"{what,-30} {tokens,12:N0} tokens in {seconds,6:F2} s = {rate / 1e6,5:F2} M tokens/s, CPU {gc.Cpu.TotalSeconds,5:F2} s ({tokens / gc.Cpu.TotalSeconds / 1e6:F2} M tokens/CPU-s); GC gen0/1/2 {gc.Gen0}/{gc.Gen1}/{gc.Gen2}, paused {gc.Pause.TotalMilliseconds:F0} ms, allocated {gc.Allocated / 1e6:F0} MB"));
+            Console.WriteLine(Line($"{what,-30} {tokens,12:N0} tokens in {seconds,6:F2} s = {rate / 1e6,5:F2} M tokens/s, CPU {gc.Cpu.TotalSeconds,5:F2} s ({tokens / gc.Cpu.TotalSeconds / 1e6:F2} M tokens/CPU-s); GC gen0/1/2 {gc.Gen0}/{gc.Gen1}/{gc.Gen2}, paused {gc.Pause.TotalMilliseconds:F0} ms, allocated {gc.Allocated / 1e6:F0} MB; JIT {gc.JitMethods} methods, {gc.JitTime.TotalMilliseconds:F0} ms"));
         }
 
         return rate;
@@ -301,14 +308,22 @@ internal static class Program
     {
         public TimeSpan Cpu { get; init; }
 
+        public long JitMethods { get; init; }
+
+        public TimeSpan JitTime { get; init; }
+
         public static GcSnapshot Take() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes())
         {
             Cpu = Process.GetCurrentProcess().TotalProcessorTime,
+            JitMethods = System.Runtime.JitInfo.GetCompiledMethodCount(),
+            JitTime = System.Runtime.JitInfo.GetCompilationTime(),
         };
 
         public static GcSnapshot operator -(GcSnapshot a, GcSnapshot b) => new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pause - b.Pause, a.Allocated - b.Allocated)
         {
             Cpu = a.Cpu - b.Cpu,
+            JitMethods = a.JitMethods - b.JitMethods,
+            JitTime = a.JitTime - b.JitTime,
         };
     }
 

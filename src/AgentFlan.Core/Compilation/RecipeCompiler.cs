@@ -78,7 +78,7 @@ public static class RecipeCompiler
         var readStarted = context.Clock.Elapsed;
         var examinations = context.Cache is null ? null : new ExaminationMemo(context.Cache, loader.ReadKeys());
         examinations?.Prefetch(recipe.Sources.Skip(1).Select(source => source.Name));
-        var transformed = TransformPlan.Create(recipe, loader.ReadRuns(cancellationToken), spool, threads, examinations, cancellationToken);
+        var transformed = TransformPlan.Create(recipe, loader.ReadRuns(cancellationToken), spool, examinations, cancellationToken);
         context.Timings.Add(("read, transform", (context.Clock.Elapsed - readStarted).TotalSeconds));
         Evaluation.HeldOutFile.Write(outputDirectory, transformed.HeldOut);
 

@@ -27,6 +27,7 @@ public sealed class SourceLoader
     private readonly HashSet<int> _readAhead = [];
     private readonly Dictionary<int, string> _readKeys = [];
     private readonly Dictionary<int, IReadOnlyList<SourceFile>> _inputFiles = [];
+    private RelativeFile? _lastRelative;
 
     /// <param name="files">Each source's <see cref="InputFiles"/>, when the caller has them already.</param>
     /// <param name="cache">The stage cache for the read stage (<see cref="ReadStore"/>); null reads every source.</param>
@@ -86,13 +87,13 @@ public sealed class SourceLoader
             var source = _recipe.Sources[index];
             if (source.Format == "synthetic")
             {
-                yield return new SourceRun(source.Name, Synthetic(source, cancellationToken), Replayable: false);
+                yield return new SourceRun(source.Name, Synthetic(source, cancellationToken), replayable: false, _threads);
                 continue;
             }
 
             var stored = _cache is null ? null : ReadStore.Open(_cache, ReadKey(index));
             yield return stored is null
-                ? new SourceRun(source.Name, FromFiles(index, aside: false, cancellationToken), Replayable: false)
+                ? new SourceRun(source.Name, replayable: false, examine => FromFiles(index, aside: false, examine, cancellationToken))
                 : FromStore(index, stored, cancellationToken);
         }
 
@@ -145,7 +146,7 @@ public sealed class SourceLoader
                 try
                 {
                     var index = missing[j];
-                    foreach (var unused in FromFiles(index, aside: true, cancellationToken))
+                    foreach (var unused in FromFiles(index, aside: true, examine: null, cancellationToken))
                     {
                     }
                 }
@@ -234,7 +235,7 @@ public sealed class SourceLoader
             ReusedSources++;
         }
 
-        return new SourceRun(source.Name, Records(), Replayable: _spool is not null);
+        return new SourceRun(source.Name, Records(), replayable: _spool is not null, _threads);
 
         IEnumerable<Conversation> Records()
         {
@@ -250,7 +251,8 @@ public sealed class SourceLoader
     }
 
     /// <param name="aside">Read into the read stage only (<see cref="ReadAhead"/>): statistics are taken from the entry later.</param>
-    private IEnumerable<Conversation> FromFiles(int index, bool aside, CancellationToken cancellationToken)
+    /// <param name="examine">Computed for each conversation on the reader's threads (<see cref="SourceRun.Examine"/>); null computes nothing.</param>
+    private IEnumerable<(Conversation, Transforms.ConversationExamination?)> FromFiles(int index, bool aside, Func<Conversation, Transforms.ConversationExamination>? examine, CancellationToken cancellationToken)
     {
         var source = _recipe.Sources[index];
         var files = FilesOf(index);
@@ -272,8 +274,9 @@ public sealed class SourceLoader
         {
             foreach (var path in SourcePaths.Expand(source.Path!))
             {
-                // Read ahead beside other sources, one thread each; alone, on every thread the compile has.
-                foreach (var result in reader.Read(path, source.Name, aside ? 1 : _threads, cancellationToken))
+                // Read ahead beside other sources, one thread each; alone, on every thread the compile has, which also
+                // give each conversation its final provenance and examine it.
+                foreach (var (result, conversation, examination) in reader.Read(path, source.Name, aside ? 1 : _threads, result => Prepare(result, examine), cancellationToken))
                 {
                     tally.Add(result);
                     if (result is RejectedRecord rejected)
@@ -283,10 +286,8 @@ public sealed class SourceLoader
                         continue;
                     }
 
-                    var read = ((AcceptedRecord)result).Conversation;
-                    var conversation = read with { Provenance = read.Provenance with { File = Relative(read.Provenance.File) } };
-                    store?.Add(conversation);
-                    yield return conversation;
+                    store?.Add(conversation!);
+                    yield return (conversation!, examination);
                     if (source.Count > 0 && ++yielded >= source.Count)
                     {
                         break;
@@ -502,13 +503,41 @@ public sealed class SourceLoader
 
     private string QuarantinePath(SourceSettings source) => Path.Combine(_outputDirectory, QuarantineFolder, source.Name + ".jsonl");
 
-    /// <summary>Provenance names files relative to the recipe, so manifests do not depend on where the repository is.</summary>
-    private string? Relative(string? file) =>
-        file is null ? null : Path.GetRelativePath(_recipe.Directory, file).Replace('\\', '/');
-}
+    /// <summary>A read result with its conversation as the compile takes it (provenance relative to the recipe) and examined (on the reader's threads).</summary>
+    private Prepared Prepare(ReadResult result, Func<Conversation, Transforms.ConversationExamination>? examine)
+    {
+        if (result is not AcceptedRecord accepted)
+        {
+            return new Prepared(result, null, null);
+        }
 
-/// <summary>
-/// One source's conversations as <see cref="SourceLoader.ReadRuns"/> gives them. <paramref name="Replayable"/>: served
-/// by the read stage into a spool that replays it, so the run may be left unread.
-/// </summary>
-public sealed record SourceRun(string Source, IEnumerable<Conversation> Conversations, bool Replayable);
+        var read = accepted.Conversation;
+        var conversation = read with { Provenance = read.Provenance with { File = Relative(read.Provenance.File) } };
+        return new Prepared(result, conversation, examine?.Invoke(conversation));
+    }
+
+    /// <summary>Provenance names files relative to the recipe, so manifests do not depend on where the repository is.</summary>
+    private string? Relative(string? file)
+    {
+        if (file is null)
+        {
+            return null;
+        }
+
+        // Every record of a file names it with the same string: the last answer serves them (swapped whole, so safe
+        // from the reader's threads).
+        var last = Volatile.Read(ref _lastRelative);
+        if (last is not null && ReferenceEquals(last.File, file))
+        {
+            return last.Relative;
+        }
+
+        var relative = Path.GetRelativePath(_recipe.Directory, file).Replace('\\', '/');
+        Volatile.Write(ref _lastRelative, new RelativeFile(file, relative));
+        return relative;
+    }
+
+    private sealed record RelativeFile(string File, string Relative);
+
+    private sealed record Prepared(ReadResult Result, Conversation? Conversation, Transforms.ConversationExamination? Examination);
+}

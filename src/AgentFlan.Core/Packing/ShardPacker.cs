@@ -59,8 +59,10 @@ public sealed class ShardPacker : IDisposable
         int bytes = _writer.WritesTokens ? sample.Length * _writer.TokenWidth : 0;
         if (window.IdsUsed + bytes > window.Ids.Length)
         {
-            // Not zeroed: only the bytes written are read.
-            var larger = GC.AllocateUninitializedArray<byte>(Math.Max(window.IdsUsed + bytes, (int)Math.Min(Array.MaxLength, Math.Max(2L * window.Ids.Length, 1L << 16))));
+            // Not zeroed: only the bytes written are read. Doubled, but never past what a window can hold (its tokens
+            // plus one sample's): a full window of 2,048-token rows is 8 MB of 16-bit ids, and doubling alone went to 16.
+            var most = Math.Min(Array.MaxLength, (_windowTokens + _sequenceLength) * _writer.TokenWidth);
+            var larger = GC.AllocateUninitializedArray<byte>(Math.Max(window.IdsUsed + bytes, (int)Math.Min(most, Math.Max(2L * window.Ids.Length, 1L << 16))));
             window.Ids.AsSpan(0, window.IdsUsed).CopyTo(larger);
             window.Ids = larger;
         }

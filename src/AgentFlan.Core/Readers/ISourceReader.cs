@@ -23,4 +23,13 @@ public interface ISourceReader
     /// </summary>
     IEnumerable<ReadResult> Read(string path, string sourceName, int threads, CancellationToken cancellationToken) =>
         Read(path, sourceName, cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="path"/> as <see cref="Read(string, string, int, CancellationToken)"/> does, passing each
+    /// result through <paramref name="then"/> where it is made: on the reader's threads when it parses on several
+    /// (concurrently, so <paramref name="then"/> must be safe to call from several threads), else in turn.
+    /// </summary>
+    IEnumerable<T> Read<T>(string path, string sourceName, int threads, Func<ReadResult, T> then, CancellationToken cancellationToken)
+        where T : class =>
+        Read(path, sourceName, threads, cancellationToken).Select(then);
 }

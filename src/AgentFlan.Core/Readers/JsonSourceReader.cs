@@ -21,32 +21,44 @@ internal sealed class JsonSourceReader(string format, RecordMapper mapper) : ISo
     /// the same results in the same order.
     /// </param>
     public IEnumerable<ReadResult> Read(string path, string sourceName, int threads, CancellationToken cancellationToken) =>
-        Read(path, sourceName, threads, ParallelJsonLines.DefaultBlockBytes, cancellationToken);
+        Read(path, sourceName, threads, Same, ParallelJsonLines.DefaultBlockBytes, cancellationToken);
+
+    /// <inheritdoc/>
+    public IEnumerable<T> Read<T>(string path, string sourceName, int threads, Func<ReadResult, T> then, CancellationToken cancellationToken)
+        where T : class =>
+        Read(path, sourceName, threads, then, ParallelJsonLines.DefaultBlockBytes, cancellationToken);
 
     /// <param name="blockBytes">The parallel reader's block size (tests make it small).</param>
-    internal IEnumerable<ReadResult> Read(string path, string sourceName, int threads, int blockBytes, CancellationToken cancellationToken)
+    internal IEnumerable<ReadResult> Read(string path, string sourceName, int threads, int blockBytes, CancellationToken cancellationToken) =>
+        Read(path, sourceName, threads, Same, blockBytes, cancellationToken);
+
+    private static ReadResult Same(ReadResult result) => result;
+
+    private IEnumerable<T> Read<T>(string path, string sourceName, int threads, Func<ReadResult, T> then, int blockBytes, CancellationToken cancellationToken)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentNullException.ThrowIfNull(then);
         var files = SourceFiles.Enumerate(path);
         return Impl(files, sourceName, cancellationToken);
 
-        IEnumerable<ReadResult> Impl(IEnumerable<string> files, string sourceName, CancellationToken cancellationToken)
+        IEnumerable<T> Impl(IEnumerable<string> files, string sourceName, CancellationToken cancellationToken)
         {
             var toolSpecs = new ToolSpecCache();
             foreach (var file in files)
             {
                 using var stream = SourceFiles.Open(file);
-                IEnumerable<ReadResult> Sequential(Stream rest, int line, bool mayBeArray) =>
+                IEnumerable<T> Sequential(Stream rest, int line, bool mayBeArray) =>
                     (mayBeArray ? JsonRecordScanner.Scan(rest, cancellationToken) : JsonRecordScanner.ScanLines(rest, line, cancellationToken))
-                        .Select(record => Result(record, file, sourceName, toolSpecs));
+                        .Select(record => then(Result(record, file, sourceName, toolSpecs)));
 
-                ReadResult? Line(ReadOnlyMemory<byte> bytes, int line)
+                T? Line(ReadOnlyMemory<byte> bytes, int line)
                 {
                     using var document = JsonRecordScanner.ParseLine(bytes);
                     return document is null
                         ? null
-                        : Map(document.RootElement, new RecordContext(new Provenance(sourceName, file, line, -1), () => ScannedRecord.Decode(bytes.Span), toolSpecs));
+                        : then(Map(document.RootElement, new RecordContext(new Provenance(sourceName, file, line, -1), () => ScannedRecord.Decode(bytes.Span), toolSpecs)));
                 }
 
                 var results = threads > 1

@@ -45,7 +45,7 @@ public sealed class TransformPlan
     private readonly List<ToolSpec> _catalogue = [];
     private readonly List<HashSet<string>> _catalogueWords = [];
 
-    private TransformPlan(Recipe recipe, IEnumerable<Compilation.SourceRun> runs, ConversationSpool spool, int threads, Caching.ExaminationMemo? memo, CancellationToken cancellationToken)
+    private TransformPlan(Recipe recipe, IEnumerable<Compilation.SourceRun> runs, ConversationSpool spool, Caching.ExaminationMemo? memo, CancellationToken cancellationToken)
     {
         _recipe = recipe;
         _spool = spool;
@@ -97,85 +97,31 @@ public sealed class TransformPlan
             });
         }
 
-        // The per-conversation work (duplicate key, contamination) runs on a second thread while the next batch is
-        // read; the facts are added in source order either way. Sources examined before are looked up, not examined.
+        // The per-conversation work (duplicate key, contamination) is done where the runs make their conversations — on
+        // the reader's threads, or a thread reading ahead (SourceRun) — and the facts are added here, in source order.
+        // Sources examined before are looked up, not examined.
         var examiner = new SourceExaminer(memo, decontaminator);
-        var examine = examiner.Examine;
-
-        void Merge(List<Conversation> batch, (Digest128 Key, bool Contaminated)[] examined)
+        foreach (var run in runs)
         {
-            for (int i = 0; i < batch.Count; i++)
+            // A source the read stage replays and the examined stage knows in full: its facts, not its text.
+            if (run.Replayable && !wantsCatalogue && memo is not null && examiner.Known(run.Source) is { } known)
             {
-                Add(batch[i], examined[i].Key, examined[i].Contaminated);
-            }
-        }
-
-        const int BatchSize = 256;
-        var reading = new List<Conversation>(BatchSize);
-        using (var worker = threads > 1 ? new ExaminingThread(examine) : null)
-        {
-            List<Conversation>? handed = null;
-
-            // Everything read so far merged, in order, and the examiner idle.
-            void Drain()
-            {
-                if (handed is not null)
+                spool.AddReplayed(run.Source, known.Keys.Count);
+                for (int i = 0; i < known.Keys.Count; i++)
                 {
-                    Merge(handed, worker!.Take());
-                    handed = null;
+                    var table = known.Facts!;
+                    AddFacts(run.Source, table.Id(i), table.Kind(i), table.HasCalls(i), table.HasUser(i), null, known.Keys[i], examiner.ChecksContamination && known.Contaminated![i]);
                 }
 
-                Merge(reading, examine(reading));
-                reading.Clear();
+                continue;
             }
 
-            foreach (var run in runs)
+            foreach (var (conversation, examination) in run.Examine(examiner.NeedsText(run.Source) ? examiner.ExamineText : null))
             {
-                // A source the read stage replays and the examined stage knows in full: its facts, not its text.
-                if (run.Replayable && !wantsCatalogue && memo is not null)
-                {
-                    Drain();
-                    if (examiner.Known(run.Source) is { } known)
-                    {
-                        spool.AddReplayed(run.Source, known.Keys.Count);
-                        for (int i = 0; i < known.Keys.Count; i++)
-                        {
-                            var table = known.Facts!;
-                            AddFacts(run.Source, table.Id(i), table.Kind(i), table.HasCalls(i), table.HasUser(i), null, known.Keys[i], examiner.ChecksContamination && known.Contaminated![i]);
-                        }
-
-                        continue;
-                    }
-                }
-
-                foreach (var conversation in run.Conversations)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    reading.Add(conversation);
-                    if (reading.Count < BatchSize)
-                    {
-                        continue;
-                    }
-
-                    if (worker is null)
-                    {
-                        Merge(reading, examine(reading));
-                        reading.Clear();
-                        continue;
-                    }
-
-                    if (handed is not null)
-                    {
-                        Merge(handed, worker.Take());
-                    }
-
-                    worker.Give(reading);
-                    handed = reading;
-                    reading = new List<Conversation>(BatchSize);
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                var taken = examiner.Take(conversation, examination);
+                Add(conversation, taken.Key, taken.Contaminated);
             }
-
-            Drain();
         }
 
         examiner.Finish();
@@ -452,12 +398,12 @@ public sealed class TransformPlan
     public IReadOnlyList<Conversation> HeldOut { get; } = [];
 
     /// <summary>Reads <paramref name="conversations"/> into <paramref name="spool"/> and decides every transform.</summary>
-    /// <param name="threads">Above 1, duplicate keys and contamination are computed on another thread while reading goes on; the plan is the same for any value.</param>
+    /// <param name="threads">Above 1, duplicate keys and contamination are computed on another thread, a few batches ahead; the plan is the same for any value.</param>
     /// <param name="memo">Examinations remembered per source (duplicate keys, contamination); null examines every conversation.</param>
     public static TransformPlan Create(Recipe recipe, IEnumerable<Conversation> conversations, ConversationSpool spool, int threads = 1, Caching.ExaminationMemo? memo = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(conversations);
-        return Create(recipe, [new Compilation.SourceRun(string.Empty, conversations, Replayable: false)], spool, threads, memo, cancellationToken);
+        return Create(recipe, [new Compilation.SourceRun(string.Empty, conversations, replayable: false, threads)], spool, memo, cancellationToken);
     }
 
     /// <summary>
@@ -465,7 +411,7 @@ public sealed class TransformPlan
     /// run whose examination the memo holds in full (keys, facts and, when needed, contamination against these
     /// queries) is not read at all: the spool counts it and replays it when a later pass needs its text.
     /// </summary>
-    public static TransformPlan Create(Recipe recipe, IEnumerable<Compilation.SourceRun> runs, ConversationSpool spool, int threads = 1, Caching.ExaminationMemo? memo = null, CancellationToken cancellationToken = default)
+    public static TransformPlan Create(Recipe recipe, IEnumerable<Compilation.SourceRun> runs, ConversationSpool spool, Caching.ExaminationMemo? memo = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(runs);
@@ -475,7 +421,7 @@ public sealed class TransformPlan
             throw new ArgumentException("The spool must start empty: the plan fills it.", nameof(spool));
         }
 
-        return new TransformPlan(recipe, runs, spool, threads, memo, cancellationToken);
+        return new TransformPlan(recipe, runs, spool, memo, cancellationToken);
     }
 
     /// <summary>
@@ -791,29 +737,45 @@ public sealed class TransformPlan
         private (string Source, Caching.SourceExamination? Known)? _prefetched;
         private int _ordinal;
 
-        public (Digest128 Key, bool Contaminated)[] Examine(List<Conversation> batch)
-        {
-            var results = new (Digest128 Key, bool Contaminated)[batch.Count];
-            for (int i = 0; i < batch.Count; i++)
-            {
-                var conversation = batch[i];
-                if (!string.Equals(conversation.Provenance.Source, _source, StringComparison.Ordinal))
-                {
-                    Finish();
-                    Start(conversation.Provenance.Source);
-                }
+        /// <summary>
+        /// What the first pass computes from a conversation's text (<see cref="Compilation.SourceRun.Examine"/> calls it on
+        /// other threads: it reads only what never changes).
+        /// </summary>
+        public ConversationExamination ExamineText(Conversation conversation) =>
+            new(Deduplicator.Fingerprint(conversation), _identity is not null && decontaminator!.IsContaminated(conversation));
 
-                var known = _known is not null && _ordinal < _known.Keys.Count;
-                var key = known ? _known!.Keys[_ordinal] : Deduplicator.Fingerprint(conversation);
-                var contaminated = _identity is not null
-                    && (known && _contaminationKnown ? _known!.Contaminated![_ordinal] : decontaminator!.IsContaminated(conversation));
-                _keys?.Add(key);
-                _contaminated?.Add(contaminated);
-                _ordinal++;
-                results[i] = (key, contaminated);
+        /// <summary>
+        /// Whether the conversations of <paramref name="source"/> need <see cref="ExamineText"/>: not when the memo holds
+        /// their keys (and contamination, when checked). Call before the run's first conversation is taken.
+        /// </summary>
+        public bool NeedsText(string source)
+        {
+            Finish();
+            var known = _prefetched is { } prefetched && prefetched.Source == source ? prefetched.Known : memo?.Find(source);
+            _prefetched = (source, known);
+            return known is null || (_identity is not null && (known.ContaminationIdentity != _identity || known.Contaminated is null));
+        }
+
+        /// <summary>
+        /// The conversation's duplicate key and contamination, in read order: remembered for a source the memo holds,
+        /// else <paramref name="examined"/> (computed from the text here when it was not).
+        /// </summary>
+        public (Digest128 Key, bool Contaminated) Take(Conversation conversation, ConversationExamination? examined)
+        {
+            if (!string.Equals(conversation.Provenance.Source, _source, StringComparison.Ordinal))
+            {
+                Finish();
+                Start(conversation.Provenance.Source);
             }
 
-            return results;
+            var known = _known is not null && _ordinal < _known.Keys.Count;
+            var key = known ? _known!.Keys[_ordinal] : examined?.DuplicateKey ?? Deduplicator.Fingerprint(conversation);
+            var contaminated = _identity is not null
+                && (known && _contaminationKnown ? _known!.Contaminated![_ordinal] : examined?.Contaminated ?? decontaminator!.IsContaminated(conversation));
+            _keys?.Add(key);
+            _contaminated?.Add(contaminated);
+            _ordinal++;
+            return (key, contaminated);
         }
 
         /// <summary>
@@ -867,65 +829,6 @@ public sealed class TransformPlan
                 _keys = [];
                 _contaminated = [];
             }
-        }
-    }
-
-    /// <summary>
-    /// Examines batches on one dedicated thread, one batch behind the reader (results in the order given). A thread of
-    /// its own rather than a task per batch: thread-pool workers spin while they wait for the next task, which on two
-    /// cores takes the time the reader needs.
-    /// </summary>
-    private sealed class ExaminingThread : IDisposable
-    {
-        private readonly Handoff<List<Conversation>> _batches = new(capacity: 1);
-        private readonly Handoff<(Digest128 Key, bool Contaminated)[]> _results = new(capacity: 1);
-        private readonly Task _thread;
-        private Exception? _failure;
-
-        public ExaminingThread(Func<List<Conversation>, (Digest128 Key, bool Contaminated)[]> examine) =>
-            _thread = Task.Factory.StartNew(
-                () =>
-                {
-                    try
-                    {
-                        foreach (var batch in _batches.Consume())
-                        {
-                            _results.Add(examine(batch));
-                        }
-                    }
-                    catch (Exception e)
-                    {
-                        _failure = e;
-                    }
-                    finally
-                    {
-                        _results.CompleteAdding();
-                    }
-                },
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default);
-
-        public void Give(List<Conversation> batch) => _batches.Add(batch);
-
-        /// <summary>The results of the oldest batch given; the examiner's failure, if it failed.</summary>
-        public (Digest128 Key, bool Contaminated)[] Take()
-        {
-            if (_results.TryTake(out var examined))
-            {
-                return examined;
-            }
-
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure ?? new InvalidOperationException("The examiner stopped."));
-            return [];
-        }
-
-        public void Dispose()
-        {
-            // Results nobody will take are dropped, so an examiner waiting to hand one over ends.
-            _batches.CompleteAdding();
-            _results.Discard();
-            Threading.Blocking.Wait(_thread);
         }
     }
 

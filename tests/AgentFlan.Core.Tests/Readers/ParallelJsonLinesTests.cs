@@ -97,6 +97,26 @@ public sealed class ParallelJsonLinesTests
         Assert.IsInstanceOfType<OperationCanceledException>(error.InnerException);
     }
 
+    [TestMethod]
+    [DataRow("lines")]
+    [DataRow("array")]
+    public void Per_record_work_runs_off_the_consuming_thread_and_keeps_the_order(string shape)
+    {
+        using var temp = new TempDirectory();
+        var text = shape == "lines" ? Lines(1, 300) : "[\n" + string.Join(",\n", Enumerable.Range(1, 300).Select(i => Single(i).TrimEnd())) + "\n]\n";
+        var file = temp.WriteFile("data.jsonl", text);
+        var reader = (JsonSourceReader)SourceReaders.Find("openai")!;
+        var expected = CanonicalJson.Serialize(reader.Read(file, "s", CancellationToken.None), temp.Path);
+
+        var consumer = Environment.CurrentManagedThreadId;
+        var made = reader.Read(file, "s", threads: 2, result => Tuple.Create(result, Environment.CurrentManagedThreadId), CancellationToken.None).ToList();
+
+        Assert.AreEqual(expected, CanonicalJson.Serialize(made.Select(m => m.Item1), temp.Path));
+        Assert.AreEqual(300, made.Count);
+        Assert.IsTrue(made.All(m => m.Item2 != consumer), "every record's work ran on the reader's threads");
+        Assert.IsTrue(reader.Read(file, "s", threads: 1, result => Tuple.Create(result, Environment.CurrentManagedThreadId), CancellationToken.None).All(m => m.Item2 == consumer), "one thread reads in turn");
+    }
+
     private static string Single(int i) => Record.Replace("{0}", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal) + "\n";
 
     private static string Lines(int from, int to)

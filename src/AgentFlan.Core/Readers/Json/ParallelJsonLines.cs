@@ -9,7 +9,9 @@ namespace AgentFlan.Readers.Json;
 /// the results come back in file order. A line that is not one JSON value (a value spread over lines, two values on a
 /// line, garbage, a line over the size limit) ends the parallel part: from that line on, the rest of the file is read
 /// by the sequential scanner, which handles every such case, starting at that line number. A file whose first
-/// significant byte is <c>[</c> (a JSON array) is read by the sequential scanner from the start.
+/// significant byte is <c>[</c> (a JSON array) is read by the sequential scanner from the start, on a thread of its
+/// own a few batches ahead of the consumer (<see cref="ReadAhead"/>). Whatever <c>map</c> does to a line's result
+/// (the caller's own per-record work included) runs on the worker threads too.
 /// </summary>
 internal static class ParallelJsonLines
 {
@@ -21,55 +23,60 @@ internal static class ParallelJsonLines
     /// </summary>
     public const int DefaultBlockBytes = 128 << 10;
 
-    /// <param name="map">Maps one parsed line (called on worker threads, concurrently): the format's mapper behind the reader's rejection handling.</param>
+    /// <param name="map">
+    /// Maps one parsed line (called on worker threads, concurrently): the format's mapper behind the reader's rejection
+    /// handling, then the caller's per-record work; null when the line is not one JSON value.
+    /// </param>
     /// <param name="sequential">Reads what is left in turn: (stream positioned at a line start, its line number, whether it may be a JSON array).</param>
     /// <param name="blockBytes">The size blocks start at (tests make it small to cut lines everywhere).</param>
-    public static IEnumerable<ReadResult> Read(
+    public static IEnumerable<T> Read<T>(
         Stream stream,
         int threads,
-        Func<ReadOnlyMemory<byte>, int, ReadResult?> map,
-        Func<Stream, int, bool, IEnumerable<ReadResult>> sequential,
+        Func<ReadOnlyMemory<byte>, int, T?> map,
+        Func<Stream, int, bool, IEnumerable<T>> sequential,
         int blockBytes,
         CancellationToken cancellationToken)
+        where T : class
     {
         var blocks = new BlockReader(stream, blockBytes);
         var first = blocks.Next();
         if (first is null || first.Kind == Kind.Array)
         {
             // Empty, unreadable, or an array: the scanner decides everything, from the first byte.
-            return sequential(blocks.Remaining(first is null ? [] : [first.Bytes]), 1, true);
+            return ReadAhead.Of(sequential(blocks.Remaining(first is null ? [] : [first.Bytes]), 1, true), batchSize: 64);
         }
 
         return Parallel(blocks, first, threads, map, sequential, cancellationToken);
     }
 
-    private static IEnumerable<ReadResult> Parallel(
+    private static IEnumerable<T> Parallel<T>(
         BlockReader blocks,
         Block first,
         int threads,
-        Func<ReadOnlyMemory<byte>, int, ReadResult?> map,
-        Func<Stream, int, bool, IEnumerable<ReadResult>> sequential,
+        Func<ReadOnlyMemory<byte>, int, T?> map,
+        Func<Stream, int, bool, IEnumerable<T>> sequential,
         CancellationToken cancellationToken)
+        where T : class
     {
-        var work = new Handoff<Block>(capacity: 2 * threads);
+        var work = new Handoff<Pending<T>>(capacity: 2 * threads);
         var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
         {
-            foreach (var block in work.Consume())
+            foreach (var pending in work.Consume())
             {
                 try
                 {
-                    block.Done.SetResult(Parse(block, map));
+                    pending.Done.SetResult(Parse(pending.Block, map));
                 }
                 catch (Exception e)
                 {
-                    block.Done.SetException(e);
+                    pending.Done.SetException(e);
                 }
             }
         })
         { IsBackground = true, Name = "AgentFlan JSON Lines reader" }).ToList();
         workers.ForEach(worker => worker.Start());
 
-        var pending = new Queue<Block>();
+        var pending = new Queue<Pending<T>>();
         try
         {
             var next = first;
@@ -80,13 +87,15 @@ internal static class ParallelJsonLines
                 // Keep the workers fed: up to twice their number of blocks read ahead.
                 while (next is not null && pending.Count < 2 * threads)
                 {
-                    pending.Enqueue(next);
-                    work.Add(next);
+                    var added = new Pending<T>(next);
+                    pending.Enqueue(added);
+                    work.Add(added);
                     next = blocks.Next();
                 }
 
-                var block = pending.Dequeue();
-                var parsed = Blocking.Wait(block.Done.Task);
+                var head = pending.Dequeue();
+                var block = head.Block;
+                var parsed = Blocking.Wait(head.Done.Task);
                 if (parsed.StopAt is null && block.Pooled is { } pooled)
                 {
                     // Mapped records hold copies (a rejection's raw text was cut when it was made): the bytes can go.
@@ -102,7 +111,7 @@ internal static class ParallelJsonLines
                 {
                     // The sequential scanner takes over at that line, with every byte read so far after it.
                     var unread = new List<ReadOnlyMemory<byte>> { block.Bytes[stop.Offset..] };
-                    unread.AddRange(pending.Select(b => b.Bytes));
+                    unread.AddRange(pending.Select(p => p.Block.Bytes));
                     if (next is not null)
                     {
                         unread.Add(next.Bytes);
@@ -131,12 +140,13 @@ internal static class ParallelJsonLines
 
     /// <summary>Parses and maps a block's lines until one is not a JSON value on its own.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Parsed Parse(Block block, Func<ReadOnlyMemory<byte>, int, ReadResult?> map)
+    private static Parsed<T> Parse<T>(Block block, Func<ReadOnlyMemory<byte>, int, T?> map)
+        where T : class
     {
-        var results = new List<ReadResult>();
+        var results = new List<T>();
         if (block.Kind == Kind.Oversized)
         {
-            return new Parsed(results, (0, block.FirstLine));
+            return new Parsed<T>(results, (0, block.FirstLine));
         }
 
         var bytes = block.Bytes;
@@ -147,7 +157,7 @@ internal static class ParallelJsonLines
             var start = span[position..].IndexOfAnyExcept(" \t\r\n"u8);
             if (start < 0)
             {
-                return new Parsed(results, null);
+                return new Parsed<T>(results, null);
             }
 
             line += span.Slice(position, start).Count((byte)'\n');
@@ -156,7 +166,7 @@ internal static class ParallelJsonLines
             var end = newline < 0 ? span.Length : position + newline;
             if (map(bytes[position..end], line) is not { } result)
             {
-                return new Parsed(results, (position, line));
+                return new Parsed<T>(results, (position, line));
             }
 
             results.Add(result);
@@ -164,7 +174,13 @@ internal static class ParallelJsonLines
         }
     }
 
-    private sealed record Parsed(List<ReadResult> Results, (int Offset, int Line)? StopAt);
+    private sealed record Parsed<T>(List<T> Results, (int Offset, int Line)? StopAt);
+
+    /// <summary>A block given to the workers, and its results once parsed.</summary>
+    private sealed record Pending<T>(Block Block)
+    {
+        public TaskCompletionSource<Parsed<T>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private enum Kind
     {
@@ -189,8 +205,6 @@ internal static class ParallelJsonLines
         public int FirstLine { get; } = firstLine;
 
         public Kind Kind { get; } = kind;
-
-        public TaskCompletionSource<Parsed> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>
