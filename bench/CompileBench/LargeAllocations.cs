@@ -32,12 +32,7 @@ internal sealed class LargeAllocations : EventListener
         }
 
         var kind = Convert.ToInt32(payload[1], CultureInfo.InvariantCulture);
-        if (kind != 1)
-        {
-            return;
-        }
-
-        var type = $"{payload[5]} {Convert.ToInt64(payload[8], CultureInfo.InvariantCulture) / 1024} KB";
+        var type = kind == 1 ? $"LOH {payload[5]} {Convert.ToInt64(payload[8], CultureInfo.InvariantCulture) / 1024} KB" : $"SOH {payload[5]}";
         var amount = Convert.ToInt64(payload[3], CultureInfo.InvariantCulture);
         _byType.AddOrUpdate(type, (amount, 1), (_, v) => (v.Bytes + amount, v.Count + 1));
     }
@@ -45,7 +40,7 @@ internal sealed class LargeAllocations : EventListener
     public void Print()
     {
         Console.WriteLine($"  LOH allocation ticks (gen2 GCs {_gen2}):");
-        foreach (var (type, (bytes, count)) in _byType.OrderByDescending(kv => kv.Value.Bytes).Take(12))
+        foreach (var (type, (bytes, count)) in _byType.OrderByDescending(kv => kv.Value.Bytes).Take(25))
         {
             Console.WriteLine($"    {bytes / 1e6,8:F1} MB in {count,5} ticks  {type}");
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using AgentFlan.Shards;
 using AgentFlan.Tokenization;
@@ -59,12 +60,12 @@ public sealed class ShardPacker : IDisposable
         int bytes = _writer.WritesTokens ? sample.Length * _writer.TokenWidth : 0;
         if (window.IdsUsed + bytes > window.Ids.Length)
         {
-            // Not zeroed: only the bytes written are read. Doubled, but never past what a window can hold (its tokens
-            // plus one sample's): a full window of 2,048-token rows is 8 MB of 16-bit ids, and doubling alone went to 16.
+            // Doubled, but never past what a window can hold (its tokens plus one sample's). From the shared pool and
+            // given back when the packer is disposed (see Dispose), not zeroed: only the bytes written are read.
             var most = Math.Min(Array.MaxLength, (_windowTokens + _sequenceLength) * _writer.TokenWidth);
-            var larger = GC.AllocateUninitializedArray<byte>(Math.Max(window.IdsUsed + bytes, (int)Math.Min(most, Math.Max(2L * window.Ids.Length, 1L << 16))));
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(window.IdsUsed + bytes, (int)Math.Min(most, Math.Max(2L * window.Ids.Length, 1L << 16))));
             window.Ids.AsSpan(0, window.IdsUsed).CopyTo(larger);
-            window.Ids = larger;
+            window.Replace(larger);
         }
 
         if (bytes > 0)
@@ -84,7 +85,11 @@ public sealed class ShardPacker : IDisposable
     /// <summary>Packs whatever is gathered and waits until every window is in the writer (call at a segment's end).</summary>
     public void Flush() => PackFilling(wait: true);
 
-    /// <summary>Waits for a window being packed (its failure is not thrown: the compile is failing already, or <see cref="Flush"/> reported it).</summary>
+    /// <summary>
+    /// Waits for a window being packed (its failure is not thrown: the compile is failing already, or <see cref="Flush"/>
+    /// reported it), then gives the windows' buffers back to the shared pool: a compile's windows are 8 MB arrays, which
+    /// fresh would be large-object-heap allocations, each bringing a full collection nearer.
+    /// </summary>
     public void Dispose()
     {
         try
@@ -95,6 +100,9 @@ public sealed class ShardPacker : IDisposable
         {
             // Reported by Flush or Add, or the caller is unwinding from a failure of its own.
         }
+
+        _filling.Release();
+        _spare.Release();
     }
 
     private void PackFilling(bool wait)
@@ -162,6 +170,24 @@ public sealed class ShardPacker : IDisposable
             Members.Clear();
             IdsUsed = 0;
             Length = 0;
+        }
+
+        /// <summary>Takes <paramref name="larger"/> (holding the ids so far) as <see cref="Ids"/>, giving the old array back to the shared pool.</summary>
+        public void Replace(byte[] larger)
+        {
+            if (Ids.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Ids);
+            }
+
+            Ids = larger;
+        }
+
+        /// <summary>Empties the window and gives <see cref="Ids"/> back to the shared pool it came from.</summary>
+        public void Release()
+        {
+            Clear();
+            Replace([]);
         }
     }
 }

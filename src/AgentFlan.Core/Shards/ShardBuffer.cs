@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -172,6 +173,19 @@ internal sealed class ShardBuffer
         }
     }
 
+    /// <summary>
+    /// Gives the token array back to the shared pool (it came from there: the next compile in the process takes it
+    /// instead of a fresh 8 MB array on the large-object heap, whose allocations start full collections). Call only when
+    /// nothing reads the buffer any more; it is empty and without room afterwards.
+    /// </summary>
+    public void Release()
+    {
+        Clear();
+        ReturnTokens();
+        _tokens = [];
+        _roomRows = 0;
+    }
+
     /// <summary>Empties the buffer for the next shard, keeping its arrays.</summary>
     public void Clear()
     {
@@ -202,12 +216,22 @@ internal sealed class ShardBuffer
     private void Grow(int rows)
     {
         // The mask's bits are set one by one, so it starts clear; every token byte of a row is written (ids, then
-        // padding) before anything reads it, so the token array is not zeroed first (8 MB for a full 2,048-token shard).
+        // padding) before anything reads it, so the token array (8 MB for a full 2,048-token shard) may come from the
+        // shared pool as it is (see Release).
         Array.Resize(ref _mask, checked((int)ShardFormat.MaskBytes((long)rows * SequenceLength)));
-        var tokens = GC.AllocateUninitializedArray<byte>(checked(rows * SequenceLength * TokenWidth));
+        var tokens = ArrayPool<byte>.Shared.Rent(checked(rows * SequenceLength * TokenWidth));
         TokenBytes.CopyTo(tokens);
+        ReturnTokens();
         _tokens = tokens;
         _roomRows = rows;
+    }
+
+    private void ReturnTokens()
+    {
+        if (_tokens.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_tokens);
+        }
     }
 
     /// <summary>A whole row of <paramref name="padToken"/> at this buffer's width (made when a row first needs padding).</summary>

@@ -29,6 +29,9 @@ public sealed class ShardSetWriter : IDisposable
     private readonly List<Thread> _writers = [];
     private readonly List<Job> _segment = [];
     private ShardBuffer _filling;
+
+    /// <summary>Every buffer made, released to the shared pool once no writer reads them (<see cref="ShardBuffer.Release"/>).</summary>
+    private readonly List<ShardBuffer> _buffers = [];
     private int _started;
     private bool _disposed;
     private IReadOnlyList<ShardInfo>? _reused;
@@ -43,6 +46,7 @@ public sealed class ShardSetWriter : IDisposable
         _tokenWidth = tokenWidth;
         RowsPerShard = rowsPerShard;
         _filling = new ShardBuffer(sequenceLength, tokenWidth, rowsPerShard);
+        _buffers.Add(_filling);
 
         // Writing a shard is mostly waiting (the flush to disk before the rename): a few at once keep the device
         // busy. Each holds a shard's rows, so fewer when shards are large.
@@ -202,7 +206,7 @@ public sealed class ShardSetWriter : IDisposable
         StopWriters();
     }
 
-    /// <summary>Lets the writer threads finish what is queued and end.</summary>
+    /// <summary>Lets the writer threads finish what is queued and end; then no thread reads the buffers, which go back to the pool.</summary>
     private void StopWriters()
     {
         if (!_jobs.IsAddingCompleted)
@@ -216,6 +220,8 @@ public sealed class ShardSetWriter : IDisposable
         }
 
         _writers.Clear();
+        _buffers.ForEach(buffer => buffer.Release());
+        _buffers.Clear();
     }
 
     private void Added()
@@ -266,7 +272,13 @@ public sealed class ShardSetWriter : IDisposable
         }
 
         // After a full shard, the next ones are likely full too: their buffers take a shard's rows at once.
-        _filling = reuse ?? new ShardBuffer(_sequenceLength, _tokenWidth, RowsPerShard, initialRows: RowsPerShard);
+        if (reuse is null)
+        {
+            reuse = new ShardBuffer(_sequenceLength, _tokenWidth, RowsPerShard, initialRows: RowsPerShard);
+            _buffers.Add(reuse);
+        }
+
+        _filling = reuse;
         _filling.WithTokens = _reused is null;
     }
 

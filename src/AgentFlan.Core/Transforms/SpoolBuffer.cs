@@ -1,9 +1,13 @@
+using System.Buffers;
+
 namespace AgentFlan.Transforms;
 
 /// <summary>
 /// The <see cref="ConversationSpool"/>'s store: bytes appended in memory in 1 MB chunks (no copy as it grows, and
 /// large arrays the garbage collector never moves) until <see cref="Spill"/> moves them to a file that takes every
-/// later byte; read back from any offset by streams of their own.
+/// later byte; read back from any offset by streams of their own. The chunks come from the shared pool and go back to
+/// it when spilled or disposed (no stream reads them then), so a process compiling again reuses them: fresh 1 MB
+/// arrays are large-object-heap allocations, and those start full collections.
 /// </summary>
 internal sealed class SpoolBuffer : Stream
 {
@@ -45,7 +49,7 @@ internal sealed class SpoolBuffer : Stream
             int at = (int)(_length % ChunkSize);
             if (at == 0 && _length / ChunkSize == _chunks.Count)
             {
-                _chunks.Add(new byte[ChunkSize]);
+                _chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkSize));
             }
 
             int n = Math.Min(buffer.Length, ChunkSize - at);
@@ -72,7 +76,7 @@ internal sealed class SpoolBuffer : Stream
             _file.Write(_chunks[(int)(at / ChunkSize)].AsSpan(0, (int)Math.Min(ChunkSize, _length - at)));
         }
 
-        _chunks.Clear();
+        ReturnChunks();
     }
 
     /// <summary>A stream over what is written now, from <paramref name="offset"/> on.</summary>
@@ -96,13 +100,19 @@ internal sealed class SpoolBuffer : Stream
         if (disposing)
         {
             _file?.Dispose();
-            _chunks.Clear();
+            ReturnChunks();
         }
 
         base.Dispose(disposing);
     }
 
     public override void Flush() => _file?.Flush();
+
+    private void ReturnChunks()
+    {
+        _chunks.ForEach(chunk => ArrayPool<byte>.Shared.Return(chunk));
+        _chunks.Clear();
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
