@@ -33,6 +33,33 @@ public sealed class RecipeCompilerTests
     }
 
     [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void Buffers_from_the_shared_pool_carry_nothing_of_their_last_use_into_the_outputs(int threads)
+    {
+        // The spool's chunks, the packer's windows and the shard buffers are rented, not zeroed: a compile after the
+        // pool is filled with garbage must write what a compile before it wrote.
+        using var temp = new TempDirectory();
+        var recipe = Recipe(temp, 128);
+        RecipeCompiler.Compile(recipe, Corpus, temp.Combine("before"), threads);
+        for (int size = 1 << 12; size <= 1 << 24; size <<= 1)
+        {
+            var rented = Enumerable.Range(0, 4).Select(_ => System.Buffers.ArrayPool<byte>.Shared.Rent(size)).ToList();
+            rented.ForEach(array => array.AsSpan().Fill(0xAB));
+            rented.ForEach(array => System.Buffers.ArrayPool<byte>.Shared.Return(array));
+        }
+
+        RecipeCompiler.Compile(recipe, Corpus, temp.Combine("after"), threads);
+
+        var names = Directory.GetFiles(temp.Combine("before")).Select(Path.GetFileName).Order().ToList();
+        CollectionAssert.AreEqual(names, Directory.GetFiles(temp.Combine("after")).Select(Path.GetFileName).Order().ToList());
+        foreach (var name in names)
+        {
+            CollectionAssert.AreEqual(File.ReadAllBytes(temp.Combine("before", name!)), File.ReadAllBytes(temp.Combine("after", name!)), name);
+        }
+    }
+
+    [TestMethod]
     public void Manifest_statistics_match_the_shards()
     {
         using var temp = new TempDirectory();
