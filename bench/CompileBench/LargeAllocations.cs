@@ -4,7 +4,10 @@ using System.Globalization;
 
 namespace AgentFlan.Bench;
 
-/// <summary>Large-object-heap allocations by type, sampled from the runtime's GC events (AGENTFLAN_BENCH_LOH=1).</summary>
+/// <summary>
+/// Allocations by type (large-object-heap ones apart, by size) and full collections with their reasons, from the
+/// runtime's GC events, sampled every ~100 KB allocated (AGENTFLAN_BENCH_LOH=1).
+/// </summary>
 internal sealed class LargeAllocations : EventListener
 {
     private readonly ConcurrentDictionary<string, (long Bytes, long Count)> _byType = new();
@@ -39,7 +42,7 @@ internal sealed class LargeAllocations : EventListener
 
     public void Print()
     {
-        Console.WriteLine($"  LOH allocation ticks (gen2 GCs {_gen2}):");
+        Console.WriteLine($"  allocations by type since the last report, ~100 KB a tick (gen2 collections so far {_gen2}):");
         foreach (var (type, (bytes, count)) in _byType.OrderByDescending(kv => kv.Value.Bytes).Take(25))
         {
             Console.WriteLine($"    {bytes / 1e6,8:F1} MB in {count,5} ticks  {type}");

@@ -24,12 +24,7 @@ public sealed class RecipeCompilerTests
         RecipeCompiler.Compile(recipe, Corpus, temp.Combine("a"));
         RecipeCompiler.Compile(recipe, Corpus, temp.Combine("b"));
 
-        var names = Directory.GetFiles(temp.Combine("a")).Select(Path.GetFileName).Order().ToList();
-        CollectionAssert.AreEqual(names, Directory.GetFiles(temp.Combine("b")).Select(Path.GetFileName).Order().ToList());
-        foreach (var name in names)
-        {
-            CollectionAssert.AreEqual(File.ReadAllBytes(temp.Combine("a", name!)), File.ReadAllBytes(temp.Combine("b", name!)), name);
-        }
+        AssertSameFiles(temp.Combine("a"), temp.Combine("b"));
     }
 
     [TestMethod]
@@ -51,11 +46,17 @@ public sealed class RecipeCompilerTests
 
         RecipeCompiler.Compile(recipe, Corpus, temp.Combine("after"), threads);
 
-        var names = Directory.GetFiles(temp.Combine("before")).Select(Path.GetFileName).Order().ToList();
-        CollectionAssert.AreEqual(names, Directory.GetFiles(temp.Combine("after")).Select(Path.GetFileName).Order().ToList());
+        AssertSameFiles(temp.Combine("before"), temp.Combine("after"));
+    }
+
+    /// <summary>The two folders hold the same file names with the same bytes.</summary>
+    private static void AssertSameFiles(string expected, string actual)
+    {
+        var names = Directory.GetFiles(expected).Select(Path.GetFileName).Order().ToList();
+        CollectionAssert.AreEqual(names, Directory.GetFiles(actual).Select(Path.GetFileName).Order().ToList());
         foreach (var name in names)
         {
-            CollectionAssert.AreEqual(File.ReadAllBytes(temp.Combine("before", name!)), File.ReadAllBytes(temp.Combine("after", name!)), name);
+            CollectionAssert.AreEqual(File.ReadAllBytes(Path.Combine(expected, name!)), File.ReadAllBytes(Path.Combine(actual, name!)), name);
         }
     }
 
