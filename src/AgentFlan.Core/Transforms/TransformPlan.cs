@@ -753,7 +753,7 @@ public sealed class TransformPlan
             Finish();
             var known = _prefetched is { } prefetched && prefetched.Source == source ? prefetched.Known : memo?.Find(source);
             _prefetched = (source, known);
-            return known is null || (_identity is not null && (known.ContaminationIdentity != _identity || known.Contaminated is null));
+            return known is null || !ContaminationKnown(known);
         }
 
         /// <summary>
@@ -786,8 +786,7 @@ public sealed class TransformPlan
         {
             Finish();
             var known = memo?.Find(source);
-            var contaminationKnown = _identity is null || (known?.ContaminationIdentity == _identity && known.Contaminated is not null);
-            if (known is { Facts: not null } && contaminationKnown)
+            if (known is { Facts: not null } && ContaminationKnown(known))
             {
                 return known;
             }
@@ -796,6 +795,10 @@ public sealed class TransformPlan
             _prefetched = (source, known);
             return null;
         }
+
+        /// <summary>Whether <paramref name="known"/> holds contamination bits for these queries (or none are checked).</summary>
+        private bool ContaminationKnown(Caching.SourceExamination? known) =>
+            _identity is null || (known?.ContaminationIdentity == _identity && known.Contaminated is not null);
 
         /// <summary>Whether a known examination's contamination bits apply (they were checked against these queries).</summary>
         public bool ChecksContamination => _identity is not null;
@@ -823,7 +826,7 @@ public sealed class TransformPlan
             _ordinal = 0;
             _known = _prefetched is { } prefetched && prefetched.Source == source ? prefetched.Known : memo?.Find(source);
             _prefetched = null;
-            _contaminationKnown = _identity is null || (_known?.ContaminationIdentity == _identity && _known.Contaminated is not null);
+            _contaminationKnown = ContaminationKnown(_known);
             if (memo is not null && (_known is null || !_contaminationKnown))
             {
                 _keys = [];
